@@ -1,0 +1,307 @@
+import { Agent, errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
+import type { z } from "zod";
+import {
+  APIConnectionError,
+  APIResponseValidationError,
+  APITimeoutError,
+  PayiError,
+  makeStatusError,
+  normalizeHeaders,
+  type ResponseHeaders,
+} from "./core/errors.js";
+import { PagePromise, type PageFetcher } from "./core/pagination.js";
+import { APIPromise, type RawResponse } from "./core/response.js";
+import { Categories } from "./resources/categories.js";
+import { Ingest } from "./resources/ingest.js";
+import { Limits } from "./resources/limits.js";
+import { UseCases } from "./resources/use-cases.js";
+import { VERSION } from "./version.js";
+
+/** Pay-i's public endpoint, used when neither `baseURL` nor `PAYI_BASE_URL` is set. */
+export const DEFAULT_BASE_URL = "https://api.pay-i.com";
+
+/** Options for {@link Payi}. Every field is optional. */
+export interface ClientOptions {
+  /** API key sent as `xProxy-api-key`. Default: env `PAYI_API_KEY`; required one way or the other. */
+  apiKey?: string | undefined;
+  /** API root. Default: env `PAYI_BASE_URL`, else `https://api.pay-i.com`. */
+  baseURL?: string | undefined;
+  /** Whole-request timeout in milliseconds, per attempt. Default 60 000. */
+  timeout?: number | undefined;
+  /** Connection timeout in milliseconds. Default 5 000. Ignored when `dispatcher` is given. */
+  connectTimeout?: number | undefined;
+  /** Retries after the first attempt for connection errors, timeouts, 408, 409, 429 and 5xx. Default 2. */
+  maxRetries?: number | undefined;
+  /** Headers sent with every request (explicit per-request headers win). */
+  defaultHeaders?: Record<string, string> | undefined;
+  /** Query parameters added to every request. */
+  defaultQuery?: Record<string, string | number | boolean> | undefined;
+  /** undici dispatcher to send requests through (a pool, a proxy agent, or a MockAgent in tests). */
+  dispatcher?: Dispatcher | undefined;
+}
+
+/** Per-call overrides. */
+export interface RequestOptions {
+  headers?: Record<string, string | undefined> | undefined;
+  query?: Record<string, unknown> | undefined;
+  timeout?: number | undefined;
+  maxRetries?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A fully described request, as resources hand it to {@link Payi.request}. */
+export interface RequestSpec<T> extends RequestOptions {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  body?: unknown;
+  schema: z.ZodType<T>;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_MAX_RETRIES = 2;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
+ * Client for the Pay-i REST API.
+ *
+ * ```ts
+ * const client = new Payi(); // PAYI_API_KEY and PAYI_BASE_URL from the environment
+ * const { limit } = await client.limits.create({ limit_name: "Monthly Budget", max: 100, threshold: 0.8 });
+ * for await (const l of client.limits.list()) console.log(l.limit_name);
+ * ```
+ */
+export class Payi {
+  readonly baseURL: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+  readonly limits: Limits;
+  readonly useCases: UseCases;
+  readonly ingest: Ingest;
+  readonly categories: Categories;
+
+  readonly #apiKey: string;
+  readonly #options: ClientOptions;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+
+  constructor(options: ClientOptions = {}) {
+    const apiKey = options.apiKey ?? process.env["PAYI_API_KEY"];
+    if (!apiKey) {
+      throw new PayiError(
+        "The PAYI_API_KEY environment variable is missing or empty; set it, or pass an apiKey option: new Payi({ apiKey: '...' }).",
+      );
+    }
+    this.#apiKey = apiKey;
+    this.#options = { ...options, apiKey };
+    this.baseURL = (options.baseURL ?? process.env["PAYI_BASE_URL"] ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: { timeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS },
+        connections: 100,
+        keepAliveTimeout: 30_000,
+      });
+
+    this.limits = new Limits(this);
+    this.useCases = new UseCases(this);
+    this.ingest = new Ingest(this);
+    this.categories = new Categories(this);
+  }
+
+  /** A new client with these options changed; it shares nothing with this one but its settings. */
+  withOptions(overrides: ClientOptions): Payi {
+    const { dispatcher, ...rest } = this.#options;
+    return new Payi({ ...rest, baseURL: this.baseURL, ...(this.#ownsDispatcher ? {} : { dispatcher }), ...overrides });
+  }
+
+  /** Closes the connection pool this client created (a dispatcher passed in is left to its owner). */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** Sends one request with retries and parses the body with `spec.schema`. */
+  request<T>(spec: RequestSpec<T>): APIPromise<T> {
+    return new APIPromise(this.#send(spec));
+  }
+
+  /** A paginated list: `fetchPage(cursor)` sends the same request with `cursor` added. */
+  list<Item>(spec: RequestSpec<{ items: Item[]; cursor?: string | null | undefined }>): PagePromise<Item> {
+    const fetchPage: PageFetcher<Item> = (cursor) =>
+      this.request({ ...spec, query: { ...spec.query, ...(cursor === undefined ? {} : { cursor }) } });
+    return new PagePromise(fetchPage);
+  }
+
+  async #send<T>(spec: RequestSpec<T>): Promise<{ data: T; response: RawResponse }> {
+    const url = this.#url(spec.path, spec.query);
+    const maxRetries = spec.maxRetries ?? this.maxRetries;
+    const timeout = spec.timeout ?? this.timeout;
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+
+    for (let attempt = 0; ; attempt++) {
+      const headers = this.#headers(spec, attempt, timeout);
+      const timeoutSignal = AbortSignal.timeout(timeout);
+      const signal = spec.signal ? AbortSignal.any([spec.signal, timeoutSignal]) : timeoutSignal;
+      const retriesLeft = maxRetries - attempt;
+
+      let status: number;
+      let responseHeaders: ResponseHeaders;
+      let text: string;
+      try {
+        const res = await undiciRequest(url, {
+          method: spec.method,
+          headers,
+          body,
+          signal,
+          dispatcher: this.#dispatcher,
+        });
+        status = res.statusCode;
+        responseHeaders = normalizeHeaders(res.headers);
+        text = await res.body.text();
+      } catch (cause) {
+        if (spec.signal?.aborted) throw new APIConnectionError("Request was aborted.", { cause });
+        const error = isTimeout(cause, timeoutSignal)
+          ? new APITimeoutError(`Request timed out after ${timeout} ms: ${spec.method} ${spec.path}`, { cause })
+          : new APIConnectionError(`Connection error: ${spec.method} ${url.origin}${spec.path}: ${describe(cause)}`, {
+              cause,
+            });
+        if (retriesLeft <= 0) throw error;
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+
+      const parsed = parseBody(text);
+      if (status >= 200 && status < 300) {
+        return { data: this.#validate(spec, parsed, status, responseHeaders), response: rawResponse(status, responseHeaders) };
+      }
+      if (retriesLeft > 0 && shouldRetry(status, responseHeaders)) {
+        await sleep(retryDelayMs(responseHeaders, attempt));
+        continue;
+      }
+      throw makeStatusError(status, parsed, responseHeaders);
+    }
+  }
+
+  #validate<T>(spec: RequestSpec<T>, body: unknown, status: number, headers: ResponseHeaders): T {
+    const result = spec.schema.safeParse(body === "" ? undefined : body);
+    if (result.success) return result.data;
+    const where = result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
+      .join("; ");
+    throw new APIResponseValidationError(
+        status,
+        body,
+        `Response to ${spec.method} ${spec.path} does not match the expected shape: ${where}`,
+        headers,
+        { cause: result.error },
+    );
+  }
+
+  #url(path: string, query: Record<string, unknown> | undefined): URL {
+    const url = new URL(this.baseURL + path);
+    for (const [key, value] of Object.entries({ ...this.#options.defaultQuery, ...query })) {
+      const encoded = encodeQueryValue(value);
+      if (encoded !== undefined) url.searchParams.set(key, encoded);
+    }
+    return url;
+  }
+
+  #headers(spec: RequestSpec<unknown>, attempt: number, timeout: number): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": `Payi/TypeScript ${VERSION}`,
+      "x-stainless-lang": "js",
+      "x-stainless-package-version": VERSION,
+      "x-stainless-runtime": "node",
+      "x-stainless-runtime-version": process.version,
+      "x-stainless-retry-count": String(attempt),
+      "x-stainless-timeout": String(Math.round(timeout / 1000)),
+    };
+    // Pay-i expects a JSON content type on every non-GET request, body or not.
+    if (spec.method !== "GET") headers["content-type"] = "application/json";
+    for (const [name, value] of Object.entries({ ...this.#options.defaultHeaders, ...spec.headers })) {
+      if (value === undefined) delete headers[name.toLowerCase()];
+      else headers[name.toLowerCase()] = value;
+    }
+    headers["xproxy-api-key"] = this.#apiKey;
+    return headers;
+  }
+}
+
+function rawResponse(status: number, headers: ResponseHeaders): RawResponse {
+  return { status, headers, requestId: headers["x-request-id"] };
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return "";
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Query encoding as Pay-i's clients do it: arrays comma-joined, booleans as true/false, nulls dropped. */
+function encodeQueryValue(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map(String).join(",");
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** Retry rule shared with Pay-i's official client: `x-should-retry` wins, else 408/409/429/5xx. */
+export function shouldRetry(status: number, headers: ResponseHeaders): boolean {
+  const hint = headers["x-should-retry"];
+  if (hint === "true") return true;
+  if (hint === "false") return false;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** How long to wait before retry number `attempt + 1`: the server's hint when sane, else backoff. */
+export function retryDelayMs(headers: ResponseHeaders, attempt: number): number {
+  const hinted = retryAfterMs(headers);
+  return hinted !== undefined ? hinted : backoffMs(attempt);
+}
+
+function retryAfterMs(headers: ResponseHeaders): number | undefined {
+  const candidates: number[] = [];
+  const ms = headers["retry-after-ms"];
+  if (ms !== undefined) candidates.push(Number.parseFloat(ms));
+  const after = headers["retry-after"];
+  if (after !== undefined) {
+    const seconds = Number.parseFloat(after);
+    candidates.push(Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000);
+  }
+  return candidates.find((delay) => Number.isFinite(delay) && delay > 0 && delay <= MAX_RETRY_AFTER_MS);
+}
+
+/** 0.5 s × 2^attempt, capped at 8 s, times a jitter factor in (0.75, 1]. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(500 * 2 ** attempt, 8_000);
+  return base * (1 - Math.random() * 0.25);
+}
+
+function isTimeout(cause: unknown, timeoutSignal: AbortSignal): boolean {
+  return (
+    timeoutSignal.aborted ||
+    cause instanceof undiciErrors.ConnectTimeoutError ||
+    cause instanceof undiciErrors.HeadersTimeoutError ||
+    cause instanceof undiciErrors.BodyTimeoutError
+  );
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === "string" ? `${code} ${cause.message}` : cause.message;
+  }
+  return String(cause);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,140 @@
+import type { IncomingHttpHeaders } from "node:http";
+
+/** Base class of every error this SDK throws. */
+export class PayiError extends Error {
+  override name = "PayiError";
+}
+
+/** Headers of an HTTP response, lower-cased names. */
+export type ResponseHeaders = Record<string, string | undefined>;
+
+/** An error response from the Pay-i API, or a failure to get one. */
+export class APIError extends PayiError {
+  override name = "APIError";
+  /** HTTP status, or undefined when no response arrived. */
+  readonly status: number | undefined;
+  /** Pay-i's machine-readable error code (`xproxy_error.code`), e.g. `limit_name_already_exist`. */
+  readonly code: string | undefined;
+  /** Request id from the `x-request-id` header or the body, for support tickets. */
+  readonly requestId: string | undefined;
+  /** Parsed JSON body, or the raw text when it was not JSON. */
+  readonly body: unknown;
+  readonly headers: ResponseHeaders;
+
+  constructor(
+    status: number | undefined,
+    body: unknown,
+    message: string,
+    headers: ResponseHeaders = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+    const envelope = readEnvelope(body);
+    this.code = envelope.code;
+    this.requestId = headers["x-request-id"] ?? envelope.requestId;
+  }
+}
+
+export class BadRequestError extends APIError {
+  override name = "BadRequestError";
+}
+export class AuthenticationError extends APIError {
+  override name = "AuthenticationError";
+}
+export class PermissionDeniedError extends APIError {
+  override name = "PermissionDeniedError";
+}
+export class NotFoundError extends APIError {
+  override name = "NotFoundError";
+}
+export class ConflictError extends APIError {
+  override name = "ConflictError";
+}
+export class UnprocessableEntityError extends APIError {
+  override name = "UnprocessableEntityError";
+}
+export class RateLimitError extends APIError {
+  override name = "RateLimitError";
+}
+export class InternalServerError extends APIError {
+  override name = "InternalServerError";
+}
+
+/** No response arrived: DNS, refused or reset connection. */
+export class APIConnectionError extends APIError {
+  override name = "APIConnectionError";
+  constructor(message = "Connection error.", options?: ErrorOptions) {
+    super(undefined, undefined, message, {}, options);
+  }
+}
+
+/** The request or the connection attempt took longer than the configured timeout. */
+export class APITimeoutError extends APIConnectionError {
+  override name = "APITimeoutError";
+  constructor(message = "Request timed out.", options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A 2xx response whose body does not match the documented shape. */
+export class APIResponseValidationError extends APIError {
+  override name = "APIResponseValidationError";
+}
+
+const statusClasses: Record<number, typeof APIError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
+/** The one place an HTTP error status becomes an error class. */
+export function makeStatusError(status: number, body: unknown, headers: ResponseHeaders): APIError {
+  const envelope = readEnvelope(body);
+  const detail = envelope.detail ?? (typeof body === "string" && body ? body : undefined);
+  const message = [String(status), envelope.code, detail].filter(Boolean).join(" ");
+  const ErrorClass = status >= 500 ? InternalServerError : (statusClasses[status] ?? APIError);
+  return new ErrorClass(status, body, message, headers);
+}
+
+/** Lower-cases header names and joins repeated values. */
+export function normalizeHeaders(headers: IncomingHttpHeaders): ResponseHeaders {
+  const out: ResponseHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+interface Envelope {
+  code: string | undefined;
+  detail: string | undefined;
+  requestId: string | undefined;
+}
+
+// Pay-i's error envelope is {statusCode, message, xproxy_error: {code, message}}; tolerate anything else.
+function readEnvelope(body: unknown): Envelope {
+  const record = asRecord(body);
+  const xproxy = asRecord(record?.["xproxy_error"]);
+  return {
+    code: asString(xproxy?.["code"]),
+    detail: asString(xproxy?.["message"]) ?? asString(record?.["message"]),
+    requestId: asString(record?.["request_id"]),
+  };
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
