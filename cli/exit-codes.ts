@@ -1,0 +1,17 @@
+/** Exit codes of the `pulumi-limits` CLI (documented in the README). */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  badInput: 2,
+  drift: 3,
+} as const;
+
+/** An error the CLI reports as one line with an exit code, never as a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.failure,
+  ) {
+    super(message);
+  }
+}

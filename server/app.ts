@@ -1,0 +1,132 @@
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import type { Db } from "./db.js";
+import { ServiceError, envelope } from "./errors.js";
+import { LimitsRepository } from "./repositories/limits.js";
+import { ResourcesRepository } from "./repositories/resources.js";
+import { UseCasesRepository } from "./repositories/use-cases.js";
+import { categoryRoutes } from "./routes/categories.js";
+import { ingestRoutes } from "./routes/ingest.js";
+import { limitRoutes } from "./routes/limits.js";
+import { useCaseRoutes } from "./routes/use-cases.js";
+
+/** Largest request body accepted, in bytes (1 MiB). */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppConfig {
+  db: Db;
+  /** Keys accepted in `xProxy-api-key`; at least one. */
+  apiKeys: string[];
+  /** Receives one line per request (method, path, status, ms); never secrets. Default: none. */
+  log?: ((line: string) => void) | undefined;
+  /** Clock, for tests. */
+  now?: (() => Date) | undefined;
+}
+
+/** What route modules share: repositories over one database, a clock and id generation. */
+export interface ServiceContext {
+  db: Db;
+  limits: LimitsRepository;
+  useCases: UseCasesRepository;
+  resources: ResourcesRepository;
+  now(): string;
+}
+
+/** Builds the Pay-i-compatible service. It does not listen: see `serve()`. */
+export function buildApp(config: AppConfig): FastifyInstance {
+  if (config.apiKeys.length === 0) throw new Error("buildApp needs at least one API key");
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => `req_${randomUUID().replaceAll("-", "")}`,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const clock = config.now ?? (() => new Date());
+  const ctx: ServiceContext = {
+    db: config.db,
+    limits: new LimitsRepository(config.db),
+    useCases: new UseCasesRepository(config.db),
+    resources: new ResourcesRepository(config.db),
+    now: () => clock().toISOString(),
+  };
+
+  // Pay-i clients send Content-Type: application/json on bodiless POST/DELETE: an empty body is no body.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new ServiceError(400, "invalid_json", `Request body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  const keyDigests = config.apiKeys.map(digest);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (request.url === "/healthz") return;
+    const presented = request.headers["xproxy-api-key"];
+    const key = Array.isArray(presented) ? presented[0] : presented;
+    if (!key || !keyDigests.some((known) => timingSafeEqual(known, digest(key)))) {
+      throw new ServiceError(401, "invalid_api_key", key ? "The API key is not valid." : "The xProxy-api-key header is missing.");
+    }
+  });
+
+  if (config.log) {
+    const log = config.log;
+    app.addHook("onResponse", async (request, reply) => {
+      log(`${request.method} ${pathOf(request)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
+    });
+  }
+
+  app.setErrorHandler((error, request, reply) => {
+    const { statusCode, code, message, shouldRetry } = toServiceError(error);
+    if (shouldRetry !== undefined) reply.header("x-should-retry", String(shouldRetry));
+    if (statusCode >= 500) config.log?.(`${request.method} ${pathOf(request)} failed: ${(error as Error).stack ?? String(error)}`);
+    return reply.status(statusCode).send({ ...envelope(statusCode, code, message), request_id: request.id });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const message = `No route for ${request.method} ${pathOf(request)}`;
+    return reply.status(404).send({ ...envelope(404, "route_not_found", message), request_id: request.id });
+  });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.register(async (api) => {
+    limitRoutes(api, ctx);
+    useCaseRoutes(api, ctx);
+    ingestRoutes(api, ctx);
+    categoryRoutes(api, ctx);
+  }, { prefix: "/api/v1" });
+
+  return app;
+}
+
+function digest(key: string): Buffer {
+  return createHash("sha256").update(key).digest();
+}
+
+function pathOf(request: FastifyRequest): string {
+  const q = request.url.indexOf("?");
+  return q === -1 ? request.url : request.url.slice(0, q);
+}
+
+/** Maps anything thrown in a route to a status, a Pay-i error code and a message. */
+function toServiceError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  switch (fastifyError.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new ServiceError(413, "request_too_large", `Request body exceeds the ${BODY_LIMIT} byte limit`);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new ServiceError(415, "unsupported_media_type", "Request bodies must be application/json");
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new ServiceError(400, "request_processing_error", "Content-Length does not match the body");
+  }
+  const status = fastifyError.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new ServiceError(status, "request_processing_error", fastifyError.message ?? "Bad request");
+  }
+  return new ServiceError(500, "unexpected_error", "An unexpected error occurred.");
+}

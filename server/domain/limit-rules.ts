@@ -1,0 +1,56 @@
+import type { LimitType } from "../../sdk/resources/limits.js";
+import { badRequest } from "../errors.js";
+
+/** Threshold bounds from the limits docs: a fraction of max between 75% and 99%. */
+export const THRESHOLD_MIN = 0.75;
+export const THRESHOLD_MAX = 0.99;
+/** Longest limit name the service accepts. */
+export const LIMIT_NAME_MAX_LENGTH = 256;
+
+/** Settings that decide whether a create is a repeat of an earlier one. */
+export interface LimitSettings {
+  max: number;
+  threshold: number | null;
+  limit_type: LimitType;
+}
+
+/** Checks the rules Pay-i applies to a limit's name, max and threshold; throws a 400 naming the field. */
+export function checkLimitInput(
+  input: { limit_name?: string | null | undefined; max?: number | null | undefined; threshold?: number | null | undefined },
+  code: string,
+): void {
+  if (input.limit_name !== undefined && input.limit_name !== null) {
+    const name = input.limit_name;
+    if (name.trim() === "") throw badRequest(code, "limit_name must not be empty");
+    if (name.length > LIMIT_NAME_MAX_LENGTH) {
+      throw badRequest(code, `limit_name must be at most ${LIMIT_NAME_MAX_LENGTH} characters (got ${name.length})`);
+    }
+  }
+  if (input.max !== undefined && input.max !== null && !(input.max > 0)) {
+    throw badRequest(code, `max must be greater than 0 (got ${input.max})`);
+  }
+  if (input.threshold !== undefined && input.threshold !== null) {
+    const t = input.threshold;
+    if (t < THRESHOLD_MIN || t > THRESHOLD_MAX) {
+      throw badRequest(code, `threshold must be between ${THRESHOLD_MIN} and ${THRESHOLD_MAX} (got ${t})`);
+    }
+  }
+}
+
+/** True when a create asks for exactly the settings an existing limit has (the idempotent case). */
+export function sameSettings(existing: LimitSettings, wanted: LimitSettings): boolean {
+  return existing.max === wanted.max && existing.threshold === wanted.threshold && existing.limit_type === wanted.limit_type;
+}
+
+/** Merges a property update into a bag: null removes a key. */
+export function mergeProperties(
+  current: Record<string, string | null>,
+  update: Record<string, string | null>,
+): Record<string, string | null> {
+  const merged = { ...current };
+  for (const [key, value] of Object.entries(update)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
+}

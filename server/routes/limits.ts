@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import {
+  LimitCreateParamsSchema,
+  LimitPropertiesUpdateParamsSchema,
+  LimitUpdateParamsSchema,
+  type LimitHistoryResponse,
+  type LimitResponse,
+} from "../../sdk/resources/limits.js";
+import type { DefaultResponse } from "../../sdk/resources/shared.js";
+import type { ServiceContext } from "../app.js";
+import { badRequest, conflict, notFound } from "../errors.js";
+import { checkLimitInput, mergeProperties, sameSettings } from "../domain/limit-rules.js";
+import { toUnits, toUsd } from "../domain/money.js";
+import { spendUnits, toWire, type LimitRow } from "../repositories/limits.js";
+import { parseInput } from "../validation.js";
+import { page, paging } from "./paging.js";
+
+const IdParams = z.object({ limit_id: z.string() });
+const TagsBodySchema = z.object({ limit_tags: z.array(z.string()) });
+const ResetQuerySchema = z.looseObject({ resetDate: z.iso.datetime({ offset: true }).optional() });
+const NameQuerySchema = z.looseObject({ limit_name: z.string().optional() });
+
+/** Routes for /api/v1/limits. */
+export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const { db, limits } = ctx;
+
+  const mustFind = (limitId: string): LimitRow => {
+    const row = limits.findById(limitId);
+    if (!row) throw notFound("limit_not_found", `Limit '${limitId}' was not found`);
+    return row;
+  };
+  const idOf = (params: unknown) => IdParams.parse(params).limit_id;
+
+  app.post("/limits", async (request): Promise<LimitResponse> => {
+    const body = parseInput(LimitCreateParamsSchema, request.body, "create_limit_validation_failed");
+    checkLimitInput(body, "create_limit_validation_failed");
+    const wanted = { max: body.max, threshold: body.threshold ?? null, limit_type: body.limit_type ?? "allow" };
+    const row = db.transaction(() => {
+      const byId = body.limit_id ? limits.findById(body.limit_id) : undefined;
+      if (byId) {
+        if (byId.limit_name === body.limit_name && sameSettings(settingsOf(byId), wanted)) return byId;
+        throw conflict(
+          "duplicate_limit_id",
+          `A limit with limit_id '${byId.limit_id}' already exists (${describe(byId)}); create is only idempotent with identical limit_name, max, threshold and limit_type`,
+        );
+      }
+      const byName = limits.findByName(body.limit_name);
+      if (byName) {
+        if (!body.limit_id && sameSettings(settingsOf(byName), wanted)) return byName;
+        throw conflict(
+          "limit_name_already_exist",
+          `A limit named '${byName.limit_name}' already exists with limit_id '${byName.limit_id}' (${describe(byName)})`,
+        );
+      }
+      return limits.insert(
+        {
+          limit_id: body.limit_id ?? randomUUID(),
+          limit_name: body.limit_name,
+          limit_type: wanted.limit_type,
+          max: body.max,
+          threshold: wanted.threshold,
+          properties: body.properties ?? {},
+          limit_tags: body.limit_tags ?? [],
+        },
+        ctx.now(),
+      );
+    })();
+    return { limit: toWire(row), request_id: request.id };
+  });
+
+  app.get("/limits", async (request) => {
+    const p = paging(request.query);
+    const { limit_name } = parseInput(NameQuerySchema, request.query, "invalid_query", "query");
+    const rows = limits.list({ limitName: limit_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 });
+    return page(rows, p, toWire);
+  });
+
+  app.get("/limits/:limit_id", async (request): Promise<LimitResponse> => {
+    return { limit: toWire(mustFind(idOf(request.params))), request_id: request.id };
+  });
+
+  app.put("/limits/:limit_id", async (request): Promise<LimitResponse> => {
+    const limitId = idOf(request.params);
+    const body = parseInput(LimitUpdateParamsSchema, request.body ?? {}, "update_limit_validation_failed");
+    checkLimitInput(body, "update_limit_validation_failed");
+    const row = db.transaction(() => {
+      const current = mustFind(limitId);
+      const now = ctx.now();
+      if (body.limit_name != null && body.limit_name !== current.limit_name) {
+        const holder = limits.findByName(body.limit_name);
+        if (holder) {
+          throw conflict("limit_name_already_exist", `A limit named '${body.limit_name}' already exists with limit_id '${holder.limit_id}'`);
+        }
+        limits.rename(limitId, body.limit_name, now);
+      }
+      if (body.max != null) {
+        const spend = spendUnits(current);
+        if (toUnits(body.max) < spend) {
+          throw badRequest(
+            "invalid_max_limit_update",
+            `max ${body.max} is below the limit's current spend of ${toUsd(spend)}; reset the limit or choose a max of at least ${toUsd(spend)}`,
+          );
+        }
+        limits.setMax(limitId, body.max, now);
+      }
+      return mustFind(limitId);
+    })();
+    return { limit: toWire(row), request_id: request.id };
+  });
+
+  app.delete("/limits/:limit_id", async (request): Promise<DefaultResponse> => {
+    const limitId = idOf(request.params);
+    db.transaction(() => {
+      mustFind(limitId);
+      limits.delete(limitId);
+    })();
+    return { request_id: request.id, message: `Limit '${limitId}' deleted` };
+  });
+
+  app.post("/limits/:limit_id/reset", async (request): Promise<LimitHistoryResponse> => {
+    const limitId = idOf(request.params);
+    const { resetDate } = parseInput(ResetQuerySchema, request.query, "invalid_query", "query");
+    const before = db.transaction(() => {
+      const row = mustFind(limitId);
+      limits.reset(row, resetDate ?? ctx.now());
+      return row;
+    })();
+    const wire = toWire(before);
+    return {
+      limit_history: {
+        limit_id: wire.limit_id,
+        limit_name: wire.limit_name,
+        limit_type: wire.limit_type,
+        max: wire.max,
+        limit_reset_timestamp: resetDate ?? ctx.now(),
+        limit_tags: JSON.parse(before.limit_tags) as string[],
+        totals: wire.totals,
+      },
+      request_id: request.id,
+    };
+  });
+
+  app.put("/limits/:limit_id/properties", async (request): Promise<LimitResponse> => {
+    const limitId = idOf(request.params);
+    const body = parseInput(LimitPropertiesUpdateParamsSchema, request.body, "update_limit_validation_failed");
+    const row = db.transaction(() => {
+      const current = mustFind(limitId);
+      const merged = mergeProperties(JSON.parse(current.properties) as Record<string, string | null>, body.properties);
+      return limits.setProperties(limitId, merged, ctx.now());
+    })();
+    return { limit: toWire(row), request_id: request.id };
+  });
+
+  // Legacy limit tags (Pay-i clients before limit properties).
+  const tagRoute = (update: (tags: string[], body: string[]) => string[], withBody: boolean) => async (request: { params: unknown; body: unknown }) => {
+    const limitId = idOf(request.params);
+    const given = withBody ? parseInput(TagsBodySchema, request.body, "invalid_tags").limit_tags : [];
+    return db.transaction(() => {
+      const current = mustFind(limitId);
+      const tags = update(JSON.parse(current.limit_tags) as string[], given);
+      limits.setTags(limitId, tags, ctx.now());
+      return tags.map((tag, i) => ({ tag_id: i + 1, tag_name: tag, created_on: current.created_at }));
+    })();
+  };
+  app.get("/limits/:limit_id/tags", tagRoute((tags) => tags, false));
+  app.post("/limits/:limit_id/tags", tagRoute((tags, add) => [...new Set([...tags, ...add])], true));
+  app.put("/limits/:limit_id/tags", tagRoute((_tags, replace) => [...new Set(replace)], true));
+  app.delete("/limits/:limit_id/tags", tagRoute(() => [], false));
+  app.patch("/limits/:limit_id/tags/remove", tagRoute((tags, remove) => tags.filter((t) => !remove.includes(t)), true));
+}
+
+function settingsOf(row: LimitRow) {
+  return {
+    max: toUsd(row.max_units),
+    threshold: row.threshold_units === null ? null : toUsd(row.threshold_units),
+    limit_type: row.limit_type,
+  };
+}
+
+function describe(row: LimitRow): string {
+  const s = settingsOf(row);
+  return `limit_type ${s.limit_type}, max ${s.max}, threshold ${s.threshold ?? "none"}`;
+}

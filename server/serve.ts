@@ -1,0 +1,59 @@
+import type { AddressInfo } from "node:net";
+import { buildApp } from "./app.js";
+import { openDatabase } from "./db.js";
+
+/** How the local service runs; `pulumi-limits serve` builds this from flags and env once, at boot. */
+export interface ServeConfig {
+  host: string;
+  port: number;
+  /** Directory of the SQLite database (created if missing), or ":memory:". */
+  dataDir: string;
+  apiKeys: string[];
+  log: (line: string) => void;
+}
+
+export interface RunningService {
+  /** e.g. http://127.0.0.1:8787 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database, starts listening, and returns a handle whose close() drains and closes both. */
+export async function serve(config: ServeConfig): Promise<RunningService> {
+  const db = openDatabase(config.dataDir);
+  const app = buildApp({ db, apiKeys: config.apiKeys, log: config.log });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      (closing ??= app.close().then(() => {
+        db.close();
+      })),
+  };
+}
+
+/** Runs until SIGTERM/SIGINT, then stops accepting requests, finishes in-flight ones and closes the database. */
+export async function serveUntilSignal(config: ServeConfig): Promise<void> {
+  const service = await serve(config);
+  config.log(`pulumi-limits: Pay-i-compatible service listening on ${service.url} (data: ${config.dataDir})`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      config.log(`pulumi-limits: ${signal} received, shutting down`);
+      service.close().then(resolve, (error: unknown) => {
+        config.log(`pulumi-limits: shutdown failed: ${String(error)}`);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}
