@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test as base } from "vitest";
+import { Payi } from "../../sdk/index.js";
+import { serve, type RunningService } from "../../server/serve.js";
+
+export const TEST_API_KEY = "test-key-not-a-secret";
+
+export interface ServiceFixture {
+  url: string;
+  dataDir: string;
+  client: Payi;
+  /** Every line the service logged. */
+  logs: string[];
+}
+
+/** Starts the real service on a free loopback port with a fresh data directory. */
+export async function startService(): Promise<ServiceFixture & { stop(): Promise<void> }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-data-"));
+  const logs: string[] = [];
+  const running: RunningService = await serve({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir,
+    apiKeys: [TEST_API_KEY],
+    log: (line) => logs.push(line),
+  });
+  const client = new Payi({ apiKey: TEST_API_KEY, baseURL: running.url, maxRetries: 0 });
+  return {
+    url: running.url,
+    dataDir,
+    client,
+    logs,
+    async stop() {
+      await client.close();
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** vitest fixture: `service` is a started service with a client, stopped after the test. */
+export const test = base.extend<{ service: ServiceFixture }>({
+  // biome-ignore lint/correctness/noEmptyPattern: vitest fixtures need the destructuring
+  service: async ({}, use) => {
+    const service = await startService();
+    await use(service);
+    await service.stop();
+  },
+});
