@@ -14,27 +14,42 @@ export interface LimitSettings {
   limit_type: LimitType;
 }
 
-/** Checks the rules Pay-i applies to a limit's name, max and threshold; throws a 400 naming the field. */
-export function checkLimitInput(
-  input: { limit_name?: string | null | undefined; max?: number | null | undefined; threshold?: number | null | undefined },
-  code: string,
-): void {
+/** One broken rule: the wire field and a sentence naming the rule and the value. */
+export interface RuleViolation {
+  field: "limit_name" | "max" | "threshold";
+  reason: string;
+}
+
+/** The rules Pay-i applies to a limit's name, max and threshold. Pure: the service and the provider share it. */
+export function limitViolations(input: {
+  limit_name?: string | null | undefined;
+  max?: number | null | undefined;
+  threshold?: number | null | undefined;
+}): RuleViolation[] {
+  const violations: RuleViolation[] = [];
   if (input.limit_name !== undefined && input.limit_name !== null) {
     const name = input.limit_name;
-    if (name.trim() === "") throw badRequest(code, "limit_name must not be empty");
+    if (name.trim() === "") violations.push({ field: "limit_name", reason: "limit_name must not be empty" });
     if (name.length > LIMIT_NAME_MAX_LENGTH) {
-      throw badRequest(code, `limit_name must be at most ${LIMIT_NAME_MAX_LENGTH} characters (got ${name.length})`);
+      violations.push({ field: "limit_name", reason: `limit_name must be at most ${LIMIT_NAME_MAX_LENGTH} characters (got ${name.length})` });
     }
   }
   if (input.max !== undefined && input.max !== null && !(input.max > 0)) {
-    throw badRequest(code, `max must be greater than 0 (got ${input.max})`);
+    violations.push({ field: "max", reason: `max must be greater than 0 (got ${input.max})` });
   }
   if (input.threshold !== undefined && input.threshold !== null) {
     const t = input.threshold;
-    if (t < THRESHOLD_MIN || t > THRESHOLD_MAX) {
-      throw badRequest(code, `threshold must be between ${THRESHOLD_MIN} and ${THRESHOLD_MAX} (got ${t})`);
+    if (!(t >= THRESHOLD_MIN && t <= THRESHOLD_MAX)) {
+      violations.push({ field: "threshold", reason: `threshold must be between ${THRESHOLD_MIN} and ${THRESHOLD_MAX} (got ${t})` });
     }
   }
+  return violations;
+}
+
+/** Throws a 400 with `code` for the first broken rule. */
+export function checkLimitInput(input: Parameters<typeof limitViolations>[0], code: string): void {
+  const [first] = limitViolations(input);
+  if (first) throw badRequest(code, first.reason);
 }
 
 /** True when a create asks for exactly the settings an existing limit has (the idempotent case). */

@@ -102,11 +102,11 @@ describe("retries", () => {
   });
 
   test("times out a slow response as APITimeoutError after retrying", async () => {
-    agent.get(ORIGIN).intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(200, limitBody).delay(300).times(3);
+    for (let i = 0; i < 3; i++) agent.get(ORIGIN).intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(200, limitBody).delay(300);
     const error = await client.withOptions({ timeout: 50, maxRetries: 1 }).limits.retrieve("l1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APITimeoutError);
-    // The delayed reply never runs its callback, so count attempts by what the interceptor saw.
-    expect(agent.pendingInterceptors().map((i) => i.timesInvoked)).toEqual([2]);
+    // Two attempts (maxRetries 1) consume two of the three slow replies.
+    expect(agent.pendingInterceptors()).toHaveLength(1);
   });
 
   test("a refused connection is an APIConnectionError", async () => {
