@@ -1,4 +1,8 @@
-/** pulumi-limits: Pay-i limits as Pulumi resources, a typed Pay-i client and a local Pay-i-compatible service. */
+/**
+ * pulumi-limits: budgets as code for AI spend. Pay-i limits and use cases as Pulumi resources, a typed
+ * Pay-i client, and a Pay-i-compatible local service.
+ */
+export { Limit, UseCaseDefinition, UseCaseLimitConfig, type LimitArgs, type UseCaseDefinitionArgs, type UseCaseLimitConfigArgs } from "./provider/index.js";
 export * as sdk from "./sdk/index.js";
 export { Payi } from "./sdk/index.js";
 export { serve, type ServeConfig, type RunningService } from "./server/serve.js";

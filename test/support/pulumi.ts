@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
+import { nodePathWithPackage } from "../../cli/node-path.js";
 
 /** Passphrase for the throwaway stacks tests create; never a real secret. */
 export const TEST_PASSPHRASE = "pulumi-limits-tests";
@@ -22,6 +23,8 @@ export async function tempBackend(): Promise<TempBackend> {
       PULUMI_BACKEND_URL: `file://${dir}`,
       PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
+      // The dynamic-provider host loads pulumi-limits' provider runtime by package name.
+      NODE_PATH: nodePathWithPackage(),
     },
     dispose: () => rm(dir, { recursive: true, force: true }),
   };

@@ -1,0 +1,39 @@
+import { mkdirSync, readlinkSync, symlinkSync, unlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/** The root of this package (where its package.json is), from dist/cli or cli/. */
+export function packageRoot(): string {
+  const here = __dirname;
+  return path.basename(path.dirname(here)) === "dist" ? path.resolve(here, "..", "..") : path.resolve(here, "..");
+}
+
+/**
+ * A directory that, on NODE_PATH, lets `require("pulumi-limits/...")` resolve to this package. Pulumi's
+ * dynamic-provider host loads our provider runtime by package name; when the package is installed in a
+ * node_modules this is that directory, otherwise (a checkout) a symlink in the user cache points at it.
+ */
+export function packageNodePath(): string {
+  const root = packageRoot();
+  const parent = path.dirname(root);
+  if (path.basename(parent) === "node_modules" && path.basename(root) === "pulumi-limits") return parent;
+  const dir = path.join(os.homedir(), ".cache", "pulumi-limits", "node-path", Buffer.from(root).toString("base64url").slice(-40));
+  const link = path.join(dir, "pulumi-limits");
+  mkdirSync(dir, { recursive: true });
+  let current: string | undefined;
+  try {
+    current = readlinkSync(link);
+  } catch {
+    current = undefined;
+  }
+  if (current !== root) {
+    if (current !== undefined) unlinkSync(link);
+    symlinkSync(root, link, "dir");
+  }
+  return dir;
+}
+
+/** NODE_PATH with the package's directory added first. */
+export function nodePathWithPackage(existing: string | undefined = process.env["NODE_PATH"]): string {
+  return [packageNodePath(), ...(existing ? existing.split(path.delimiter) : [])].join(path.delimiter);
+}

@@ -1,0 +1,41 @@
+/**
+ * What the serialized provider stub loads at call time (`pulumi-limits/provider-runtime`): the real
+ * provider code, so that the stub stored in state stays small and an upgraded package reaches resources
+ * created by older versions.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Payi } from "../sdk/index.js";
+import { clientFromConfig } from "./client.js";
+import { limitProvider } from "./limit-provider.js";
+import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./use-case-providers.js";
+import { PROVIDER_VERSION } from "./version.js";
+
+
+export type ProviderKind = "limit" | "useCaseDefinition" | "useCaseLimitConfig";
+
+/** A provider with every method present, as the stub calls it. */
+export type RuntimeProvider = Required<pulumi.dynamic.ResourceProvider>;
+
+let client: Payi | undefined;
+const getClient = (): Payi => (client ??= clientFromConfig(undefined));
+
+const providers = {
+  limit: limitProvider(getClient),
+  useCaseDefinition: useCaseDefinitionProvider(getClient),
+  useCaseLimitConfig: useCaseLimitConfigProvider(getClient),
+};
+
+/** The provider for `kind`. `stubVersion` is the contract the caller's stub was written against. */
+export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvider {
+  if (stubVersion > PROVIDER_VERSION) {
+    throw new Error(
+      `This stack was last updated with a newer pulumi-limits (provider v${stubVersion}) than the one installed (v${PROVIDER_VERSION}); upgrade pulumi-limits.`,
+    );
+  }
+  return {
+    ...providers[kind],
+    async configure(req) {
+      client = clientFromConfig(req.config);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ProviderKind, RuntimeProvider } from "./runtime.js";
+
+/**
+ * The provider object Pulumi serializes into state for every resource (`__provider`). It captures only
+ * two literals and requires the package at call time: nothing of the SDK is inlined, the serialized text
+ * stays under 2 KB, and no credential is ever captured (they are read in `configure()`).
+ */
+export function providerStub(kind: ProviderKind, version: number): pulumi.dynamic.ResourceProvider {
+  // Every character here is stored once per resource: keep the bodies terse.
+  const rt = (): RuntimeProvider => {
+    try {
+      return require("pulumi-limits/provider-runtime").provider(kind, version);
+    } catch (e) {
+      throw (e as { code?: string }).code === "MODULE_NOT_FOUND" ? new Error("pulumi-limits not found: npm install it or add it to NODE_PATH") : e;
+    }
+  };
+  return {
+    configure: (a) => rt().configure(a),
+    check: (a, b) => rt().check(a, b),
+    diff: (a, b, c) => rt().diff(a, b, c),
+    create: (a) => rt().create(a),
+    read: (a, b) => rt().read(a, b),
+    update: (a, b, c) => rt().update(a, b, c),
+    delete: (a, b) => rt().delete(a, b),
+  };
+}

@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerStub } from "./stub.js";
+import { PROVIDER_VERSION } from "./version.js";
+
+/** Inputs of a {@link UseCaseDefinition}. */
+export interface UseCaseDefinitionArgs {
+  /** 1–64 letters, digits, `.`, `-`, `_`. Changing it replaces the definition. */
+  name: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  loggingEnabled?: pulumi.Input<boolean>;
+}
+
+/** A Pay-i use-case definition. */
+export class UseCaseDefinition extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string>;
+  declare readonly loggingEnabled: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: UseCaseDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(providerStub("useCaseDefinition", PROVIDER_VERSION), name, { ...args }, opts, "payi", "UseCaseDefinition");
+  }
+}

@@ -1,0 +1,2 @@
+/** Bumped when the serialized stub ↔ provider runtime contract changes. */
+export const PROVIDER_VERSION = 1;
