@@ -11,8 +11,10 @@ bootstrap:
 build: bootstrap
 	@$(ENV) npx tsc -p tsconfig.build.json
 
+# vitest (unit + e2e against the real service and engine), then the official Python client's conformance suite.
 test: build
 	@$(ENV) npx vitest run
+	@$(ENV) scripts/conformance.sh
 
 demo: build
 	@$(ENV) scripts/demo.sh
