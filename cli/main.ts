@@ -1,29 +1,63 @@
 import { CliError, ExitCode } from "./exit-codes.js";
 import { serveCommand } from "./serve-command.js";
+import {
+  destroyCommand,
+  driftCommand,
+  importCommand,
+  previewCommand,
+  refreshCommand,
+  statusCommand,
+  upCommand,
+} from "./stack-commands.js";
 
-const USAGE = `pulumi-limits <command> [options]
+export const USAGE = `pulumi-limits <command> [options]
+
+Budgets as code for AI spend: apply a budgets.yaml to Pay-i (or the local service) with Pulumi.
 
 Commands:
+  preview    show what \`up\` would change
+  up         create, update or replace limits and use cases to match the file
+  refresh    update the stack's state from the service
+  destroy    delete the stack's limits and use cases from the service
+  drift      refresh and compare: exit 3 when the service differs from the file
+  status     spend vs max, threshold and state of every limit (table or --json)
+  import     write what exists on the service as budgets.yaml (adopt: true) or TypeScript
   serve      run the Pay-i-compatible local service
 
+Options of the stack commands:
+  -f, --file FILE      budgets file (default budgets.yaml)
+  -s, --stack NAME     stack (default dev)
+      --backend URL    Pulumi backend (default file://./.pulumi-state)
+      --base-url URL   Pay-i API root (default PAYI_BASE_URL, else https://api.pay-i.com)
+      --json           one JSON engine event per line
+  -y, --yes            apply without a prompt (required when not interactive)
+import: [--format yaml|ts] [--out FILE] [--base-url URL]
+
+Environment: PAYI_API_KEY (required), PAYI_BASE_URL, PULUMI_CONFIG_PASSPHRASE (local stack secrets).
 Exit codes: 0 ok, 1 failure, 2 bad input, 3 drift.`;
 
+const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<number>> = {
+  preview: previewCommand,
+  up: upCommand,
+  refresh: refreshCommand,
+  destroy: destroyCommand,
+  drift: driftCommand,
+  status: statusCommand,
+  import: importCommand,
+  serve: serveCommand,
+};
+
 /** Entry point of the `pulumi-limits` bin; resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command === undefined ? ExitCode.badInput : ExitCode.ok;
+  }
+  const run = COMMANDS[command];
   try {
-    switch (command) {
-      case "serve":
-        return await serveCommand(rest, process.env);
-      case undefined:
-      case "help":
-      case "--help":
-      case "-h":
-        console.log(USAGE);
-        return command === undefined ? ExitCode.badInput : ExitCode.ok;
-      default:
-        throw new CliError(`unknown command '${command}'\n\n${USAGE}`, ExitCode.badInput);
-    }
+    if (!run) throw new CliError(`unknown command '${command}' (see pulumi-limits --help)`, ExitCode.badInput);
+    return await run(rest, env);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`pulumi-limits: ${error.message}`);
@@ -33,6 +67,14 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`pulumi-limits: ${error.message}`);
       return ExitCode.badInput;
     }
-    throw error;
+    // Engine failures already streamed their diagnostics; say what failed in one line, no stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`pulumi-limits ${command} failed: ${firstLines(message)}`);
+    return ExitCode.failure;
   }
+}
+
+function firstLines(message: string): string {
+  const errorLines = message.split("\n").filter((l) => /error:/i.test(l));
+  return (errorLines.length ? errorLines.slice(0, 5) : message.split("\n").slice(0, 3)).map((l) => l.trim()).join("\n  ");
 }

@@ -33,7 +33,18 @@ export function packageNodePath(): string {
   return dir;
 }
 
-/** NODE_PATH with the package's directory added first. */
+/** The node_modules directory this package loads @pulumi/pulumi from. */
+function pulumiNodeModules(): string {
+  const pkg = require.resolve("@pulumi/pulumi/package.json", { paths: [packageRoot()] });
+  return path.resolve(path.dirname(pkg), "..", "..");
+}
+
+/**
+ * NODE_PATH for Pulumi runs: this package first, then the @pulumi/pulumi it uses. The engine starts the
+ * dynamic-provider host in the program's directory, which for the CLI's inline programs is a temp dir
+ * with no node_modules; the host's shim and our provider stub both resolve by package name.
+ */
 export function nodePathWithPackage(existing: string | undefined = process.env["NODE_PATH"]): string {
-  return [packageNodePath(), ...(existing ? existing.split(path.delimiter) : [])].join(path.delimiter);
+  const entries = [packageNodePath(), pulumiNodeModules(), ...(existing ? existing.split(path.delimiter) : [])];
+  return [...new Set(entries)].join(path.delimiter);
 }

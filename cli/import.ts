@@ -1,0 +1,92 @@
+import { stringify } from "yaml";
+import type { Payi } from "../sdk/index.js";
+import { instanceLimitName } from "../server/domain/use-case-rules.js";
+import type { BudgetsFile } from "./budgets-file.js";
+
+/**
+ * Reads every limit and use case on the service into a budgets file whose limits all carry
+ * `adopt: true` and their current id, so `up` takes them over without changing them. Limits that
+ * belong to use-case instances are left out: the use case's limitConfig creates those.
+ */
+export async function importBudgets(client: Payi): Promise<BudgetsFile> {
+  const budgets: BudgetsFile = { limits: [], useCases: [] };
+  for await (const d of client.useCases.definitions.list()) {
+    const c = d.limit_config;
+    budgets.useCases.push({
+      name: d.name,
+      description: d.description,
+      ...(d.logging_enabled != null ? { loggingEnabled: d.logging_enabled } : {}),
+      ...(c
+        ? {
+            limitConfig: {
+              max: c.max,
+              type: c.limit_type ?? "allow",
+              ...(c.threshold != null ? { threshold: c.threshold } : {}),
+              ...(c.properties && Object.keys(c.properties).length ? { properties: definedOnly(c.properties) } : {}),
+            },
+          }
+        : {}),
+    });
+  }
+  const instancePrefixes = budgets.useCases.map((u) => instanceLimitName(u.name, ""));
+  for await (const l of client.limits.list()) {
+    if (instancePrefixes.some((prefix) => l.limit_name.startsWith(prefix))) continue;
+    const properties = definedOnly(l.properties ?? {});
+    budgets.limits.push({
+      name: l.limit_name,
+      max: l.max,
+      type: l.limit_type,
+      ...(l.threshold != null ? { threshold: l.threshold } : {}),
+      ...(Object.keys(properties).length ? { properties } : {}),
+      id: l.limit_id,
+      adopt: true,
+    });
+  }
+  return budgets;
+}
+
+function definedOnly(props: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(props).filter((e): e is [string, string] => e[1] !== null));
+}
+
+/** budgets.yaml text for an imported set, with a header saying where it came from. */
+export function budgetsYaml(budgets: BudgetsFile, source: string): string {
+  const header = `# Imported from ${source} by \`pulumi-limits import\`.\n# Every limit has adopt: true: \`pulumi-limits up\` takes it over without changing it.\n`;
+  return header + stringify(budgets, { lineWidth: 0 });
+}
+
+/** The same set as a TypeScript Pulumi program. */
+export function budgetsProgramSource(budgets: BudgetsFile): string {
+  const lines = [
+    'import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "pulumi-limits";',
+    "",
+    "// Imported by `pulumi-limits import`: adopt takes the existing limits over without changing them.",
+  ];
+  budgets.limits.forEach((l, i) => {
+    const args = {
+      limitName: l.name,
+      max: l.max,
+      limitType: l.type,
+      ...(l.threshold !== undefined ? { threshold: l.threshold } : {}),
+      ...(l.properties ? { properties: l.properties } : {}),
+      limitId: l.id,
+      adopt: true,
+    };
+    lines.push(`new Limit(${JSON.stringify(`limit-${i + 1}`)}, ${JSON.stringify(args, null, 2)});`);
+  });
+  for (const u of budgets.useCases) {
+    lines.push(`const ${identifier(u.name)} = new UseCaseDefinition(${JSON.stringify(`use-case-${u.name}`)}, ${JSON.stringify({ name: u.name, description: u.description })});`);
+    if (u.limitConfig) {
+      const c = u.limitConfig;
+      const args = { max: c.max, limitType: c.type, ...(c.threshold !== undefined ? { threshold: c.threshold } : {}) };
+      lines.push(
+        `new UseCaseLimitConfig(${JSON.stringify(`use-case-${u.name}-limit`)}, { useCaseName: ${identifier(u.name)}.name, ...${JSON.stringify(args)} });`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function identifier(name: string): string {
+  return `useCase_${name.replace(/\W/g, "_")}`;
+}

@@ -1,0 +1,157 @@
+import { writeFile } from "node:fs/promises";
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import type { OpType } from "@pulumi/pulumi/automation";
+import { Payi } from "../sdk/index.js";
+import { loadBudgets } from "./budgets-file.js";
+import { CliError, ExitCode } from "./exit-codes.js";
+import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
+import { streaming, type Output } from "./output.js";
+import { LIMIT_IDS_OUTPUT } from "./program.js";
+import { limitStatus, statusTable } from "./status.js";
+import { budgetsStack, type StackSettings } from "./workspace.js";
+
+/** Flags every stack command takes. */
+const COMMON = {
+  file: { type: "string", short: "f", default: "budgets.yaml" },
+  stack: { type: "string", short: "s", default: "dev" },
+  backend: { type: "string" },
+  "base-url": { type: "string" },
+  json: { type: "boolean", default: false },
+  yes: { type: "boolean", short: "y", default: false },
+} as const;
+
+interface Parsed {
+  file: string;
+  settings: StackSettings;
+  yes: boolean;
+  out: Output;
+  rest: Record<string, string | boolean | undefined>;
+}
+
+function parse(args: string[], env: NodeJS.ProcessEnv, extra: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {}): Parsed {
+  const { values } = parseArgs({ args, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false });
+  const json = values.json === true;
+  return {
+    file: String(values.file),
+    yes: values.yes === true,
+    out: { json, write: (text) => process.stdout.write(text) },
+    settings: {
+      stack: String(values.stack),
+      backend: typeof values.backend === "string" ? values.backend : undefined,
+      baseUrl: typeof values["base-url"] === "string" ? values["base-url"] : undefined,
+      env,
+    },
+    rest: values,
+  };
+}
+
+/** True when the summary holds anything but unchanged resources. */
+function hasChanges(summary: Partial<Record<OpType, number>> | undefined): boolean {
+  return Object.entries(summary ?? {}).some(([op, count]) => op !== "same" && (count ?? 0) > 0);
+}
+
+/** `--yes`, or an interactive confirmation; never a silent apply in CI. */
+async function confirm(question: string, yes: boolean): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY) throw new CliError(`${question.replace(/\?$/, "")}: pass --yes to apply without a prompt`, ExitCode.badInput);
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`${question} [y/N] `);
+  rl.close();
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", ExitCode.failure);
+}
+
+export async function previewCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parse(args, env);
+  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  await stack.preview(streaming(p.out));
+  return ExitCode.ok;
+}
+
+export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parse(args, env);
+  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  if (!p.yes) {
+    const preview = await stack.preview(streaming(p.out));
+    if (!hasChanges(preview.changeSummary)) return ExitCode.ok;
+    await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
+  }
+  await stack.up(streaming(p.out));
+  return ExitCode.ok;
+}
+
+export async function refreshCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parse(args, env);
+  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  await confirm(`Refresh stack '${p.settings.stack}' from the service?`, p.yes);
+  await stack.refresh(streaming(p.out));
+  return ExitCode.ok;
+}
+
+export async function destroyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parse(args, env);
+  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
+  await stack.destroy(streaming(p.out));
+  return ExitCode.ok;
+}
+
+/** Refreshes from the service and previews the file against it: exit 3 when they differ. */
+export async function driftCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parse(args, env);
+  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  const preview = await stack.preview({ ...streaming(p.out), refresh: true });
+  if (!hasChanges(preview.changeSummary)) {
+    if (!p.out.json) p.out.write(`\nNo drift: the service matches ${p.file}.\n`);
+    return ExitCode.ok;
+  }
+  if (!p.out.json) {
+    const changed = Object.entries(preview.changeSummary).filter(([op]) => op !== "same").map(([op, n]) => `${n} to ${op}`);
+    p.out.write(`\nDrift: the service differs from ${p.file} (${changed.join(", ")}). Run \`pulumi-limits up\` to converge.\n`);
+  }
+  return ExitCode.drift;
+}
+
+/** Spend vs max, threshold and state of every limit in the stack, read live from the service. */
+export async function statusCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const p = parse(args, env);
+  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  const outputs = await stack.outputs();
+  const ids = (outputs[LIMIT_IDS_OUTPUT]?.value ?? {}) as Record<string, string>;
+  const client = new Payi({ apiKey: env["PAYI_API_KEY"], baseURL: p.settings.baseUrl ?? env["PAYI_BASE_URL"] });
+  try {
+    const rows = [];
+    for (const [key, limitId] of Object.entries(ids)) rows.push(limitStatus(key, (await client.limits.retrieve(limitId)).limit));
+    if (p.out.json) p.out.write(`${JSON.stringify(rows, null, 2)}\n`);
+    else if (rows.length === 0) p.out.write(`Stack '${p.settings.stack}' has no limits yet: run \`pulumi-limits up\`.\n`);
+    else p.out.write(`Budget status of stack '${p.settings.stack}':\n${statusTable(rows)}\n`);
+    return ExitCode.ok;
+  } finally {
+    await client.close();
+  }
+}
+
+/** Writes what exists on the service as budgets.yaml entries (adopt: true) or a TypeScript program. */
+export async function importCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: "string", short: "o" }, format: { type: "string", default: "yaml" }, "base-url": { type: "string" } },
+    strict: true,
+  });
+  if (values.format !== "yaml" && values.format !== "ts") throw new CliError(`--format must be yaml or ts (got '${values.format}')`, ExitCode.badInput);
+  if (!env["PAYI_API_KEY"]) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
+  const client = new Payi({ apiKey: env["PAYI_API_KEY"], baseURL: values["base-url"] ?? env["PAYI_BASE_URL"] });
+  try {
+    const budgets = await importBudgets(client);
+    const text = values.format === "ts" ? budgetsProgramSource(budgets) : budgetsYaml(budgets, client.baseURL);
+    if (values.out) {
+      await writeFile(values.out, text);
+      process.stderr.write(`Imported ${budgets.limits.length} limits and ${budgets.useCases.length} use cases into ${values.out}\n`);
+    } else {
+      process.stdout.write(text);
+    }
+    return ExitCode.ok;
+  } finally {
+    await client.close();
+  }
+}
