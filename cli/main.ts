@@ -31,6 +31,7 @@ Options of the stack commands:
       --base-url URL   Pay-i API root (default PAYI_BASE_URL, else https://api.pay-i.com)
       --json           one JSON engine event per line
   -y, --yes            apply without a prompt (required when not interactive)
+      --skip-refresh   preview/up: compare with the stack's state instead of reading the service first
 import: [--format yaml|ts] [--out FILE] [--base-url URL]
 
 Environment: PAYI_API_KEY (required), PAYI_BASE_URL, PULUMI_CONFIG_PASSPHRASE (local stack secrets).

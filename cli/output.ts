@@ -6,8 +6,13 @@ export interface Output {
   write(text: string): void;
 }
 
-/** Removes the engine's `__`-prefixed internals (serialized provider and the like) from an event. */
+/**
+ * An engine event as the CLI prints it: `__`-prefixed internals (the serialized provider and the like)
+ * removed, and debug diagnostics (which echo those internals) dropped entirely.
+ */
 export function publicEvent(event: EngineEvent): unknown {
+  // The typed severities omit "debug", which the engine does send.
+  if (String(event.diagnosticEvent?.severity) === "debug") return undefined;
   return strip(event);
 }
 
@@ -21,5 +26,11 @@ function strip(value: unknown): unknown {
 
 /** Automation API callbacks that stream progress as Pulumi prints it, or as JSON events. */
 export function streaming(out: Output): { onOutput?: (text: string) => void; onEvent?: (event: EngineEvent) => void } {
-  return out.json ? { onEvent: (event) => out.write(`${JSON.stringify(publicEvent(event))}\n`) } : { onOutput: (text) => out.write(text) };
+  if (!out.json) return { onOutput: (text) => out.write(text) };
+  return {
+    onEvent: (event) => {
+      const shown = publicEvent(event);
+      if (shown !== undefined) out.write(`${JSON.stringify(shown)}\n`);
+    },
+  };
 }

@@ -19,10 +19,13 @@ const COMMON = {
   "base-url": { type: "string" },
   json: { type: "boolean", default: false },
   yes: { type: "boolean", short: "y", default: false },
+  "skip-refresh": { type: "boolean", default: false },
 } as const;
 
 interface Parsed {
   file: string;
+  /** Read every resource from the service before comparing, so changes made behind Pulumi's back are converged too. */
+  refresh: boolean;
   settings: StackSettings;
   yes: boolean;
   out: Output;
@@ -34,6 +37,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv, extra: Record<string, { t
   const json = values.json === true;
   return {
     file: String(values.file),
+    refresh: values["skip-refresh"] !== true,
     yes: values.yes === true,
     out: { json, write: (text) => process.stdout.write(text) },
     settings: {
@@ -64,7 +68,7 @@ async function confirm(question: string, yes: boolean): Promise<void> {
 export async function previewCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const p = parse(args, env);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
-  await stack.preview(streaming(p.out));
+  await stack.preview({ ...streaming(p.out), refresh: p.refresh });
   return ExitCode.ok;
 }
 
@@ -72,11 +76,11 @@ export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise
   const p = parse(args, env);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
   if (!p.yes) {
-    const preview = await stack.preview(streaming(p.out));
+    const preview = await stack.preview({ ...streaming(p.out), refresh: p.refresh });
     if (!hasChanges(preview.changeSummary)) return ExitCode.ok;
     await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
   }
-  await stack.up(streaming(p.out));
+  await stack.up({ ...streaming(p.out), refresh: p.refresh });
   return ExitCode.ok;
 }
 
