@@ -42,12 +42,14 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
     PULUMI_SKIP_UPDATE_CHECK: "true",
     NODE_PATH: nodePathWithPackage(env["NODE_PATH"]),
   };
+  // The URL reaches the provider through the environment, not stack config: the engine configures
+  // refreshes with the provider config recorded in state, so a config value would go stale when the
+  // URL changes (e.g. a local service on a new port).
+  const baseUrl = settings.baseUrl ?? env["PAYI_BASE_URL"];
+  if (baseUrl) envVars["PAYI_BASE_URL"] = baseUrl;
   const stack = await automation.LocalWorkspace.createOrSelectStack(
     { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets) },
     { envVars },
   );
-  const baseUrl = settings.baseUrl ?? env["PAYI_BASE_URL"];
-  if (baseUrl) await stack.setConfig("payi:baseUrl", { value: baseUrl });
-  else await stack.removeConfig("payi:baseUrl").catch(() => undefined);
   return stack;
 }

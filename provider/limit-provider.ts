@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError, type Limit as ApiLimit, type Payi } from "../sdk/index.js";
 import { limitState } from "../server/domain/limit-state.js";
 import { toUnits } from "../server/domain/money.js";
-import { failure, warn } from "./client.js";
+import { failure, userError, warn } from "./client.js";
 import { LimitInputsSchema, checkInputs, type LimitInputs } from "./inputs.js";
 
 /** Outputs of a `Limit`: its inputs plus what the service computes. */
@@ -53,12 +53,12 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       const spend = live?.totals.cost.total.base ?? 0;
       if (replaces.length > 0) {
         if (spend > 0) {
-          warn(
+          await warn(
             `replacing limit '${olds.limitName}' (${id}) to change ${replaces.join(", ")} discards its tracked spend of $${spend.toFixed(5)}; the new limit starts at $0`,
           );
         }
       } else if (updates.includes("max") && live && toUnits(news.max) < toUnits(spend)) {
-        throw new Error(
+        throw userError(
           `limit '${news.limitName}' (${id}): max ${news.max} is below its current spend of $${spend.toFixed(5)}; Pay-i would reject the update (invalid_max_limit_update). Raise max to at least ${spend}, or reset the limit first.`,
         );
       }
@@ -150,7 +150,7 @@ async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, conflic
   const ours = byId !== undefined && (inputs.limitId !== undefined || existing?.limit_name === inputs.limitName);
   if (!existing || (!ours && !inputs.adopt)) {
     const holder = existing ? ` (limit_id '${existing.limit_id}')` : "";
-    throw new Error(
+    throw userError(
       `a limit named '${inputs.limitName}' already exists in Pay-i${holder}. To manage it with Pulumi, set adopt: true on this Limit (its type and threshold must match), or choose another limitName. ${conflict.message}`,
     );
   }
@@ -161,7 +161,7 @@ async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, conflic
       : undefined,
   ].filter(Boolean);
   if (mismatch.length > 0) {
-    throw new Error(
+    throw userError(
       `cannot adopt limit '${existing.limit_name}' (${existing.limit_id}): ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
     );
   }

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { Payi } from "../sdk/index.js";
-import { clientFromConfig } from "./client.js";
+import { clientFromConfig, userError } from "./client.js";
 import { limitProvider } from "./limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./use-case-providers.js";
 import { PROVIDER_VERSION } from "./version.js";
@@ -28,7 +28,7 @@ const providers = {
 /** The provider for `kind`. `stubVersion` is the contract the caller's stub was written against. */
 export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvider {
   if (stubVersion > PROVIDER_VERSION) {
-    throw new Error(
+    throw userError(
       `This stack was last updated with a newer pulumi-limits (provider v${stubVersion}) than the one installed (v${PROVIDER_VERSION}); upgrade pulumi-limits.`,
     );
   }

@@ -86,8 +86,15 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     expect((bumped.outputs["monthly"]?.value as { limitId: string }).limitId).toBe(ids["monthly"]);
     expect((await service.client.limits.retrieve(ids["monthly"] ?? "")).limit.max).toBe(1200);
 
-    // A new threshold keeping the name replaces, deleting the old limit first (names are unique).
+    // A new threshold keeping the name replaces, deleting the old limit first (names are unique);
+    // preview warns that the limit's tracked spend goes with it.
+    await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1000, output: 1000 } }, limit_ids: [ids["daily"] ?? ""] });
     budgets = { ...budgets, daily: { ...budgets["daily"], threshold: 0.95 } as LimitArgs };
+    const warnings: string[] = [];
+    await stack.preview({ onEvent: (e) => e.diagnosticEvent?.severity === "warning" && warnings.push(e.diagnosticEvent.message) });
+    expect(warnings).toEqual([
+      `replacing limit 'Daily Safety Cap' (${ids["daily"]}) to change threshold discards its tracked spend of $0.01250; the new limit starts at $0\n`,
+    ]);
     const events: EngineEvent[] = [];
     const replaced = await stack.up({ onEvent: (e) => events.push(e) });
     expect(replaced.summary.resourceChanges).toEqual({ same: 5, replace: 1 });

@@ -222,7 +222,12 @@ func resolveRunScript(programDir string) (string, error) {
 }
 
 func runEnv(req *pulumirpc.RunRequest, options map[string]any) ([]string, error) {
-	config, err := json.Marshal(req.GetConfig())
+	configMap := req.GetConfig()
+	if configMap == nil {
+		// @pulumi/pulumi parses PULUMI_CONFIG with Object.keys: it must be an object, never null.
+		configMap = map[string]string{}
+	}
+	config, err := json.Marshal(configMap)
 	if err != nil {
 		return nil, fmt.Errorf("encoding config: %w", err)
 	}
