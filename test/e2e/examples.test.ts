@@ -1,0 +1,63 @@
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import * as automation from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { tempBackend, type TempBackend } from "../support/pulumi.js";
+import { TEST_API_KEY, startService } from "../support/service.js";
+
+// The TypeScript examples run as a user runs them: standalone projects (not inline programs), through
+// the nodejs language host, importing "pulumi-limits" by package name.
+const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
+let backend: TempBackend;
+let service: Awaited<ReturnType<typeof startService>>;
+/** What `npm install pulumi-limits` gives a user: the package in the example's node_modules (here, a link). */
+function linkPackage(example: string): void {
+  const dir = path.join(EXAMPLES, example, "node_modules");
+  mkdirSync(dir, { recursive: true });
+  rmSync(path.join(dir, "pulumi-limits"), { force: true, recursive: true });
+  symlinkSync(path.resolve(EXAMPLES, ".."), path.join(dir, "pulumi-limits"), "dir");
+}
+
+beforeAll(async () => {
+  for (const example of ["multi-layer-budgets", "use-case-limits"]) linkPackage(example);
+  backend = await tempBackend();
+  service = await startService();
+});
+afterAll(async () => {
+  await service.stop();
+  await backend.dispose();
+});
+
+function exampleStack(name: string) {
+  return automation.LocalWorkspace.createOrSelectStack(
+    { stackName: "example", workDir: path.join(EXAMPLES, name) },
+    { envVars: { ...backend.envVars, PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: service.url } },
+  );
+}
+
+describe("examples", () => {
+  test("multi-layer-budgets creates the seed's three limits, previews clean and destroys", async () => {
+    const stack = await exampleStack("multi-layer-budgets");
+    const up = await stack.up();
+    expect(up.outputs["states"]?.value).toEqual({ daily: "ok", monthly: "ok", premium: "ok" });
+    const ids = up.outputs["limitIds"]?.value as Record<string, string>;
+    expect((await service.client.limits.retrieve(ids["daily"] ?? "")).limit).toMatchObject({
+      limit_name: "Daily Safety Cap",
+      max: 50,
+      limit_type: "block",
+      threshold: 0.9,
+    });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
+    await stack.destroy();
+    expect((await service.client.limits.list()).items).toEqual([]);
+  });
+
+  test("use-case-limits gives every teach_me instance a $0.05 limit", async () => {
+    const stack = await exampleStack("use-case-limits");
+    await stack.up();
+    const instance = await service.client.useCases.create("teach_me");
+    expect((await service.client.limits.retrieve(instance.limit_id ?? "")).limit).toMatchObject({ max: 0.05, threshold: 0.8 });
+    await stack.destroy();
+    await expect(service.client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({ status: 404 });
+  });
+});
