@@ -2,8 +2,11 @@
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -euo pipefail -c
 ENV := source scripts/env.sh &&
+SERVER_ARGS ?= --port 8787 --data-dir .data --api-key local-key
+# make bench BENCH_SIZES=10 (CI) or the default 100,1000
+BENCH_SIZES ?= 100,1000
 
-.PHONY: bootstrap build test test-unit test-e2e demo server bench clean
+.PHONY: bootstrap build test demo server bench clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -23,7 +26,7 @@ server: build
 	@$(ENV) node bin/pulumi-limits.js serve $(SERVER_ARGS)
 
 bench: build
-	@$(ENV) node dist/bench/run.js
+	@$(ENV) BENCH_SIZES=$(BENCH_SIZES) node dist/bench/run.js
 
 clean:
 	rm -rf dist .pulumi-state .data

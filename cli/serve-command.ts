@@ -7,6 +7,24 @@ export const SERVE_USAGE = `pulumi-limits serve [--host 127.0.0.1] [--port 8787]
 Runs the Pay-i-compatible local service on SQLite. API keys come from --api-key (repeatable) or the
 comma-separated PAYI_API_KEY environment variable.`;
 
+/**
+ * One stdout write per event-loop turn instead of one per request: under load the per-request log
+ * line costs more than the request itself when written one syscall at a time.
+ */
+export function bufferedLog(stream: NodeJS.WritableStream): (line: string) => void {
+  let pending: string[] = [];
+  return (line) => {
+    if (pending.length === 0) {
+      setImmediate(() => {
+        const text = `${pending.join("\n")}\n`;
+        pending = [];
+        stream.write(text);
+      });
+    }
+    pending.push(line);
+  };
+}
+
 /** `pulumi-limits serve`: reads flags and env once, then runs until SIGTERM/SIGINT. */
 export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values } = parseArgs({
@@ -39,7 +57,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
     port,
     dataDir: values["data-dir"],
     apiKeys,
-    log: (line) => console.log(line),
+    log: bufferedLog(process.stdout),
   });
   return ExitCode.ok;
 }

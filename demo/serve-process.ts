@@ -17,11 +17,17 @@ export async function spawnServe(options: { dataDir: string; apiKey: string }): 
   const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
+      if (match?.[1]) {
+        // From here on the request log is drained and dropped; the pipe must never fill up.
+        child.stdout.off("data", onData);
+        child.stdout.resume();
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on("data", onData);
     void exited.then((code) => reject(new Error(`the service exited (${code}) before listening:\n${output}`)));
   });
   return {

@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_VERSION } from "./version.js";
 import { providerStub } from "./stub.js";
 
+// One stub for every resource of this kind: the SDK caches serialization per provider object.
+const LIMIT_PROVIDER = providerStub("limit", PROVIDER_VERSION);
+
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {
   /** Unique name of the limit in Pay-i. Changing it renames the limit in place. */
@@ -53,6 +56,6 @@ export class Limit extends pulumi.dynamic.Resource {
       createdAt: undefined,
       updatedAt: undefined,
     };
-    super(providerStub("limit", PROVIDER_VERSION), name, props, opts, "payi", "Limit");
+    super(LIMIT_PROVIDER, name, props, opts, "payi", "Limit");
   }
 }

@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "./stub.js";
 import { PROVIDER_VERSION } from "./version.js";
 
+// One stub for every resource of this kind: the SDK caches serialization per provider object.
+const DEFINITION_PROVIDER = providerStub("useCaseDefinition", PROVIDER_VERSION);
+
 /** Inputs of a {@link UseCaseDefinition}. */
 export interface UseCaseDefinitionArgs {
   /** 1–64 letters, digits, `.`, `-`, `_`. Changing it replaces the definition. */
@@ -17,6 +20,6 @@ export class UseCaseDefinition extends pulumi.dynamic.Resource {
   declare readonly loggingEnabled: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: UseCaseDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("useCaseDefinition", PROVIDER_VERSION), name, { ...args }, opts, "payi", "UseCaseDefinition");
+    super(DEFINITION_PROVIDER, name, { ...args }, opts, "payi", "UseCaseDefinition");
   }
 }

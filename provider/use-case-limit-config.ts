@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "./stub.js";
 import { PROVIDER_VERSION } from "./version.js";
 
+// One stub for every resource of this kind: the SDK caches serialization per provider object.
+const LIMIT_CONFIG_PROVIDER = providerStub("useCaseLimitConfig", PROVIDER_VERSION);
+
 /** Inputs of a {@link UseCaseLimitConfig}. */
 export interface UseCaseLimitConfigArgs {
   /** The use case whose instances get this limit. Changing it replaces the config. */
@@ -26,6 +29,6 @@ export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
   declare readonly properties: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: UseCaseLimitConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerStub("useCaseLimitConfig", PROVIDER_VERSION), name, { ...args }, opts, "payi", "UseCaseLimitConfig");
+    super(LIMIT_CONFIG_PROVIDER, name, { ...args }, opts, "payi", "UseCaseLimitConfig");
   }
 }

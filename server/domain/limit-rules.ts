@@ -4,6 +4,8 @@ import { badRequest } from "../errors.js";
 /** Threshold bounds from the limits docs: a fraction of max between 75% and 99%. */
 export const THRESHOLD_MIN = 0.75;
 export const THRESHOLD_MAX = 0.99;
+/** Largest max the service accepts, USD: money is kept in int64 units of 1e-10 USD (up to ~$922M). */
+export const MAX_LIMIT_USD = 100_000_000;
 /** Longest limit name the service accepts. */
 export const LIMIT_NAME_MAX_LENGTH = 256;
 
@@ -34,8 +36,9 @@ export function limitViolations(input: {
       violations.push({ field: "limit_name", reason: `limit_name must be at most ${LIMIT_NAME_MAX_LENGTH} characters (got ${name.length})` });
     }
   }
-  if (input.max !== undefined && input.max !== null && !(input.max > 0)) {
-    violations.push({ field: "max", reason: `max must be greater than 0 (got ${input.max})` });
+  if (input.max !== undefined && input.max !== null) {
+    if (!(input.max > 0)) violations.push({ field: "max", reason: `max must be greater than 0 (got ${input.max})` });
+    else if (input.max > MAX_LIMIT_USD) violations.push({ field: "max", reason: `max must be at most ${MAX_LIMIT_USD} (got ${input.max})` });
   }
   if (input.threshold !== undefined && input.threshold !== null) {
     const t = input.threshold;

@@ -15,42 +15,66 @@ interface ResourceRow {
 
 /** SQL for custom pricing versions (system prices are built in). */
 export class ResourcesRepository {
-  constructor(private readonly db: Db) {}
+  readonly #insert;
+  readonly #versions;
+  readonly #latestIn;
+  readonly #categories;
+  readonly #byId;
+  readonly #delete;
+  /** Newest version per `category\u0000resource`; this process is the only writer, so writes just clear it. */
+  readonly #latest = new Map<string, PricedResource | null>();
+
+  constructor(db: Db) {
+    this.#insert = db.prepare(`INSERT INTO resources (resource_id, category, resource, units, max_input_units, max_output_units,
+      max_total_units, start_timestamp, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#versions = db.prepare("SELECT * FROM resources WHERE category = ? AND resource = ? ORDER BY seq");
+    this.#latestIn = db.prepare(`SELECT * FROM resources r WHERE category = ?
+      AND seq = (SELECT MAX(seq) FROM resources WHERE category = r.category AND resource = r.resource) ORDER BY resource`);
+    this.#categories = db.prepare("SELECT DISTINCT category FROM resources ORDER BY category").pluck();
+    this.#byId = db.prepare("SELECT * FROM resources WHERE resource_id = ?");
+    this.#delete = db.prepare("DELETE FROM resources WHERE resource_id = ?");
+  }
 
   insert(r: PricedResource): PricedResource {
-    this.db
-      .prepare(`INSERT INTO resources (resource_id, category, resource, units, max_input_units, max_output_units, max_total_units,
-        start_timestamp, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(r.resource_id, r.category, r.resource, JSON.stringify(r.units), r.max_input_units ?? null, r.max_output_units ?? null,
+    this.#latest.clear();
+    this.#insert.run(r.resource_id, r.category, r.resource, JSON.stringify(r.units), r.max_input_units ?? null, r.max_output_units ?? null,
         r.max_total_units ?? null, r.start_timestamp, r.start_timestamp);
     return r;
   }
 
   /** Every version of one resource, oldest first. */
   versions(category: string, resource: string): PricedResource[] {
-    return (this.db.prepare("SELECT * FROM resources WHERE category = ? AND resource = ? ORDER BY seq").all(category, resource) as ResourceRow[]).map(fromRow);
+    return (this.#versions.all(category, resource) as ResourceRow[]).map(fromRow);
+  }
+
+  /** The version new events are priced with (ingest asks this for every event). */
+  latest(category: string, resource: string): PricedResource | undefined {
+    const key = `${category}\u0000${resource}`;
+    let found = this.#latest.get(key);
+    if (found === undefined) {
+      found = this.versions(category, resource).at(-1) ?? null;
+      this.#latest.set(key, found);
+    }
+    return found ?? undefined;
   }
 
   /** Newest version of every custom resource in a category. */
   latestIn(category: string): PricedResource[] {
-    return (
-      this.db
-        .prepare(`SELECT * FROM resources r WHERE category = ? AND seq = (SELECT MAX(seq) FROM resources WHERE category = r.category AND resource = r.resource) ORDER BY resource`)
-        .all(category) as ResourceRow[]
-    ).map(fromRow);
+    return (this.#latestIn.all(category) as ResourceRow[]).map(fromRow);
   }
 
   categories(): string[] {
-    return this.db.prepare("SELECT DISTINCT category FROM resources ORDER BY category").pluck().all() as string[];
+    return this.#categories.all() as string[];
   }
 
   findById(resourceId: string): PricedResource | undefined {
-    const row = this.db.prepare("SELECT * FROM resources WHERE resource_id = ?").get(resourceId) as ResourceRow | undefined;
+    const row = this.#byId.get(resourceId) as ResourceRow | undefined;
     return row && fromRow(row);
   }
 
   delete(resourceId: string): void {
-    this.db.prepare("DELETE FROM resources WHERE resource_id = ?").run(resourceId);
+    this.#latest.clear();
+    this.#delete.run(resourceId);
   }
 }
 

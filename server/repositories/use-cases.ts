@@ -23,10 +23,17 @@ export interface InstanceRow {
 
 /** SQL for use-case definitions and their instances. */
 export class UseCasesRepository {
-  constructor(private readonly db: Db) {}
+  readonly #findDefinition;
+  readonly #findInstance;
 
+  constructor(private readonly db: Db) {
+    this.#findDefinition = db.prepare("SELECT * FROM use_case_definitions WHERE name = ?");
+    this.#findInstance = db.prepare("SELECT * FROM use_case_instances WHERE use_case_name = ? AND use_case_id = ?");
+  }
+
+  // The two lookups ingest makes per event are prepared once; the rest run rarely.
   findDefinition(name: string): DefinitionRow | undefined {
-    return this.db.prepare("SELECT * FROM use_case_definitions WHERE name = ?").get(name) as DefinitionRow | undefined;
+    return this.#findDefinition.get(name) as DefinitionRow | undefined;
   }
 
   insertDefinition(
@@ -84,9 +91,7 @@ export class UseCasesRepository {
   }
 
   findInstance(name: string, useCaseId: string): InstanceRow | undefined {
-    return this.db
-      .prepare("SELECT * FROM use_case_instances WHERE use_case_name = ? AND use_case_id = ?")
-      .get(name, useCaseId) as InstanceRow | undefined;
+    return this.#findInstance.get(name, useCaseId) as InstanceRow | undefined;
   }
 
   insertInstance(inst: { use_case_id: string; use_case_name: string; limit_id: string | null; type_version: bigint }, now: string): InstanceRow {

@@ -14,7 +14,7 @@ const VersionParams = z.object({ category: z.string(), resource: z.string(), res
 
 /** The price that applies to new events: the newest custom version, else the built-in system price. */
 export function findPrice(ctx: ServiceContext, category: string, resource: string): PricedResource | undefined {
-  const custom = ctx.resources.versions(category, resource).at(-1);
+  const custom = ctx.resources.latest(category, resource);
   return custom ?? SYSTEM_RESOURCES.find((r) => r.category === category && r.resource === resource);
 }
 

@@ -18,6 +18,9 @@ import { parseInput } from "../validation.js";
 import { findPrice } from "./categories.js";
 import { createInstance } from "./use-cases.js";
 
+/** Largest cost one event may add, in 1e-10 USD units ($100M): keeps every total inside int64. */
+const MAX_EVENT_COST_UNITS = 100_000_000n * 10_000_000_000n;
+
 /** How far in the future an event timestamp may be. */
 const MAX_FUTURE_MS = 5 * 60 * 1000;
 
@@ -74,6 +77,9 @@ function ingestEvent(ctx: ServiceContext, event: IngestEvent, context: IngestCon
 
     const failed = event.http_status_code != null && event.http_status_code >= 400;
     const cost = failed ? { inputUnits: 0n, outputUnits: 0n, unknown: {} } : priceUnits(priced.units, event.units);
+    if (cost.inputUnits + cost.outputUnits > MAX_EVENT_COST_UNITS) {
+      throw badRequest("invalid_units", `units: the event would cost $${toUsd(cost.inputUnits + cost.outputUnits)}, more than the $100000000 one event may add`);
+    }
     const states: Record<string, { state: LimitState }> = {};
     for (const limitId of limitIds) {
       const row = ctx.limits.findById(limitId);

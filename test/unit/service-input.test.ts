@@ -20,6 +20,8 @@ describe("bad input gets Pay-i's envelope with a 4xx naming the field and the ru
     ["a null required field", "/api/v1/limits", '{"limit_name":null,"max":10}', 400, "create_limit_validation_failed", "limit_name: expected string, received null"],
     ["a threshold out of range", "/api/v1/limits", '{"limit_name":"a","max":10,"threshold":0.5}', 400, "create_limit_validation_failed", "threshold must be between 0.75 and 0.99 (got 0.5)"],
     ["a max of zero", "/api/v1/limits", '{"limit_name":"a","max":0}', 400, "create_limit_validation_failed", "max must be greater than 0 (got 0)"],
+    ["a max beyond what money columns hold", "/api/v1/limits", '{"limit_name":"a","max":1e9}', 400, "create_limit_validation_failed", "max must be at most 100000000 (got 1000000000)"],
+    ["an event costing more than any limit", "/api/v1/ingest", '{"category":"system.anthropic","resource":"claude-3-opus-20240229","units":{"text":{"output":9007199254740991}}}', 400, "invalid_units", "more than the $100000000 one event may add"],
     ["an unknown limit type", "/api/v1/limits", '{"limit_name":"a","max":1,"limit_type":"deny"}', 400, "create_limit_validation_failed", "limit_type"],
     ["an invalid use case name", "/api/v1/use_cases/definitions", '{"name":"has space","description":"d"}', 400, "invalid_use_case_name", "use case name must be 1-64 characters"],
     ["an unknown resource", "/api/v1/ingest", '{"category":"system.openai","resource":"gpt-99","units":{"text":{"input":1}}}', 404, "category_resource_not_found", "gpt-99"],
