@@ -2,6 +2,7 @@ import type { Limit, LimitType } from "../../sdk/resources/limits.js";
 import type { LimitState, TotalCostData } from "../../sdk/resources/shared.js";
 import type { Db } from "../db.js";
 import { toUnits, toUsd } from "../domain/money.js";
+import { keysetPage, type KeysetQuery } from "./keyset.js";
 
 /** A limit as stored: money in exact units. */
 export interface LimitRow {
@@ -35,12 +36,8 @@ export interface NewLimit {
   limit_tags: string[];
 }
 
-export interface ListQuery {
+export interface ListQuery extends KeysetQuery {
   limitName?: string | undefined;
-  ascending: boolean;
-  /** Keyset position: only rows after (ascending) or before (descending) this seq. */
-  afterSeq?: bigint | undefined;
-  pageSize: number;
 }
 
 const STATE_COLUMN: Record<LimitState, keyof LimitRow> = {
@@ -117,19 +114,7 @@ export class LimitsRepository {
   }
 
   list(query: ListQuery): LimitRow[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.limitName !== undefined) {
-      where.push("limit_name = ?");
-      params.push(query.limitName);
-    }
-    if (query.afterSeq !== undefined) {
-      where.push(query.ascending ? "seq > ?" : "seq < ?");
-      params.push(query.afterSeq);
-    }
-    const sql = `SELECT * FROM limits ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY seq ${query.ascending ? "ASC" : "DESC"} LIMIT ?`;
-    return this.db.prepare(sql).all(...params, query.pageSize) as LimitRow[];
+    return keysetPage<LimitRow>(this.db, "limits", query, { column: "limit_name", value: query.limitName });
   }
 
   rename(limitId: string, limitName: string, now: string): void {

@@ -1,5 +1,6 @@
 import type { LimitConfig, UseCaseDefinition, UseCaseInstance } from "../../sdk/resources/use-cases.js";
 import type { Db } from "../db.js";
+import { keysetPage, type KeysetQuery } from "./keyset.js";
 
 export interface DefinitionRow {
   seq: bigint;
@@ -69,20 +70,8 @@ export class UseCasesRepository {
     return this.#mustFindDefinition(name);
   }
 
-  listDefinitions(q: { name?: string | undefined; ascending: boolean; afterSeq?: bigint | undefined; pageSize: number }): DefinitionRow[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.name !== undefined) {
-      where.push("name = ?");
-      params.push(q.name);
-    }
-    if (q.afterSeq !== undefined) {
-      where.push(q.ascending ? "seq > ?" : "seq < ?");
-      params.push(q.afterSeq);
-    }
-    const sql = `SELECT * FROM use_case_definitions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-      ORDER BY seq ${q.ascending ? "ASC" : "DESC"} LIMIT ?`;
-    return this.db.prepare(sql).all(...params, q.pageSize) as DefinitionRow[];
+  listDefinitions(q: KeysetQuery & { name?: string | undefined }): DefinitionRow[] {
+    return keysetPage<DefinitionRow>(this.db, "use_case_definitions", q, { column: "name", value: q.name });
   }
 
   deleteDefinition(name: string): void {

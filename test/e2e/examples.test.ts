@@ -1,15 +1,15 @@
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { tempBackend, type TempBackend } from "../support/pulumi.js";
-import { TEST_API_KEY, startService } from "../support/service.js";
+import { beforeAll, describe, expect, test } from "vitest";
+import { TEST_API_KEY } from "../support/service.js";
+import { useServiceAndBackend } from "../support/stack-env.js";
 
 // The TypeScript examples run as a user runs them: standalone projects (not inline programs), through
 // the nodejs language host, importing "pulumi-limits" by package name.
 const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
-let backend: TempBackend;
-let service: Awaited<ReturnType<typeof startService>>;
+const env = useServiceAndBackend();
+
 /** What `npm install pulumi-limits` gives a user: the package in the example's node_modules (here, a link). */
 function linkPackage(example: string): void {
   const dir = path.join(EXAMPLES, example, "node_modules");
@@ -18,20 +18,14 @@ function linkPackage(example: string): void {
   symlinkSync(path.resolve(EXAMPLES, ".."), path.join(dir, "pulumi-limits"), "dir");
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   for (const example of ["multi-layer-budgets", "use-case-limits"]) linkPackage(example);
-  backend = await tempBackend();
-  service = await startService();
-});
-afterAll(async () => {
-  await service.stop();
-  await backend.dispose();
 });
 
 function exampleStack(name: string) {
   return automation.LocalWorkspace.createOrSelectStack(
     { stackName: "example", workDir: path.join(EXAMPLES, name) },
-    { envVars: { ...backend.envVars, PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: service.url } },
+    { envVars: { ...env.backend().envVars, PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: env.service().url } },
   );
 }
 
@@ -41,7 +35,7 @@ describe("examples", () => {
     const up = await stack.up();
     expect(up.outputs["states"]?.value).toEqual({ daily: "ok", monthly: "ok", premium: "ok" });
     const ids = up.outputs["limitIds"]?.value as Record<string, string>;
-    expect((await service.client.limits.retrieve(ids["daily"] ?? "")).limit).toMatchObject({
+    expect((await env.service().client.limits.retrieve(ids["daily"] ?? "")).limit).toMatchObject({
       limit_name: "Daily Safety Cap",
       max: 50,
       limit_type: "block",
@@ -49,15 +43,15 @@ describe("examples", () => {
     });
     expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
     await stack.destroy();
-    expect((await service.client.limits.list()).items).toEqual([]);
+    expect((await env.service().client.limits.list()).items).toEqual([]);
   });
 
   test("use-case-limits gives every teach_me instance a $0.05 limit", async () => {
     const stack = await exampleStack("use-case-limits");
     await stack.up();
-    const instance = await service.client.useCases.create("teach_me");
-    expect((await service.client.limits.retrieve(instance.limit_id ?? "")).limit).toMatchObject({ max: 0.05, threshold: 0.8 });
+    const instance = await env.service().client.useCases.create("teach_me");
+    expect((await env.service().client.limits.retrieve(instance.limit_id ?? "")).limit).toMatchObject({ max: 0.05, threshold: 0.8 });
     await stack.destroy();
-    await expect(service.client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({ status: 404 });
+    await expect(env.service().client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({ status: 404 });
   });
 });

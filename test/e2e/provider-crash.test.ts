@@ -1,19 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { Limit } from "../../provider/index.js";
-import { inlineStack, tempBackend, type TempBackend } from "../support/pulumi.js";
-import { TEST_API_KEY, startService } from "../support/service.js";
+import { inlineStack } from "../support/pulumi.js";
+import { TEST_API_KEY } from "../support/service.js";
+import { useServiceAndBackend } from "../support/stack-env.js";
 
-let backend: TempBackend;
-let service: Awaited<ReturnType<typeof startService>>;
-beforeAll(async () => {
-  backend = await tempBackend();
-  service = await startService();
-});
-afterAll(async () => {
-  await service.stop();
-  await backend.dispose();
-});
+const env = useServiceAndBackend();
 
 /** PIDs of running `pulumi up` processes started by the Automation API. */
 function pulumiUpPids(): number[] {
@@ -26,11 +18,11 @@ function pulumiUpPids(): number[] {
 
 test("killing `pulumi up` mid-create, then cancel and rerun, leaves exactly the declared limits", async () => {
   const declared = Array.from({ length: 20 }, (_, i) => `Team ${String(i).padStart(2, "0")} Budget`);
-  const stack = await inlineStack(backend, "crash", async () => {
+  const stack = await inlineStack(env.backend(), "crash", async () => {
     declared.forEach((name, i) => new Limit(`team-${i}`, { limitName: name, max: 100 + i, threshold: 0.8 }));
   });
   await stack.setConfig("payi:apiKey", { value: TEST_API_KEY, secret: true });
-  await stack.setConfig("payi:baseUrl", { value: service.url });
+  await stack.setConfig("payi:baseUrl", { value: env.service().url });
 
   let killed: number[] = [];
   const crashed = await stack
@@ -51,7 +43,7 @@ test("killing `pulumi up` mid-create, then cancel and rerun, leaves exactly the 
   expect(crashed).not.toBe("completed");
 
   const before: string[] = [];
-  for await (const l of service.client.limits.list()) before.push(l.limit_name);
+  for await (const l of env.service().client.limits.list()) before.push(l.limit_name);
   // Typically a few limits exist on the service that the killed run never recorded in state.
   expect(before.length).toBeLessThan(declared.length);
 
@@ -61,7 +53,7 @@ test("killing `pulumi up` mid-create, then cancel and rerun, leaves exactly the 
   expect(rerun.summary.result).toBe("succeeded");
 
   const after: string[] = [];
-  for await (const l of service.client.limits.list()) after.push(l.limit_name);
+  for await (const l of env.service().client.limits.list()) after.push(l.limit_name);
   expect(after.sort()).toEqual(declared);
   expect((await stack.preview()).changeSummary).toEqual({ same: 21 });
   await stack.destroy();

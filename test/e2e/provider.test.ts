@@ -1,21 +1,13 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { Limit, UseCaseDefinition, UseCaseLimitConfig, type LimitArgs } from "../../provider/index.js";
-import { inlineStack, tempBackend, type TempBackend } from "../support/pulumi.js";
-import { TEST_API_KEY, startService } from "../support/service.js";
+import { inlineStack } from "../support/pulumi.js";
+import { TEST_API_KEY } from "../support/service.js";
+import { useServiceAndBackend } from "../support/stack-env.js";
 
-let backend: TempBackend;
-let service: Awaited<ReturnType<typeof startService>>;
-beforeAll(async () => {
-  backend = await tempBackend();
-  service = await startService();
-});
-afterAll(async () => {
-  await service.stop();
-  await backend.dispose();
-});
+const env = useServiceAndBackend();
 
 /** The seed's multi-layered budgets (seed 001, "Real-World Example"), keyed by resource name. */
 function seedBudgets(): Record<string, LimitArgs> {
@@ -27,7 +19,7 @@ function seedBudgets(): Record<string, LimitArgs> {
 }
 
 async function budgetStack(project: string, declared: () => Record<string, LimitArgs>, withUseCase = false) {
-  const stack = await inlineStack(backend, project, async () => {
+  const stack = await inlineStack(env.backend(), project, async () => {
     const outputs: Record<string, unknown> = {};
     for (const [name, args] of Object.entries(declared())) {
       const limit = new Limit(name, args);
@@ -40,7 +32,7 @@ async function budgetStack(project: string, declared: () => Record<string, Limit
     return outputs;
   });
   await stack.setConfig("payi:apiKey", { value: TEST_API_KEY, secret: true });
-  await stack.setConfig("payi:baseUrl", { value: service.url });
+  await stack.setConfig("payi:baseUrl", { value: env.service().url });
   return stack;
 }
 
@@ -54,7 +46,7 @@ function stepsOf(events: EngineEvent[]): Array<[string, string]> {
 
 async function serviceLimits() {
   const all = [];
-  for await (const l of service.client.limits.list()) all.push(l);
+  for await (const l of env.service().client.limits.list()) all.push(l);
   return all;
 }
 
@@ -72,7 +64,7 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
       ["Monthly Budget", 1000, "allow", 0.8],
       ["Premium Model Usage", 300, "allow", 0.83],
     ]);
-    expect((await service.client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ max: 0.05, threshold: 0.8 });
+    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ max: 0.05, threshold: 0.8 });
 
     // No changes: nothing to do.
     expect((await stack.preview()).changeSummary).toEqual({ same: 6 });
@@ -84,11 +76,11 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     const bumped = await stack.up();
     expect(bumped.summary.resourceChanges).toEqual({ same: 5, update: 1 });
     expect((bumped.outputs["monthly"]?.value as { limitId: string }).limitId).toBe(ids["monthly"]);
-    expect((await service.client.limits.retrieve(ids["monthly"] ?? "")).limit.max).toBe(1200);
+    expect((await env.service().client.limits.retrieve(ids["monthly"] ?? "")).limit.max).toBe(1200);
 
     // A new threshold keeping the name replaces, deleting the old limit first (names are unique);
     // preview warns that the limit's tracked spend goes with it.
-    await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1000, output: 1000 } }, limit_ids: [ids["daily"] ?? ""] });
+    await env.service().client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1000, output: 1000 } }, limit_ids: [ids["daily"] ?? ""] });
     budgets = { ...budgets, daily: { ...budgets["daily"], threshold: 0.95 } as LimitArgs };
     const warnings: string[] = [];
     await stack.preview({ onEvent: (e) => e.diagnosticEvent?.severity === "warning" && warnings.push(e.diagnosticEvent.message) });
@@ -103,8 +95,8 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     expect(dailyOps.indexOf("delete-replaced")).toBeLessThan(dailyOps.indexOf("create-replacement"));
     const newDaily = (replaced.outputs["daily"]?.value as { limitId: string }).limitId;
     expect(newDaily).not.toBe(ids["daily"]);
-    await expect(service.client.limits.retrieve(ids["daily"] ?? "")).rejects.toMatchObject({ status: 404 });
-    expect((await service.client.limits.retrieve(newDaily)).limit).toMatchObject({ limit_name: "Daily Safety Cap", threshold: 0.95 });
+    await expect(env.service().client.limits.retrieve(ids["daily"] ?? "")).rejects.toMatchObject({ status: 404 });
+    expect((await env.service().client.limits.retrieve(newDaily)).limit).toMatchObject({ limit_name: "Daily Safety Cap", threshold: 0.95 });
 
     // Type and name together: the new limit is created before the old one goes, so enforcement never lapses.
     budgets = { ...budgets, premium: { ...budgets["premium"], limitName: "Premium Models (blocking)", limitType: "block" } as LimitArgs };
@@ -117,23 +109,23 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     expect(names).toEqual(["Daily Safety Cap", "Monthly Budget", "Premium Models (blocking)"]);
 
     // Out-of-band change: refresh reports it, and the next preview diffs against reality.
-    await service.client.limits.update(ids["monthly"] ?? "", { max: 5000 });
+    await env.service().client.limits.update(ids["monthly"] ?? "", { max: 5000 });
     const refresh = await stack.refresh();
     expect(refresh.summary.resourceChanges).toMatchObject({ update: 1 });
     expect((await stack.preview()).changeSummary).toMatchObject({ update: 1 });
     await stack.up();
-    expect((await service.client.limits.retrieve(ids["monthly"] ?? "")).limit.max).toBe(1200);
+    expect((await env.service().client.limits.retrieve(ids["monthly"] ?? "")).limit.max).toBe(1200);
 
     // Deleted behind Pulumi's back: refresh drops it from state, up recreates it.
-    await service.client.limits.delete(ids["monthly"] ?? "");
+    await env.service().client.limits.delete(ids["monthly"] ?? "");
     const dropped = await stack.refresh();
     expect(dropped.summary.resourceChanges).toMatchObject({ delete: 1 });
     const recreated = await stack.up();
     expect(recreated.summary.resourceChanges).toMatchObject({ create: 1 });
-    expect((await service.client.limits.list({ limit_name: "Monthly Budget" })).items).toHaveLength(1);
+    expect((await env.service().client.limits.list({ limit_name: "Monthly Budget" })).items).toHaveLength(1);
 
     // Secrets never reach state or engine events.
-    const stateFiles = await readAll(backend.dir);
+    const stateFiles = await readAll(env.backend().dir);
     expect(stateFiles).toContain("Monthly Budget");
     expect(stateFiles).not.toContain(TEST_API_KEY);
     expect(JSON.stringify(events) + JSON.stringify(events2)).not.toContain(TEST_API_KEY);
@@ -146,7 +138,7 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     // destroy leaves nothing on the service.
     await stack.destroy();
     expect(await serviceLimits()).toEqual([]);
-    await expect(service.client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({ status: 404 });
+    await expect(env.service().client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({ status: 404 });
   });
 
   test("bad inputs fail at preview with the property and the rule, before any API call", async () => {
@@ -163,7 +155,7 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
   });
 
   test("an existing limit is not taken over silently; adopt: true takes it over and converges it", async () => {
-    const existing = (await service.client.limits.create({ limit_name: "Shared Budget", max: 10, threshold: 0.8 })).limit;
+    const existing = (await env.service().client.limits.create({ limit_name: "Shared Budget", max: 10, threshold: 0.8 })).limit;
     let adopt = false;
     const stack = await budgetStack("adopt", () => ({ shared: { limitName: "Shared Budget", max: 25, threshold: 0.8, adopt } }));
     const refused = await stack.up().catch((e: unknown) => String(e));
@@ -173,7 +165,7 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     adopt = true;
     const adopted = await stack.up();
     expect((adopted.outputs["shared"]?.value as { limitId: string }).limitId).toBe(existing.limit_id);
-    expect((await service.client.limits.retrieve(existing.limit_id)).limit.max).toBe(25);
+    expect((await env.service().client.limits.retrieve(existing.limit_id)).limit.max).toBe(25);
     await stack.destroy();
   });
 
@@ -183,11 +175,11 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     const up = await stack.up();
     const limitId = (up.outputs["spent"]?.value as { limitId: string }).limitId;
     // 1M in + 500k out on gpt-4o = $2.50 + $5 = $7.50.
-    await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1_000_000, output: 500_000 } }, limit_ids: [limitId] });
+    await env.service().client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1_000_000, output: 500_000 } }, limit_ids: [limitId] });
     max = 5;
     const error = await stack.preview().catch((e: unknown) => String(e));
     expect(error).toContain("max 5 is below its current spend of $7.50000");
-    expect((await service.client.limits.retrieve(limitId)).limit.max).toBe(10);
+    expect((await env.service().client.limits.retrieve(limitId)).limit.max).toBe(10);
     max = 10;
     await stack.destroy();
   });

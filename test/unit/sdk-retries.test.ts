@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import {
@@ -101,12 +103,23 @@ describe("retries", () => {
     expect(attempts).toBe(1);
   });
 
-  test("times out a slow response as APITimeoutError after retrying", async () => {
-    for (let i = 0; i < 3; i++) agent.get(ORIGIN).intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(200, limitBody).delay(300);
-    const error = await client.withOptions({ timeout: 50, maxRetries: 1 }).limits.retrieve("l1").catch((e: unknown) => e);
+  test("times out a slow response as APITimeoutError after retrying", { timeout: 15_000 }, async () => {
+    // A real server on loopback that answers too late (MockAgent does not run undici's timers, whose
+    // resolution is about a second: the reply must be later than that).
+    let attempts = 0;
+    const slow = createServer((_req, res) => {
+      attempts++;
+      setTimeout(() => res.end(JSON.stringify(limitBody)), 5000);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const { port } = slow.address() as AddressInfo;
+    const impatient = new Payi({ apiKey: "k", baseURL: `http://127.0.0.1:${port}`, timeout: 100, maxRetries: 1 });
+    const error = await impatient.limits.retrieve("l1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(APITimeoutError);
-    // Two attempts (maxRetries 1) consume two of the three slow replies.
-    expect(agent.pendingInterceptors()).toHaveLength(1);
+    expect(attempts).toBe(2);
+    await impatient.close();
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
   });
 
   test("a refused connection is an APIConnectionError", async () => {
