@@ -28,6 +28,11 @@ class Floor extends pulumi.dynamic.Resource {
   }
 }
 
+export interface EngineOptions {
+  /** Only `up`, with PULUMI_SKIP_CHECKPOINTS=true: the engine writes state once at the end, not after every step. */
+  upOnlyWithoutCheckpoints?: boolean;
+}
+
 export interface EngineRun {
   kind: "limit" | "floor";
   n: number;
@@ -39,7 +44,12 @@ export interface EngineRun {
 }
 
 /** up (create N), preview (no changes) and refresh of N resources on a fresh file backend. */
-export async function engineRun(kind: "limit" | "floor", n: number, service: { url: string; apiKey: string }): Promise<EngineRun> {
+export async function engineRun(
+  kind: "limit" | "floor",
+  n: number,
+  service: { url: string; apiKey: string },
+  options: EngineOptions = {},
+): Promise<EngineRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-bench-"));
   try {
     const stack = await automation.LocalWorkspace.createOrSelectStack(
@@ -62,6 +72,7 @@ export async function engineRun(kind: "limit" | "floor", n: number, service: { u
           NODE_PATH: nodePathWithPackage(),
           PAYI_API_KEY: service.apiKey,
           PAYI_BASE_URL: service.url,
+          ...(options.upOnlyWithoutCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
         },
       },
     );
@@ -71,6 +82,10 @@ export async function engineRun(kind: "limit" | "floor", n: number, service: { u
       return performance.now() - t;
     };
     const upMs = await time(() => stack.up());
+    if (options.upOnlyWithoutCheckpoints) {
+      await stack.destroy();
+      return { kind, n, upMs, previewMs: Number.NaN, refreshMs: Number.NaN, stateBytesPerResource: Number.NaN, providerBytes: Number.NaN };
+    }
     const previewMs = await time(async () => {
       const p = await stack.preview();
       if (Object.keys(p.changeSummary).some((op) => op !== "same")) throw new Error(`preview of ${kind} x${n} is not clean: ${JSON.stringify(p.changeSummary)}`);

@@ -7,6 +7,8 @@ interface Results {
   sdk: SdkVsRaw;
   ingest: IngestThroughput[];
   runs: EngineRun[];
+  /** `up` at the largest N with PULUMI_SKIP_CHECKPOINTS=true, floor and Limit. */
+  noCheckpoints: EngineRun[];
   command: string;
 }
 
@@ -63,6 +65,31 @@ export function report(r: Results): string {
       const l = growth("limit", op);
       lines.push(`| ${op.replace("Ms", "")} | ×${f.toFixed(1)} | ×${l.toFixed(1)} | ${(l / f).toFixed(2)} | ${verdict(l / f <= 1.5)} (no hidden O(N²) beyond the engine's own) |`);
     }
+  }
+  const bare = (kind: string) => r.noCheckpoints.find((x) => x.kind === kind);
+  const floorBare = bare("floor");
+  const limitBare = bare("limit");
+  if (floorBare && limitBare) {
+    const n = floorBare.n;
+    const floor = at("floor", n);
+    const limit = at("limit", n);
+    lines.push(
+      "",
+      `## What \`up\` spends its time on (N = ${n})`,
+      "",
+      "The file backend rewrites the whole state after every step, so `up` writes O(N²) bytes in total, and a Limit's",
+      "state (its serialized provider sits in both inputs and outputs) is larger than the floor's. The same `up` with",
+      "`PULUMI_SKIP_CHECKPOINTS=true` (state written once, at the end) isolates that cost:",
+      "",
+      "| | floor | Limit | Limit / (floor + HTTP) |",
+      "| --- | ---: | ---: | ---: |",
+      `| with per-step checkpoints (default) | ${ms(floor?.upMs ?? 0)} | ${ms(limit?.upMs ?? 0)} | ${((limit?.upMs ?? 0) / ((floor?.upMs ?? 0) + n * r.sdk.rawPerRequestMs)).toFixed(2)} |`,
+      `| without (\`PULUMI_SKIP_CHECKPOINTS=true\`) | ${ms(floorBare.upMs)} | ${ms(limitBare.upMs)} | ${(limitBare.upMs / (floorBare.upMs + n * r.sdk.rawPerRequestMs)).toFixed(2)} |`,
+      "",
+      "Skipping checkpoints is the engine's own switch and trades crash safety for speed; pulumi-limits does not turn it",
+      "on. A crashed `up` without checkpoints loses that run's state, and the deterministic limit ids then make the next",
+      "`up` adopt what the crashed run created instead of duplicating it.",
+    );
   }
   lines.push(
     "",
