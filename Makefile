@@ -14,8 +14,10 @@ bootstrap:
 build: bootstrap
 	@$(ENV) npx tsc -p tsconfig.build.json
 
-# vitest (unit + e2e against the real service and engine), then the official Python client's conformance suite.
+# Type-check everything (the type-level tests live there), vitest (unit + e2e against the real service and
+# engine), then the official Python client's conformance suite.
 test: build
+	@$(ENV) npx tsc -p tsconfig.json --noEmit
 	@$(ENV) npx vitest run
 	@$(ENV) scripts/conformance.sh
 

@@ -41,6 +41,8 @@ export interface EngineRun {
   refreshMs: number;
   stateBytesPerResource: number;
   providerBytes: number;
+  /** Functions in the serialized provider; Pulumi's serializer wraps each one in its own scope. */
+  providerFunctions: number;
 }
 
 /** up (create N), preview (no changes) and refresh of N resources on a fresh file backend. */
@@ -84,7 +86,7 @@ export async function engineRun(
     const upMs = await time(() => stack.up());
     if (options.upOnlyWithoutCheckpoints) {
       await stack.destroy();
-      return { kind, n, upMs, previewMs: Number.NaN, refreshMs: Number.NaN, stateBytesPerResource: Number.NaN, providerBytes: Number.NaN };
+      return { kind, n, upMs, previewMs: Number.NaN, refreshMs: Number.NaN, stateBytesPerResource: Number.NaN, providerBytes: Number.NaN, providerFunctions: 0 };
     }
     const previewMs = await time(async () => {
       const p = await stack.preview();
@@ -94,10 +96,12 @@ export async function engineRun(
     const exported = await stack.exportStack();
     const resources = exported.deployment.resources as Array<{ type: string; inputs?: Record<string, unknown> }>;
     const mine = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
-    const providerBytes = Buffer.byteLength(String(mine[0]?.inputs?.["__provider"] ?? ""));
+    const providerText = String(mine[0]?.inputs?.["__provider"] ?? "");
+    const providerBytes = Buffer.byteLength(providerText);
+    const providerFunctions = (providerText.match(/function __f\d+\(/g) ?? []).length;
     const stateBytesPerResource = Buffer.byteLength(JSON.stringify(exported)) / n;
     await stack.destroy();
-    return { kind, n, upMs, previewMs, refreshMs, stateBytesPerResource, providerBytes };
+    return { kind, n, upMs, previewMs, refreshMs, stateBytesPerResource, providerBytes, providerFunctions };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { limitViolations } from "../server/domain/limit-rules.js";
 import { USE_CASE_NAME } from "../server/domain/use-case-rules.js";
+import { issueMessage } from "../server/validation.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 const LimitTypeSchema = z.enum(["allow", "block"], { error: "type must be allow or block" });
@@ -94,7 +95,7 @@ export function parseBudgets(text: string): { budgets: BudgetsFile } | { problem
           const known = Object.keys(shapeAt(path));
           return at([...path, issue.keys[0] ?? ""], `unknown field '${issue.keys.join("', '")}' (expected one of: ${known.join(", ")})`);
         }
-        return at(path, issue.message.replace(/^Invalid input: /, ""));
+        return at(path, issueMessage(issue));
       }),
     };
   }

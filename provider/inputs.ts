@@ -4,6 +4,7 @@ import { LimitTypeSchema } from "../sdk/resources/limits.js";
 import { limitViolations } from "../server/domain/limit-rules.js";
 import { toUnits, toUsd } from "../server/domain/money.js";
 import { USE_CASE_NAME } from "../server/domain/use-case-rules.js";
+import { issueMessage } from "../server/validation.js";
 
 /** What the engine sends for an input whose value is not known yet (during preview). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -64,7 +65,7 @@ export function checkInputs<T extends Record<string, unknown>>(
       inputs: news,
       failures: parsed.error.issues.map((issue) => ({
         property: String(issue.path[0] ?? ""),
-        reason: `${String(issue.path[0] ?? "input")}: ${issue.message.replace(/^Invalid input: /, "")}`,
+        reason: `${String(issue.path[0] ?? "input")}: ${issueMessage(issue)}`,
       })),
     };
   }

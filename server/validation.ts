@@ -1,4 +1,9 @@
 import type { z } from "zod";
+
+/** A zod issue's message without zod's generic prefix ("Invalid input: expected number" → "expected number"). */
+export function issueMessage(issue: z.core.$ZodIssue): string {
+  return issue.message.replace(/^Invalid (input|option): /, "");
+}
 import { badRequest } from "./errors.js";
 
 /**
@@ -10,7 +15,7 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, code: string
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const field = issue.path.length ? issue.path.join(".") : what;
-    return `${field}: ${issue.message.replace(/^Invalid input: /, "")}`;
+    return `${field}: ${issueMessage(issue)}`;
   });
   throw badRequest(code, problems.join("; "));
 }

@@ -152,3 +152,35 @@ describe("categories", () => {
     expect(openai).toEqual(expect.arrayContaining(["gpt-4o-2024-05-13", "gpt-4o", "gpt-4-0125-preview"]));
   });
 });
+
+describe("bulk ingest and legacy limit tags", () => {
+  test("bulk ingest charges every good event and reports the bad ones by index", async ({ service }) => {
+    const { client } = service;
+    await client.limits.create({ limit_name: "bulk", limit_id: "bulk", max: 10 });
+    const res = await client.ingest.bulk([
+      { category: "system.openai", resource: "gpt-4o", units: { text: { input: 1000, output: 0 } }, limit_ids: ["bulk"] },
+      { category: "system.openai", resource: "no-such-model", units: { text: { input: 1 } } },
+      { category: "system.openai", resource: "gpt-4o", units: { text: { input: 0, output: 1000 } }, limit_ids: ["bulk"] },
+    ]);
+    expect(res).toMatchObject({ ingest_count: 2, error_count: 1, total_count: 3 });
+    expect(res.errors).toEqual([{ item_index: 1, xproxy_result: expect.objectContaining({ xproxy_error: expect.objectContaining({ code: "category_resource_not_found" }) }) }]);
+    expect((await client.limits.retrieve("bulk")).limit.totals.cost.total.base).toBe(0.0125);
+  });
+
+  test("the tags routes of older clients add, replace, remove and list tags", async ({ service }) => {
+    await service.client.limits.create({ limit_name: "tagged", limit_id: "tagged", max: 5, limit_tags: ["daily"] });
+    const call = async (method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH", suffix: string, body?: unknown) => {
+      const res = await request(`${service.url}/api/v1/limits/tagged/tags${suffix}`, {
+        method,
+        headers: { "xproxy-api-key": TEST_API_KEY, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return ((await res.body.json()) as Array<{ tag_name: string }>).map((t) => t.tag_name);
+    };
+    expect(await call("GET", "")).toEqual(["daily"]);
+    expect(await call("POST", "", { limit_tags: ["safety", "daily"] })).toEqual(["daily", "safety"]);
+    expect(await call("PATCH", "/remove", { limit_tags: ["daily"] })).toEqual(["safety"]);
+    expect(await call("PUT", "", { limit_tags: ["monthly"] })).toEqual(["monthly"]);
+    expect(await call("DELETE", "")).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect } from "vitest";
+import { deterministicLimitId, limitProvider, type LimitOutputs } from "../../provider/limit-provider.js";
+import { checkInputs, LimitInputsSchema, type LimitInputs } from "../../provider/inputs.js";
+import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/use-case-providers.js";
+import { test } from "../support/service.js";
+
+// Provider methods called directly against the real local service (no engine).
+const base: LimitInputs = { limitName: "Monthly Budget", max: 100, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "org/p/s/monthly" };
+
+describe("check", () => {
+  const check = (news: Record<string, unknown>) => checkInputs(LimitInputsSchema, news);
+
+  test.for([
+    [{ ...base, threshold: 0.5 }, "threshold", "threshold must be between 0.75 and 0.99 (got 0.5)"],
+    [{ ...base, threshold: 1 }, "threshold", "threshold must be between 0.75 and 0.99 (got 1)"],
+    [{ ...base, max: 0 }, "max", "max must be greater than 0 (got 0)"],
+    [{ ...base, max: 2e8 }, "max", "max must be at most 100000000 (got 200000000)"],
+    [{ ...base, max: "10" }, "max", "max: must be a number"],
+    [{ ...base, limitName: "" }, "limitName", "limitName must not be empty"],
+    [{ ...base, limitName: undefined }, "limitName", "limitName: limitName is required and must be a string"],
+    [{ ...base, limitType: "deny" }, "limitType", "limitType: expected one of \"allow\"|\"block\""],
+    [{ ...base, properties: { team: 1 } }, "properties", "properties: values must be strings"],
+    [{ ...base, adopt: "yes" }, "adopt", "adopt: must be true or false"],
+  ] as const)("fails %#: %s names the property and the rule", ([news, property, reason]) => {
+    const result = check(news as Record<string, unknown>);
+    expect(result.failures).toEqual([{ property, reason }]);
+  });
+
+  test("canonicalises numbers so equal values never diff, applies defaults and leaves unknowns alone", () => {
+    const result = check({ limitName: "x", max: 0.1 + 0.2, threshold: 0.8, idSeed: "s", __provider: "code" });
+    expect(result).toEqual({ inputs: { limitName: "x", max: 0.3, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "s" } });
+    const unknown = { ...base, max: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
+    expect(check(unknown)).toEqual({ inputs: unknown });
+  });
+});
+
+describe("diff, create, read, update, delete", () => {
+  const outputsOf = async (p: ReturnType<typeof limitProvider>, inputs: LimitInputs) => {
+    const created = await p.create(inputs);
+    return { id: created.id, olds: created.outs as LimitOutputs };
+  };
+
+  test("no change → changes false; name, max, properties → update; type, threshold, id → replace", async ({ service }) => {
+    const p = limitProvider(() => service.client);
+    const { id, olds } = await outputsOf(p, base);
+    expect(id).toBe(deterministicLimitId(base));
+    expect(await p.diff(id, olds, base)).toEqual({ changes: false });
+    // Computed outputs (spend, state, timestamps) are ignored; so is a limitId the user never declared.
+    expect(await p.diff(id, { ...olds, spendUsd: 5, state: "exceeded" }, base)).toEqual({ changes: false });
+    for (const change of [{ limitName: "Renamed" }, { max: 200 }, { properties: { team: "ml" } }]) {
+      expect(await p.diff(id, olds, { ...base, ...change })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    }
+    // Same name: delete first (names are unique). New name too: create first.
+    expect(await p.diff(id, olds, { ...base, threshold: 0.9 })).toEqual({ changes: true, replaces: ["threshold"], deleteBeforeReplace: true });
+    expect(await p.diff(id, olds, { ...base, limitType: "block" })).toEqual({ changes: true, replaces: ["limitType"], deleteBeforeReplace: true });
+    expect(await p.diff(id, olds, { ...base, limitId: "explicit" })).toEqual({ changes: true, replaces: ["limitId"], deleteBeforeReplace: true });
+    expect(await p.diff(id, olds, { ...base, limitType: "block", limitName: "Other" })).toEqual({
+      changes: true,
+      replaces: ["limitType"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  test("a max below current spend fails in diff, naming the spend", async ({ service }) => {
+    const p = limitProvider(() => service.client);
+    const { id, olds } = await outputsOf(p, base);
+    await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 2_000_000, output: 0 } }, limit_ids: [id] });
+    await expect(p.diff(id, olds, { ...base, max: 4 })).rejects.toThrow("max 4 is below its current spend of $5.00000");
+    expect(await p.diff(id, olds, { ...base, max: 6 })).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  test("create is idempotent with the same deterministic id (a retried or crashed create converges)", async ({ service }) => {
+    const p = limitProvider(() => service.client);
+    const first = await p.create(base);
+    const again = await p.create(base);
+    expect(again.id).toBe(first.id);
+    // Even when max changed in between, the limit with our id is taken back and converged.
+    const changed = await p.create({ ...base, max: 150 });
+    expect(changed.id).toBe(first.id);
+    expect((await service.client.limits.retrieve(first.id)).limit.max).toBe(150);
+    expect((await service.client.limits.list()).items).toHaveLength(1);
+  });
+
+  test("someone else's limit with the name: refused without adopt, taken over with it; immutable mismatch refused", async ({ service }) => {
+    const p = limitProvider(() => service.client);
+    const theirs = (await service.client.limits.create({ limit_name: "Monthly Budget", max: 10, threshold: 0.8, properties: { owner: "script" } })).limit;
+    await expect(p.create(base)).rejects.toThrow(`a limit named 'Monthly Budget' already exists in Pay-i (limit_id '${theirs.limit_id}'). To manage it with Pulumi, set adopt: true`);
+    await expect(p.create({ ...base, adopt: true, threshold: 0.9 })).rejects.toThrow(
+      `cannot adopt limit 'Monthly Budget' (${theirs.limit_id}): threshold (existing 0.8, declared 0.9) differ`,
+    );
+    const adopted = await p.create({ ...base, adopt: true, properties: { owner: "pulumi" } });
+    expect(adopted.id).toBe(theirs.limit_id);
+    expect((await service.client.limits.retrieve(theirs.limit_id)).limit).toMatchObject({ max: 100, properties: { owner: "pulumi" } });
+  });
+
+  test("read reports drift as inputs, and drops a deleted limit; update sends only what changed; delete tolerates 404", async ({ service }) => {
+    const p = limitProvider(() => service.client);
+    const { id, olds } = await outputsOf(p, { ...base, properties: { team: "ml", env: "prod" } });
+    await service.client.limits.update(id, { max: 500 });
+    const read = await p.read(id, olds);
+    expect(read.inputs).toMatchObject({ max: 500, limitName: "Monthly Budget", threshold: 0.8 });
+    expect(read.inputs).not.toHaveProperty("limitId");
+
+    const before = (await service.client.limits.retrieve(id)).limit.limit_update_timestamp;
+    const updated = await p.update(id, { ...olds, max: 500 }, { ...base, max: 500, properties: { team: "ml" } });
+    expect(updated.outs).toMatchObject({ max: 500, properties: { team: "ml" } });
+    expect((await service.client.limits.retrieve(id)).limit.properties).toEqual({ team: "ml" });
+    expect((await service.client.limits.retrieve(id)).limit.limit_update_timestamp >= before).toBe(true);
+
+    await p.delete(id, olds);
+    expect(await p.read(id, olds)).toEqual({});
+    await expect(p.delete(id, olds)).resolves.toBeUndefined();
+  });
+});
+
+describe("use-case providers", () => {
+  test("definition: name replaces, description updates; limit config: every field updates; 404s are gone", async ({ service }) => {
+    const defs = useCaseDefinitionProvider(() => service.client);
+    const created = await defs.create({ name: "teach_me", description: "Tutoring" });
+    expect(created).toEqual({ id: "teach_me", outs: { name: "teach_me", description: "Tutoring" } });
+    expect(await defs.diff("teach_me", created.outs, { name: "teach_me", description: "Tutoring" })).toEqual({ changes: false, replaces: [] });
+    expect(await defs.diff("teach_me", created.outs, { name: "teach_me", description: "New" })).toEqual({ changes: true, replaces: [] });
+    expect(await defs.diff("teach_me", created.outs, { name: "teach_you", description: "Tutoring" })).toEqual({ changes: true, replaces: ["name"] });
+
+    const configs = useCaseLimitConfigProvider(() => service.client);
+    const config = { useCaseName: "teach_me", max: 0.05, limitType: "allow" as const, threshold: 0.8, properties: {} };
+    const c = await configs.create(config);
+    expect(await configs.diff("teach_me", c.outs, { ...config, max: 0.1 })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    await configs.update("teach_me", c.outs, { ...config, max: 0.1 });
+    expect((await service.client.useCases.definitions.retrieve("teach_me")).limit_config?.max).toBe(0.1);
+    await configs.delete("teach_me", c.outs);
+    expect(await configs.read("teach_me", c.outs)).toEqual({});
+
+    await defs.delete("teach_me", created.outs);
+    expect(await defs.read("teach_me", created.outs)).toEqual({});
+    await expect(defs.delete("teach_me", created.outs)).resolves.toBeUndefined();
+    await expect(configs.delete("teach_me", c.outs)).resolves.toBeUndefined();
+  });
+});
