@@ -31,6 +31,21 @@ fi
 mkdir -p "$bin"
 install_shim
 
+stamp="$bin/.pulumi-language-nodejs.stamp"
+want="$(cat "$src/go.mod" "$src/go.sum" "$src"/langhost/*.go | sha256sum | cut -d' ' -f1)"
+langhost_current() { [[ -x "$bin/pulumi-language-nodejs" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; }
+
+# A cached build whose inputs are unchanged needs nothing else, not even Go.
+if reports_version "$bin/pulumi" && langhost_current; then
+  exit 0
+fi
+
+# Go from PATH, else its usual install locations.
+if ! command -v go >/dev/null; then
+  for dir in /usr/local/go/bin /usr/lib/go/bin "$HOME/go/bin" "$HOME/.local/go/bin"; do
+    if [[ -x "$dir/go" ]]; then PATH="$dir:$PATH"; break; fi
+  done
+fi
 if ! command -v go >/dev/null; then
   log "Go is needed to build the Pulumi CLI v$PULUMI_VERSION here. Either install Go (>= 1.25), or install"
   log "Pulumi v$PULUMI_VERSION the usual way (https://www.pulumi.com/docs/install/) so that it is on PATH."
@@ -52,9 +67,7 @@ if ! reports_version "$bin/pulumi"; then
   log "built $("$bin/pulumi" version) in $((SECONDS - started))s"
 fi
 
-stamp="$bin/.pulumi-language-nodejs.stamp"
-want="$(cat "$src/go.mod" "$src/go.sum" "$src"/langhost/*.go | sha256sum | cut -d' ' -f1)"
-if [[ ! -x "$bin/pulumi-language-nodejs" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+if ! langhost_current; then
   log "building pulumi-language-nodejs"
   (cd "$src" && go build -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION" \
       -o "$bin/pulumi-language-nodejs" ./langhost)
