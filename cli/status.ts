@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import type { Limit } from "../sdk/index.js";
+import { spendState } from "../server/domain/limit-state.js";
 
 /** One row of the budget status report. */
 export interface LimitStatus {
@@ -17,7 +18,6 @@ export interface LimitStatus {
 export function limitStatus(key: string, limit: Limit): LimitStatus {
   const spend = limit.totals.cost.total.base;
   const threshold = limit.threshold ?? null;
-  const state = spend >= limit.max ? "overrun" : spend >= (threshold ?? 1) * limit.max ? "exceeded" : "ok";
   return {
     key,
     limitId: limit.limit_id,
@@ -27,7 +27,7 @@ export function limitStatus(key: string, limit: Limit): LimitStatus {
     max: limit.max,
     usedPercent: limit.max > 0 ? (spend / limit.max) * 100 : 0,
     threshold,
-    state,
+    state: spendState(spend, limit.max, threshold),
   };
 }
 

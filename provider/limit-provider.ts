@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError, type Limit as ApiLimit, type Payi } from "../sdk/index.js";
-import { limitState } from "../server/domain/limit-state.js";
+import { spendState } from "../server/domain/limit-state.js";
 import { toUnits } from "../server/domain/money.js";
 import { failure, userError, warn } from "./client.js";
 import { LimitInputsSchema, checkInputs, type LimitInputs } from "./inputs.js";
@@ -183,15 +183,13 @@ async function findByName(api: Payi, name: string): Promise<ApiLimit | undefined
 }
 
 function toOutputs(inputs: LimitInputs, limit: ApiLimit): LimitOutputs {
-  const spend = toUnits(limit.totals.cost.total.base);
-  const state = limitState(spend, toUnits(limit.max), limit.threshold == null ? null : toUnits(limit.threshold));
   const { threshold, ...rest } = inputs;
   return {
     ...rest,
     ...(threshold !== undefined ? { threshold } : {}),
     limitId: limit.limit_id,
     spendUsd: limit.totals.cost.total.base,
-    state: state === "exceeded" || state === "overrun" ? state : "ok",
+    state: spendState(limit.totals.cost.total.base, limit.max, limit.threshold),
     createdAt: limit.limit_creation_timestamp,
     updatedAt: limit.limit_update_timestamp,
   };

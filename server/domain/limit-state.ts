@@ -1,5 +1,5 @@
 import type { LimitState } from "../../sdk/resources/shared.js";
-import { UNITS_PER_USD } from "./money.js";
+import { UNITS_PER_USD, toUnits } from "./money.js";
 
 /**
  * The state a limit is in at a given spend: `overrun` at or above max, `exceeded` from threshold × max,
@@ -12,4 +12,10 @@ export function limitState(spend: bigint, max: bigint, threshold: bigint | null)
   // spend >= max × threshold, compared without dividing.
   if (spend * UNITS_PER_USD >= max * fraction) return "exceeded";
   return "ok";
+}
+
+/** The state a limit's spend puts it in, from USD amounts as the API returns them (for reports and outputs). */
+export function spendState(spendUsd: number, maxUsd: number, threshold: number | null | undefined): "ok" | "exceeded" | "overrun" {
+  const state = limitState(toUnits(spendUsd), toUnits(maxUsd), threshold == null ? null : toUnits(threshold));
+  return state === "exceeded" || state === "overrun" ? state : "ok";
 }
