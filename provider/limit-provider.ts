@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError, type Limit as ApiLimit, type Payi } from "../sdk/index.js";
+import { maxBelowSpend } from "../server/domain/limit-rules.js";
 import { spendState } from "../server/domain/limit-state.js";
 import { toUnits } from "../server/domain/money.js";
 import { failure, userError, warn } from "./client.js";
@@ -57,7 +58,7 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
             `replacing limit '${olds.limitName}' (${id}) to change ${replaces.join(", ")} discards its tracked spend of $${spend.toFixed(5)}; the new limit starts at $0`,
           );
         }
-      } else if (updates.includes("max") && live && toUnits(news.max) < toUnits(spend)) {
+      } else if (updates.includes("max") && live && maxBelowSpend(news.max, toUnits(spend))) {
         throw userError(
           `limit '${news.limitName}' (${id}): max ${news.max} is below its current spend of $${spend.toFixed(5)}; Pay-i would reject the update (invalid_max_limit_update). Raise max to at least ${spend}, or reset the limit first.`,
         );

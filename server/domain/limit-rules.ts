@@ -1,5 +1,6 @@
 import type { LimitType } from "../../sdk/resources/limits.js";
-import { badRequest } from "../errors.js";
+import { badRequest, conflict } from "../errors.js";
+import { toUnits, toUsd } from "./money.js";
 
 /** Threshold bounds from the limits docs: a fraction of max between 75% and 99%. */
 export const THRESHOLD_MIN = 0.75;
@@ -58,6 +59,56 @@ export function checkLimitInput(input: Parameters<typeof limitViolations>[0], co
 /** True when a create asks for exactly the settings an existing limit has (the idempotent case). */
 export function sameSettings(existing: LimitSettings, wanted: LimitSettings): boolean {
   return existing.max === wanted.max && existing.threshold === wanted.threshold && existing.limit_type === wanted.limit_type;
+}
+
+/** An existing limit as the create rule sees it. */
+export interface ExistingLimit extends LimitSettings {
+  limit_id: string;
+  limit_name: string;
+}
+
+/**
+ * Pay-i's idempotent create: the same `limit_id`, or the same `limit_name` (when no id is given), with
+ * identical settings returns the existing limit; any difference is a conflict naming it. Returns the
+ * limit to answer with, or undefined when a new one should be created.
+ */
+export function idempotentCreate<T extends ExistingLimit>(
+  wanted: LimitSettings & { limit_name: string; limit_id?: string | null | undefined },
+  byId: T | undefined,
+  byName: T | undefined,
+): T | undefined {
+  if (byId) {
+    if (byId.limit_name === wanted.limit_name && sameSettings(byId, wanted)) return byId;
+    throw conflict(
+      "duplicate_limit_id",
+      `A limit with limit_id '${byId.limit_id}' already exists (${describe(byId)}); create is only idempotent with identical limit_name, max, threshold and limit_type`,
+    );
+  }
+  if (byName) {
+    if (!wanted.limit_id && sameSettings(byName, wanted)) return byName;
+    throw conflict("limit_name_already_exist", `A limit named '${byName.limit_name}' already exists with limit_id '${byName.limit_id}' (${describe(byName)})`);
+  }
+  return undefined;
+}
+
+function describe(limit: LimitSettings): string {
+  return `limit_type ${limit.limit_type}, max ${limit.max}, threshold ${limit.threshold ?? "none"}`;
+}
+
+/** Pay-i refuses a max below what the limit has already tracked (`invalid_max_limit_update`). */
+export function maxBelowSpend(maxUsd: number, spendUnits: bigint): boolean {
+  return toUnits(maxUsd) < spendUnits;
+}
+
+/** Throws `invalid_max_limit_update` when `maxUsd` is below the spend. */
+export function checkMaxUpdate(maxUsd: number, spendUnits: bigint): void {
+  if (maxBelowSpend(maxUsd, spendUnits)) {
+    const spend = toUsd(spendUnits);
+    throw badRequest(
+      "invalid_max_limit_update",
+      `max ${maxUsd} is below the limit's current spend of ${spend}; reset the limit or choose a max of at least ${spend}`,
+    );
+  }
 }
 
 /** Merges a property update into a bag: null removes a key. */

@@ -2,6 +2,7 @@ import type { Limit, LimitType } from "../../sdk/resources/limits.js";
 import type { LimitState, TotalCostData } from "../../sdk/resources/shared.js";
 import type { Db } from "../db.js";
 import { toUnits, toUsd } from "../domain/money.js";
+import type { ExistingLimit } from "../domain/limit-rules.js";
 import { keysetPage, type KeysetQuery } from "./keyset.js";
 
 /** A limit as stored: money in exact units. */
@@ -154,6 +155,17 @@ export class LimitsRepository {
     if (!row) throw new Error(`limit ${limitId} vanished inside its own transaction`);
     return row;
   }
+}
+
+/** The settings of a stored limit in USD, as the create rule compares them. */
+export function settingsOf(row: LimitRow): ExistingLimit {
+  return {
+    limit_id: row.limit_id,
+    limit_name: row.limit_name,
+    limit_type: row.limit_type,
+    max: toUsd(row.max_units),
+    threshold: row.threshold_units === null ? null : toUsd(row.threshold_units),
+  };
 }
 
 /** Total spend of a stored limit, in units. */

@@ -1,5 +1,5 @@
 import type { Db } from "../db.js";
-import type { PricedResource, UnitPrices } from "../domain/pricing.js";
+import { SYSTEM_RESOURCES, type PricedResource, type UnitPrices } from "../domain/pricing.js";
 
 interface ResourceRow {
   seq: bigint;
@@ -56,6 +56,11 @@ export class ResourcesRepository {
       this.#latest.set(key, found);
     }
     return found ?? undefined;
+  }
+
+  /** The price that applies to new events: the newest custom version, else the built-in system price. */
+  priceFor(category: string, resource: string): PricedResource | undefined {
+    return this.latest(category, resource) ?? SYSTEM_RESOURCES.find((r) => r.category === category && r.resource === resource);
   }
 
   /** Newest version of every custom resource in a category. */

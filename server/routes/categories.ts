@@ -12,12 +12,6 @@ const CategoryParams = z.object({ category: z.string() });
 const ResourceParams = z.object({ category: z.string(), resource: z.string() });
 const VersionParams = z.object({ category: z.string(), resource: z.string(), resource_id: z.string() });
 
-/** The price that applies to new events: the newest custom version, else the built-in system price. */
-export function findPrice(ctx: ServiceContext, category: string, resource: string): PricedResource | undefined {
-  const custom = ctx.resources.latest(category, resource);
-  return custom ?? SYSTEM_RESOURCES.find((r) => r.category === category && r.resource === resource);
-}
-
 function toWire(r: PricedResource): CategoryResource {
   return {
     category: r.category,

@@ -10,10 +10,9 @@ import {
 } from "../../sdk/resources/limits.js";
 import type { DefaultResponse } from "../../sdk/resources/shared.js";
 import type { ServiceContext } from "../app.js";
-import { badRequest, conflict, notFound } from "../errors.js";
-import { checkLimitInput, mergeProperties, sameSettings } from "../domain/limit-rules.js";
-import { toUnits, toUsd } from "../domain/money.js";
-import { spendUnits, toWire, type LimitRow } from "../repositories/limits.js";
+import { conflict, notFound } from "../errors.js";
+import { checkLimitInput, checkMaxUpdate, idempotentCreate, mergeProperties } from "../domain/limit-rules.js";
+import { settingsOf, spendUnits, toWire, type LimitRow } from "../repositories/limits.js";
 import { parseInput } from "../validation.js";
 import { page, paging } from "./paging.js";
 
@@ -39,21 +38,9 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     const wanted = { max: body.max, threshold: body.threshold ?? null, limit_type: body.limit_type ?? "allow" };
     const row = db.transaction(() => {
       const byId = body.limit_id ? limits.findById(body.limit_id) : undefined;
-      if (byId) {
-        if (byId.limit_name === body.limit_name && sameSettings(settingsOf(byId), wanted)) return byId;
-        throw conflict(
-          "duplicate_limit_id",
-          `A limit with limit_id '${byId.limit_id}' already exists (${describe(byId)}); create is only idempotent with identical limit_name, max, threshold and limit_type`,
-        );
-      }
       const byName = limits.findByName(body.limit_name);
-      if (byName) {
-        if (!body.limit_id && sameSettings(settingsOf(byName), wanted)) return byName;
-        throw conflict(
-          "limit_name_already_exist",
-          `A limit named '${byName.limit_name}' already exists with limit_id '${byName.limit_id}' (${describe(byName)})`,
-        );
-      }
+      const existing = idempotentCreate({ ...wanted, limit_name: body.limit_name, limit_id: body.limit_id }, byId && settingsOf(byId), byName && settingsOf(byName));
+      if (existing) return mustFind(existing.limit_id);
       return limits.insert(
         {
           limit_id: body.limit_id ?? randomUUID(),
@@ -96,13 +83,7 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         limits.rename(limitId, body.limit_name, now);
       }
       if (body.max != null) {
-        const spend = spendUnits(current);
-        if (toUnits(body.max) < spend) {
-          throw badRequest(
-            "invalid_max_limit_update",
-            `max ${body.max} is below the limit's current spend of ${toUsd(spend)}; reset the limit or choose a max of at least ${toUsd(spend)}`,
-          );
-        }
+        checkMaxUpdate(body.max, spendUnits(current));
         limits.setMax(limitId, body.max, now);
       }
       return mustFind(limitId);
@@ -169,17 +150,4 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.put("/limits/:limit_id/tags", tagRoute((_tags, replace) => [...new Set(replace)], true));
   app.delete("/limits/:limit_id/tags", tagRoute(() => [], false));
   app.patch("/limits/:limit_id/tags/remove", tagRoute((tags, remove) => tags.filter((t) => !remove.includes(t)), true));
-}
-
-function settingsOf(row: LimitRow) {
-  return {
-    max: toUsd(row.max_units),
-    threshold: row.threshold_units === null ? null : toUsd(row.threshold_units),
-    limit_type: row.limit_type,
-  };
-}
-
-function describe(row: LimitRow): string {
-  const s = settingsOf(row);
-  return `limit_type ${s.limit_type}, max ${s.max}, threshold ${s.threshold ?? "none"}`;
 }

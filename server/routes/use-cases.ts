@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import {
@@ -12,7 +11,8 @@ import {
 import type { ServiceContext } from "../app.js";
 import { conflict, notFound } from "../errors.js";
 import { checkLimitInput } from "../domain/limit-rules.js";
-import { checkDescription, checkUseCaseName, instanceLimitName } from "../domain/use-case-rules.js";
+import { checkDescription, checkUseCaseName } from "../domain/use-case-rules.js";
+import { createInstance } from "../services/use-case-instances.js";
 import { definitionToWire, instanceToWire, type DefinitionRow, type InstanceRow } from "../repositories/use-cases.js";
 import { parseInput } from "../validation.js";
 import { page, paging } from "./paging.js";
@@ -20,34 +20,6 @@ import { page, paging } from "./paging.js";
 const NameParams = z.object({ use_case_name: z.string() });
 const InstanceParams = z.object({ use_case_name: z.string(), use_case_id: z.string() });
 const NameQuerySchema = z.looseObject({ use_case_name: z.string().optional() });
-
-/**
- * Starts an instance of a use case. When the definition has a limit config, the instance gets its own
- * limit with those settings (seed 002). Runs inside the caller's transaction.
- */
-export function createInstance(ctx: ServiceContext, def: DefinitionRow, useCaseId: string = randomUUID()): InstanceRow {
-  let limitId: string | null = null;
-  if (def.limit_config !== null) {
-    const config = JSON.parse(def.limit_config) as LimitConfig;
-    limitId = randomUUID();
-    ctx.limits.insert(
-      {
-        limit_id: limitId,
-        limit_name: instanceLimitName(def.name, useCaseId),
-        limit_type: config.limit_type ?? "allow",
-        max: config.max,
-        threshold: config.threshold ?? null,
-        properties: config.properties ?? {},
-        limit_tags: [],
-      },
-      ctx.now(),
-    );
-  }
-  return ctx.useCases.insertInstance(
-    { use_case_id: useCaseId, use_case_name: def.name, limit_id: limitId, type_version: def.type_version },
-    ctx.now(),
-  );
-}
 
 /** Routes for /api/v1/use_cases. */
 export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
