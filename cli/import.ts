@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { Payi } from "../sdk/index.js";
+import { definedProperties } from "../server/domain/properties.js";
 import { instanceLimitName } from "../server/domain/use-case-rules.js";
 import type { BudgetsFile } from "./budgets-file.js";
 
@@ -22,7 +23,7 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
               max: c.max,
               type: c.limit_type ?? "allow",
               ...(c.threshold != null ? { threshold: c.threshold } : {}),
-              ...(c.properties && Object.keys(c.properties).length ? { properties: definedOnly(c.properties) } : {}),
+              ...(c.properties && Object.keys(c.properties).length ? { properties: definedProperties(c.properties) } : {}),
             },
           }
         : {}),
@@ -31,7 +32,7 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
   const instancePrefixes = budgets.useCases.map((u) => instanceLimitName(u.name, ""));
   for await (const l of client.limits.list()) {
     if (instancePrefixes.some((prefix) => l.limit_name.startsWith(prefix))) continue;
-    const properties = definedOnly(l.properties ?? {});
+    const properties = definedProperties(l.properties);
     budgets.limits.push({
       name: l.limit_name,
       max: l.max,
@@ -43,10 +44,6 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
     });
   }
   return budgets;
-}
-
-function definedOnly(props: Record<string, string | null>): Record<string, string> {
-  return Object.fromEntries(Object.entries(props).filter((e): e is [string, string] => e[1] !== null));
 }
 
 /** budgets.yaml text for an imported set, with a header saying where it came from. */

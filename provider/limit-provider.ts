@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError, type Limit as ApiLimit, type Payi } from "../sdk/index.js";
 import { maxBelowSpend } from "../server/domain/limit-rules.js";
+import { definedProperties, propertyPatch } from "../server/domain/properties.js";
 import { spendState } from "../server/domain/limit-state.js";
 import { toUnits } from "../server/domain/money.js";
 import { failure, userError, warn } from "./client.js";
@@ -101,7 +102,7 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           limitType: limit.limit_type,
           ...(limit.threshold != null ? { threshold: limit.threshold } : {}),
           ...(isDeclaredId(old) ? { limitId: limit.limit_id } : {}),
-          properties: stringProperties(limit.properties) ?? old.properties ?? {},
+          properties: limit.properties == null ? (old.properties ?? {}) : definedProperties(limit.properties),
           adopt: old.adopt ?? false,
           idSeed: old.idSeed ?? "",
         };
@@ -113,15 +114,8 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
     },
 
     async update(id, olds: LimitOutputs, news: LimitInputs) {
-      const api = client();
       try {
-        const change: { limit_name?: string; max?: number } = {};
-        if (!same(olds.limitName, news.limitName)) change.limit_name = news.limitName;
-        if (!same(olds.max, news.max)) change.max = news.max;
-        if (Object.keys(change).length > 0) await api.limits.update(id, change);
-        if (!same(olds.properties, news.properties)) await api.limits.properties.update(id, { properties: propertyPatch(olds.properties, news.properties) });
-        const { limit } = await api.limits.retrieve(id);
-        return { outs: toOutputs(news, limit) };
+        return { outs: toOutputs(news, await converge(client(), id, olds, news)) };
       } catch (error) {
         throw failure(`updating limit '${news.limitName}' (${id})`, error);
       }
@@ -166,16 +160,26 @@ async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, conflic
       `cannot adopt limit '${existing.limit_name}' (${existing.limit_id}): ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
     );
   }
-  const change: { limit_name?: string; max?: number } = {};
-  if (existing.limit_name !== inputs.limitName) change.limit_name = inputs.limitName;
-  if (existing.max !== inputs.max) change.max = inputs.max;
-  if (Object.keys(change).length > 0) await api.limits.update(existing.limit_id, change);
-  const current = stringProperties(existing.properties) ?? {};
-  if (!same(current, inputs.properties)) {
-    await api.limits.properties.update(existing.limit_id, { properties: propertyPatch(current, inputs.properties) });
-  }
-  const { limit } = await api.limits.retrieve(existing.limit_id);
+  const current = { limitName: existing.limit_name, max: existing.max, properties: definedProperties(existing.properties) };
+  const limit = await converge(api, existing.limit_id, current, inputs);
   return { id: limit.limit_id, outs: toOutputs(inputs, limit) };
+}
+
+/** Brings a limit's mutable fields (name, max, properties) from `current` to `wanted`, sending only what differs. */
+async function converge(
+  api: Payi,
+  limitId: string,
+  current: Pick<LimitInputs, "limitName" | "max" | "properties">,
+  wanted: LimitInputs,
+): Promise<ApiLimit> {
+  const change: { limit_name?: string; max?: number } = {};
+  if (!same(current.limitName, wanted.limitName)) change.limit_name = wanted.limitName;
+  if (!same(current.max, wanted.max)) change.max = wanted.max;
+  if (Object.keys(change).length > 0) await api.limits.update(limitId, change);
+  if (!same(current.properties, wanted.properties)) {
+    await api.limits.properties.update(limitId, { properties: propertyPatch(current.properties, wanted.properties) });
+  }
+  return (await api.limits.retrieve(limitId)).limit;
 }
 
 async function findByName(api: Payi, name: string): Promise<ApiLimit | undefined> {
@@ -201,18 +205,6 @@ function isDeclaredId(old: Partial<LimitOutputs>): boolean {
   return old.limitId !== undefined && old.idSeed !== undefined && old.limitType !== undefined
     ? old.limitId !== deterministicLimitId({ idSeed: old.idSeed, limitType: old.limitType, threshold: old.threshold })
     : false;
-}
-
-function stringProperties(props: Record<string, string | null> | null | undefined): Record<string, string> | undefined {
-  if (!props) return undefined;
-  return Object.fromEntries(Object.entries(props).filter((e): e is [string, string] => e[1] !== null));
-}
-
-/** The property update that turns `from` into `to`: null removes a key. */
-function propertyPatch(from: Record<string, string>, to: Record<string, string>): Record<string, string | null> {
-  const patch: Record<string, string | null> = { ...to };
-  for (const key of Object.keys(from)) if (!(key in to)) patch[key] = null;
-  return patch;
 }
 
 /** Structural equality for JSON-like input values; undefined and null are the same (not declared). */

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError, type Payi } from "../sdk/index.js";
 import type { UseCaseDefinition as ApiDefinition } from "../sdk/resources/use-cases.js";
+import { definedProperties } from "../server/domain/properties.js";
 import { failure } from "./client.js";
 import { same } from "./limit-provider.js";
 import {
@@ -135,12 +136,11 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
 function fromDefinition(d: ApiDefinition): UseCaseLimitConfigInputs | undefined {
   const c = d.limit_config;
   if (!c) return undefined;
-  const properties = Object.fromEntries(Object.entries(c.properties ?? {}).filter((e): e is [string, string] => e[1] !== null));
   return {
     useCaseName: d.name,
     max: c.max,
     limitType: c.limit_type ?? "allow",
     ...(c.threshold != null ? { threshold: c.threshold } : {}),
-    properties,
+    properties: definedProperties(c.properties),
   };
 }

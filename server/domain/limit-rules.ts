@@ -110,16 +110,3 @@ export function checkMaxUpdate(maxUsd: number, spendUnits: bigint): void {
     );
   }
 }
-
-/** Merges a property update into a bag: null removes a key. */
-export function mergeProperties(
-  current: Record<string, string | null>,
-  update: Record<string, string | null>,
-): Record<string, string | null> {
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(update)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}

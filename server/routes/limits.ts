@@ -11,7 +11,8 @@ import {
 import type { DefaultResponse } from "../../sdk/resources/shared.js";
 import type { ServiceContext } from "../app.js";
 import { conflict, notFound } from "../errors.js";
-import { checkLimitInput, checkMaxUpdate, idempotentCreate, mergeProperties } from "../domain/limit-rules.js";
+import { checkLimitInput, checkMaxUpdate, idempotentCreate } from "../domain/limit-rules.js";
+import { mergeProperties } from "../domain/properties.js";
 import { settingsOf, spendUnits, toWire, type LimitRow } from "../repositories/limits.js";
 import { parseInput } from "../validation.js";
 import { page, paging } from "./paging.js";

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { usageBar } from "../../cli/status.js";
-import { limitViolations, mergeProperties } from "../../server/domain/limit-rules.js";
+import { limitViolations } from "../../server/domain/limit-rules.js";
+import { definedProperties, mergeProperties, propertyPatch } from "../../server/domain/properties.js";
 import { limitState, spendState } from "../../server/domain/limit-state.js";
 import { toUnits, toUsd } from "../../server/domain/money.js";
 import { SYSTEM_RESOURCES, priceUnits } from "../../server/domain/pricing.js";
@@ -51,8 +52,12 @@ describe("rules", () => {
     expect(limitViolations({ limit_name: "ok", max: 1, threshold: 0.99 })).toEqual([]);
   });
 
-  test("a property update merges and a null removes", () => {
+  test("a property update merges and a null removes; a patch nulls what the target lacks", () => {
     expect(mergeProperties({ a: "1", b: "2" }, { b: null, c: "3" })).toEqual({ a: "1", c: "3" });
+    expect(propertyPatch({ a: "1", b: "2" }, { a: "9" })).toEqual({ a: "9", b: null });
+    expect(mergeProperties({ a: "1", b: "2" }, propertyPatch({ a: "1", b: "2" }, { a: "9" }))).toEqual({ a: "9" });
+    expect(definedProperties({ a: "1", b: null })).toEqual({ a: "1" });
+    expect(definedProperties(null)).toEqual({});
   });
 });
 
