@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as automation from "@pulumi/pulumi/automation";
-import { nodePathWithPackage } from "../cli/node-path.js";
+import { pulumiEnv } from "../cli/environment.js";
 import { Limit } from "../provider/index.js";
 
 /** The engine floor: a dynamic provider that does no I/O, with the same inputs as a Limit. */
@@ -68,12 +68,7 @@ export async function engineRun(
       },
       {
         envVars: {
-          PULUMI_BACKEND_URL: `file://${dir}`,
-          PULUMI_CONFIG_PASSPHRASE: "bench",
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          NODE_PATH: nodePathWithPackage(),
-          PAYI_API_KEY: service.apiKey,
-          PAYI_BASE_URL: service.url,
+          ...pulumiEnv({ backend: `file://${dir}`, passphrase: "bench", apiKey: service.apiKey, baseUrl: service.url }),
           ...(options.upOnlyWithoutCheckpoints ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {}),
         },
       },

@@ -1,3 +1,4 @@
+import { readEnvironment, type CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { serveCommand } from "./serve-command.js";
 import {
@@ -37,7 +38,7 @@ import: [--format yaml|ts] [--out FILE] [--base-url URL]
 Environment: PAYI_API_KEY (required), PAYI_BASE_URL, PULUMI_CONFIG_PASSPHRASE (local stack secrets).
 Exit codes: 0 ok, 1 failure, 2 bad input, 3 drift.`;
 
-const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Promise<number>> = {
+const COMMANDS: Record<string, (args: string[], environment: CliEnvironment) => Promise<number>> = {
   preview: previewCommand,
   up: upCommand,
   refresh: refreshCommand,
@@ -58,7 +59,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const run = COMMANDS[command];
   try {
     if (!run) throw new CliError(`unknown command '${command}' (see pulumi-limits --help)`, ExitCode.badInput);
-    return await run(rest, env);
+    return await run(rest, readEnvironment(env));
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`pulumi-limits: ${error.message}`);

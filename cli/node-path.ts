@@ -44,7 +44,7 @@ function pulumiNodeModules(): string {
  * dynamic-provider host in the program's directory, which for the CLI's inline programs is a temp dir
  * with no node_modules; the host's shim and our provider stub both resolve by package name.
  */
-export function nodePathWithPackage(existing: string | undefined = process.env["NODE_PATH"]): string {
+export function nodePathWithPackage(existing: string | undefined): string {
   const entries = [packageNodePath(), pulumiNodeModules(), ...(existing ? existing.split(path.delimiter) : [])];
   return [...new Set(entries)].join(path.delimiter);
 }

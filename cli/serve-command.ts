@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { serveUntilSignal } from "../server/serve.js";
+import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 export const SERVE_USAGE = `pulumi-limits serve [--host 127.0.0.1] [--port 8787] [--data-dir .data] [--api-key KEY]...
@@ -26,7 +27,7 @@ export function bufferedLog(stream: NodeJS.WritableStream): (line: string) => vo
 }
 
 /** `pulumi-limits serve`: reads flags and env once, then runs until SIGTERM/SIGINT. */
-export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function serveCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -46,9 +47,7 @@ export async function serveCommand(args: string[], env: NodeJS.ProcessEnv): Prom
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CliError(`--port must be a whole number between 0 and 65535 (got '${values.port}')`, ExitCode.badInput);
   }
-  const apiKeys = values["api-key"]?.length
-    ? values["api-key"]
-    : (env["PAYI_API_KEY"] ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  const apiKeys = values["api-key"]?.length ? values["api-key"] : environment.apiKeys;
   if (apiKeys.length === 0) {
     throw new CliError("serve needs an API key: pass --api-key KEY or set PAYI_API_KEY", ExitCode.badInput);
   }

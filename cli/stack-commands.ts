@@ -9,6 +9,7 @@ import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
 import { streaming, type Output } from "./output.js";
 import { LIMIT_IDS_OUTPUT } from "./program.js";
 import { limitStatus, statusTable } from "./status.js";
+import type { CliEnvironment } from "./environment.js";
 import { budgetsStack, type StackSettings } from "./workspace.js";
 
 /** Flags every stack command takes. */
@@ -32,7 +33,7 @@ interface Parsed {
   rest: Record<string, string | boolean | undefined>;
 }
 
-function parse(args: string[], env: NodeJS.ProcessEnv, extra: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {}): Parsed {
+function parse(args: string[], environment: CliEnvironment, extra: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {}): Parsed {
   const { values } = parseArgs({ args, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false });
   const json = values.json === true;
   return {
@@ -44,7 +45,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv, extra: Record<string, { t
       stack: String(values.stack),
       backend: typeof values.backend === "string" ? values.backend : undefined,
       baseUrl: typeof values["base-url"] === "string" ? values["base-url"] : undefined,
-      env,
+      environment,
     },
     rest: values,
   };
@@ -65,15 +66,15 @@ async function confirm(question: string, yes: boolean): Promise<void> {
   if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", ExitCode.failure);
 }
 
-export async function previewCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const p = parse(args, env);
+export async function previewCommand(args: string[], environment: CliEnvironment): Promise<number> {
+  const p = parse(args, environment);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
   await stack.preview({ ...streaming(p.out), refresh: p.refresh });
   return ExitCode.ok;
 }
 
-export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const p = parse(args, env);
+export async function upCommand(args: string[], environment: CliEnvironment): Promise<number> {
+  const p = parse(args, environment);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
   if (!p.yes) {
     const preview = await stack.preview({ ...streaming(p.out), refresh: p.refresh });
@@ -84,16 +85,16 @@ export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise
   return ExitCode.ok;
 }
 
-export async function refreshCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const p = parse(args, env);
+export async function refreshCommand(args: string[], environment: CliEnvironment): Promise<number> {
+  const p = parse(args, environment);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
   await confirm(`Refresh stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.refresh(streaming(p.out));
   return ExitCode.ok;
 }
 
-export async function destroyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const p = parse(args, env);
+export async function destroyCommand(args: string[], environment: CliEnvironment): Promise<number> {
+  const p = parse(args, environment);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
   await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.destroy(streaming(p.out));
@@ -101,8 +102,8 @@ export async function destroyCommand(args: string[], env: NodeJS.ProcessEnv): Pr
 }
 
 /** Refreshes from the service and previews the file against it: exit 3 when they differ. */
-export async function driftCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const p = parse(args, env);
+export async function driftCommand(args: string[], environment: CliEnvironment): Promise<number> {
+  const p = parse(args, environment);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
   const preview = await stack.preview({ ...streaming(p.out), refresh: true });
   if (!hasChanges(preview.changeSummary)) {
@@ -117,12 +118,12 @@ export async function driftCommand(args: string[], env: NodeJS.ProcessEnv): Prom
 }
 
 /** Spend vs max, threshold and state of every limit in the stack, read live from the service. */
-export async function statusCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const p = parse(args, env);
+export async function statusCommand(args: string[], environment: CliEnvironment): Promise<number> {
+  const p = parse(args, environment);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
   const outputs = await stack.outputs();
   const ids = (outputs[LIMIT_IDS_OUTPUT]?.value ?? {}) as Record<string, string>;
-  const client = new Payi({ apiKey: env["PAYI_API_KEY"], baseURL: p.settings.baseUrl ?? env["PAYI_BASE_URL"] });
+  const client = new Payi({ apiKey: environment.apiKeys[0], baseURL: p.settings.baseUrl ?? environment.baseUrl });
   try {
     const rows = [];
     for (const [key, limitId] of Object.entries(ids)) rows.push(limitStatus(key, (await client.limits.retrieve(limitId)).limit));
@@ -136,15 +137,16 @@ export async function statusCommand(args: string[], env: NodeJS.ProcessEnv): Pro
 }
 
 /** Writes what exists on the service as budgets.yaml entries (adopt: true) or a TypeScript program. */
-export async function importCommand(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function importCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { out: { type: "string", short: "o" }, format: { type: "string", default: "yaml" }, "base-url": { type: "string" } },
     strict: true,
   });
   if (values.format !== "yaml" && values.format !== "ts") throw new CliError(`--format must be yaml or ts (got '${values.format}')`, ExitCode.badInput);
-  if (!env["PAYI_API_KEY"]) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
-  const client = new Payi({ apiKey: env["PAYI_API_KEY"], baseURL: values["base-url"] ?? env["PAYI_BASE_URL"] });
+  const [apiKey] = environment.apiKeys;
+  if (!apiKey) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
+  const client = new Payi({ apiKey, baseURL: values["base-url"] ?? environment.baseUrl });
   try {
     const budgets = await importBudgets(client);
     const text = values.format === "ts" ? budgetsProgramSource(budgets) : budgetsYaml(budgets, client.baseURL);

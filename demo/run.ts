@@ -5,11 +5,12 @@
  */
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
-import { nodePathWithPackage, packageRoot } from "../cli/node-path.js";
+import { pulumiEnv, readEnvironment } from "../cli/environment.js";
+import { packageRoot } from "../cli/node-path.js";
 import { defaultBackend } from "../cli/workspace.js";
 import { limitStatus, statusTable } from "../cli/status.js";
 import { Payi } from "../sdk/index.js";
-import { spawnServe } from "./serve-process.js";
+import { spawnServe } from "../cli/serve-process.js";
 
 /** The local service's key for the demo; it guards nothing but a loopback port. */
 const DEMO_API_KEY = "demo-local-key";
@@ -17,6 +18,7 @@ const DEMO_API_KEY = "demo-local-key";
 const heading = (text: string) => console.log(`\n\u001b[1m== ${text}\u001b[0m`);
 
 async function main(): Promise<void> {
+  const environment = readEnvironment(process.env);
   const root = packageRoot();
   heading("Starting the local Pay-i-compatible service");
   const service = await spawnServe({ dataDir: path.join(root, ".data"), apiKey: DEMO_API_KEY });
@@ -26,15 +28,13 @@ async function main(): Promise<void> {
     const stack = await automation.LocalWorkspace.createOrSelectStack(
       { stackName: "demo", workDir: root },
       {
-        envVars: {
-          PULUMI_BACKEND_URL: defaultBackend(root),
-          PULUMI_CONFIG_PASSPHRASE: process.env["PULUMI_CONFIG_PASSPHRASE"] ?? "",
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          NODE_PATH: nodePathWithPackage(),
-          PAYI_API_KEY: DEMO_API_KEY,
-          // Through the environment, not stack config: the service gets a new port every run.
-          PAYI_BASE_URL: service.url,
-        },
+        envVars: pulumiEnv({
+          backend: defaultBackend(root),
+          passphrase: environment.passphrase,
+          apiKey: DEMO_API_KEY,
+          baseUrl: service.url,
+          nodePath: environment.nodePath,
+        }),
       },
     );
     await stack.removeConfig("demo:dailyThreshold").catch(() => undefined);

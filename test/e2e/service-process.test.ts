@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { Payi } from "../../sdk/index.js";
-import { spawnService } from "../support/process.js";
+import { spawnServe } from "../../cli/serve-process.js";
 
 const KEY = "process-test-key";
 let dataDir: string;
@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 test("every acknowledged write survives kill -9 and a restart", async () => {
-  const first = await spawnService(dataDir, KEY);
+  const first = await spawnServe({ dataDir, apiKey: KEY });
   const client = new Payi({ apiKey: KEY, baseURL: first.url, maxRetries: 0 });
   let expectedTotal = 0;
   for (let i = 0; i < 20; i++) {
@@ -27,7 +27,7 @@ test("every acknowledged write survives kill -9 and a restart", async () => {
   expect(await first.exited).toBe("SIGKILL");
   await client.close();
 
-  const second = await spawnService(dataDir, KEY);
+  const second = await spawnServe({ dataDir, apiKey: KEY });
   const after = new Payi({ apiKey: KEY, baseURL: second.url, maxRetries: 0 });
   const names = [];
   for await (const l of after.limits.list()) names.push(l.limit_name);
@@ -42,7 +42,7 @@ test("every acknowledged write survives kill -9 and a restart", async () => {
 });
 
 test("concurrent ingests from 8 clients never lose an update: the total is the exact sum of returned costs", async () => {
-  const svc = await spawnService(dataDir, KEY);
+  const svc = await spawnServe({ dataDir, apiKey: KEY });
   const setup = new Payi({ apiKey: KEY, baseURL: svc.url });
   await setup.limits.create({ limit_name: "shared", limit_id: "shared", max: 1_000_000 });
   const clients = Array.from({ length: 8 }, () => new Payi({ apiKey: KEY, baseURL: svc.url }));

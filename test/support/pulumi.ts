@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
-import { nodePathWithPackage } from "../../cli/node-path.js";
+import { pulumiEnv } from "../../cli/environment.js";
 
 /** Passphrase for the throwaway stacks tests create; never a real secret. */
 export const TEST_PASSPHRASE = "pulumi-limits-tests";
@@ -19,13 +19,7 @@ export async function tempBackend(): Promise<TempBackend> {
   const dir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-state-"));
   return {
     dir,
-    envVars: {
-      PULUMI_BACKEND_URL: `file://${dir}`,
-      PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      // The dynamic-provider host loads pulumi-limits' provider runtime by package name.
-      NODE_PATH: nodePathWithPackage(),
-    },
+    envVars: pulumiEnv({ backend: `file://${dir}`, passphrase: TEST_PASSPHRASE }),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -1,0 +1,49 @@
+import { nodePathWithPackage } from "./node-path.js";
+
+/** What the CLI takes from the environment: read once, in `main`, and passed down as values. */
+export interface CliEnvironment {
+  /** `PAYI_API_KEY`: one key, or comma-separated keys (`serve` accepts them all). */
+  apiKeys: string[];
+  /** `PAYI_BASE_URL`. */
+  baseUrl: string | undefined;
+  /** `PULUMI_BACKEND_URL`. */
+  backend: string | undefined;
+  /** `PULUMI_CONFIG_PASSPHRASE`; empty when unset (the CLI stores no secrets in its stacks). */
+  passphrase: string;
+  /** `NODE_PATH`, kept behind this package's own entries. */
+  nodePath: string | undefined;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
+  return {
+    apiKeys: (env["PAYI_API_KEY"] ?? "").split(",").map((k) => k.trim()).filter(Boolean),
+    baseUrl: env["PAYI_BASE_URL"] || undefined,
+    backend: env["PULUMI_BACKEND_URL"] || undefined,
+    passphrase: env["PULUMI_CONFIG_PASSPHRASE"] ?? "",
+    nodePath: env["NODE_PATH"] || undefined,
+  };
+}
+
+/**
+ * The environment of every Pulumi run of this package (CLI, demo, bench, tests): a backend, the
+ * passphrase for local stack secrets, no update checks, NODE_PATH so the dynamic-provider host finds
+ * this package, and the Pay-i endpoint for the provider. The URL goes through the environment rather
+ * than stack config because refresh reuses the provider config recorded in state, which would go
+ * stale when the URL changes (a local service on a new port).
+ */
+export function pulumiEnv(options: {
+  backend: string;
+  passphrase: string;
+  apiKey?: string | undefined;
+  baseUrl?: string | undefined;
+  nodePath?: string | undefined;
+}): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: options.backend,
+    PULUMI_CONFIG_PASSPHRASE: options.passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    NODE_PATH: nodePathWithPackage(options.nodePath),
+    ...(options.apiKey ? { PAYI_API_KEY: options.apiKey } : {}),
+    ...(options.baseUrl ? { PAYI_BASE_URL: options.baseUrl } : {}),
+  };
+}
