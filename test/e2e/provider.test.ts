@@ -2,7 +2,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, test } from "vitest";
-import { Limit, UseCaseDefinition, UseCaseLimitConfig, type LimitArgs } from "../../provider/index.js";
+import { Limit, PROVIDER_VERSION, UseCaseDefinition, UseCaseLimitConfig, type LimitArgs } from "../../provider/index.js";
 import { inlineStack } from "../support/pulumi.js";
 import { TEST_API_KEY } from "../support/service.js";
 import { useServiceAndBackend } from "../support/stack-env.js";
@@ -134,6 +134,8 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     const provider: string = exported.deployment.resources.find((r: { type: string }) => r.type.endsWith(":Limit")).inputs.__provider;
     expect(provider.length).toBeLessThan(2500);
     expect(provider).not.toContain("xproxy");
+    // The stub records the contract version it was written against, for the runtime to check.
+    expect(provider).toContain(`version: ${PROVIDER_VERSION}`);
 
     // destroy leaves nothing on the service.
     await stack.destroy();

@@ -71,6 +71,19 @@ test("concurrent ingests from 8 clients never lose an update: the total is the e
   expect(await svc.exited).toBe(0);
 });
 
+test("PAYI_API_KEY may hold several keys, each accepted; others get 401", async () => {
+  const svc = await spawnServe({ dataDir, env: { ...process.env, PAYI_API_KEY: "team-a, team-b" } });
+  for (const apiKey of ["team-a", "team-b"]) {
+    const client = new Payi({ apiKey, baseURL: svc.url, maxRetries: 0 });
+    expect((await client.limits.list()).items).toEqual([]);
+    await client.close();
+  }
+  const stranger = new Payi({ apiKey: "team-c", baseURL: svc.url, maxRetries: 0 });
+  await expect(stranger.limits.list()).rejects.toMatchObject({ status: 401, code: "invalid_api_key" });
+  await stranger.close();
+  expect(await svc.stop()).toBe(0);
+});
+
 test("serve without a key, or with a bad port, exits 2 with a one-line reason", async () => {
   const { spawnSync } = await import("node:child_process");
   const bin = path.resolve(__dirname, "..", "..", "bin", "pulumi-limits.js");

@@ -101,15 +101,28 @@ describe("diff, create, read, update, delete", () => {
     expect(read.inputs).toMatchObject({ max: 500, limitName: "Monthly Budget", threshold: 0.8 });
     expect(read.inputs).not.toHaveProperty("limitId");
 
-    const before = (await service.client.limits.retrieve(id)).limit.limit_update_timestamp;
+    // Only the properties differ: exactly one write, to the properties route (the service logs every request).
+    const logged = service.logs.length;
     const updated = await p.update(id, { ...olds, max: 500 }, { ...base, max: 500, properties: { team: "ml" } });
     expect(updated.outs).toMatchObject({ max: 500, properties: { team: "ml" } });
     expect((await service.client.limits.retrieve(id)).limit.properties).toEqual({ team: "ml" });
-    expect((await service.client.limits.retrieve(id)).limit.limit_update_timestamp >= before).toBe(true);
+    const writes = service.logs.slice(logged).filter((line) => !line.startsWith("GET "));
+    expect(writes.map((line) => line.split(" ").slice(0, 3).join(" "))).toEqual([`PUT /api/v1/limits/${id}/properties 200`]);
 
     await p.delete(id, olds);
     expect(await p.read(id, olds)).toEqual({});
     await expect(p.delete(id, olds)).resolves.toBeUndefined();
+  });
+});
+
+describe("provider version", () => {
+  test("a stub newer than the installed runtime is refused with what to do", async () => {
+    const { provider } = await import("../../provider/runtime.js");
+    const { PROVIDER_VERSION } = await import("../../provider/version.js");
+    expect(() => provider("limit", PROVIDER_VERSION + 1)).toThrow(
+      `This stack was last updated with a newer pulumi-limits (provider v${PROVIDER_VERSION + 1}) than the one installed (v${PROVIDER_VERSION}); upgrade pulumi-limits.`,
+    );
+    expect(Object.keys(provider("limit", PROVIDER_VERSION)).sort()).toEqual(["check", "configure", "create", "delete", "diff", "read", "update"]);
   });
 });
 

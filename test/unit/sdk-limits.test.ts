@@ -100,8 +100,8 @@ describe("limits", () => {
     const tooLow = await client.limits.update("reset_limit", { max: 2 }).catch((e: unknown) => e);
     expect(tooLow).toMatchObject({ status: 400, code: "invalid_max_limit_update" });
 
-    const reset = await client.limits.reset("reset_limit");
-    expect(reset.limit_history).toMatchObject({ limit_id: "reset_limit", limit_name: "Reset limit", max: 15 });
+    const reset = await client.limits.reset("reset_limit", { reset_date: new Date("2026-12-01T00:00:00.000Z") });
+    expect(reset.limit_history).toMatchObject({ limit_id: "reset_limit", limit_name: "Reset limit", max: 15, limit_reset_timestamp: "2026-12-01T00:00:00.000Z" });
     expect(reset.limit_history.totals.cost.total.base).toBe(3);
     expect((await client.limits.retrieve("reset_limit")).limit.totals.cost.total.base).toBe(0);
   });
@@ -134,6 +134,16 @@ describe("limits", () => {
     const third = await second.getNextPage();
     expect(third.items.map((l) => l.limit_name)).toEqual(["L0"]);
     expect(third.hasNextPage()).toBe(false);
+  });
+
+  test("pages hold 25 limits by default and at most 100", async ({ service }) => {
+    const { client } = service;
+    for (let i = 0; i < 27; i++) await client.limits.create({ limit_name: `P${i}`, max: 1 });
+    const first = await client.limits.list();
+    expect(first.items).toHaveLength(25);
+    expect(first.hasNextPage()).toBe(true);
+    expect((await first.getNextPage()).items.map((l) => l.limit_name)).toEqual(["P25", "P26"]);
+    await expect(client.limits.list({ limit: 101 })).rejects.toMatchObject({ status: 400, code: "invalid_query", message: expect.stringContaining("limit must be between 1 and 100") });
   });
 
   test("merges properties, a null removing a key", async ({ service }) => {

@@ -24,6 +24,7 @@ describe("bad input gets Pay-i's envelope with a 4xx naming the field and the ru
     ["an event costing more than any limit", "/api/v1/ingest", '{"category":"system.anthropic","resource":"claude-3-opus-20240229","units":{"text":{"output":9007199254740991}}}', 400, "invalid_units", "more than the $100000000 one event may add"],
     ["an unknown limit type", "/api/v1/limits", '{"limit_name":"a","max":1,"limit_type":"deny"}', 400, "create_limit_validation_failed", "limit_type"],
     ["an invalid use case name", "/api/v1/use_cases/definitions", '{"name":"has space","description":"d"}', 400, "invalid_use_case_name", "use case name must be 1-64 characters"],
+    ["an event from the future", "/api/v1/ingest", '{"category":"system.openai","resource":"gpt-4o","units":{"text":{"input":1}},"event_timestamp":"2999-01-01T00:00:00Z"}', 400, "invalid_ingest_event_timestamp", "event_timestamp may not be more than 5 minutes in the future"],
     ["an unknown resource", "/api/v1/ingest", '{"category":"system.openai","resource":"gpt-99","units":{"text":{"input":1}}}', 404, "category_resource_not_found", "gpt-99"],
   ] as const)("%s", async ([, path, body, status, code, message], { service }) => {
     const res = await raw(service.url, "POST", path, body);
