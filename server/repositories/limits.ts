@@ -176,11 +176,7 @@ export function spendUnits(row: LimitRow): bigint {
 /** The stored limit as the API returns it. */
 export function toWire(row: LimitRow): Limit {
   return {
-    limit_id: row.limit_id,
-    limit_name: row.limit_name,
-    limit_type: row.limit_type,
-    max: toUsd(row.max_units),
-    threshold: row.threshold_units === null ? null : toUsd(row.threshold_units),
+    ...settingsOf(row),
     properties: JSON.parse(row.properties) as Record<string, string | null>,
     limit_tags: JSON.parse(row.limit_tags) as string[],
     totals: totals(row),
