@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { limitViolations } from "../server/domain/limit-rules.js";
-import { USE_CASE_NAME } from "../server/domain/use-case-rules.js";
-import { issueMessage } from "../server/validation.js";
+import { limitViolations } from "../rules/payi/limit.js";
+import { USE_CASE_NAME } from "../rules/payi/use-case.js";
+import { describeViolation, issueMessage } from "../rules/violation.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 const LimitTypeSchema = z.enum(["allow", "block"], { error: "type must be allow or block" });
@@ -106,7 +106,7 @@ export function parseBudgets(text: string): { budgets: BudgetsFile } | { problem
   budgets.limits.forEach((entry, i) => {
     for (const v of limitViolations({ limit_name: entry.name, max: entry.max, threshold: entry.threshold })) {
       const field = v.field === "limit_name" ? "name" : v.field;
-      problems.push(at(["limits", i, field], v.reason.replace(v.field, field)));
+      problems.push(at(["limits", i, field], describeViolation(v, field)));
     }
     const dupName = seenNames.get(entry.name);
     if (dupName !== undefined) problems.push(at(["limits", i, "name"], `duplicate limit name '${entry.name}' (also limits[${dupName}])`));
@@ -120,7 +120,7 @@ export function parseBudgets(text: string): { budgets: BudgetsFile } | { problem
   budgets.useCases.forEach((entry, i) => {
     if (entry.limitConfig) {
       for (const v of limitViolations({ max: entry.limitConfig.max, threshold: entry.limitConfig.threshold })) {
-        problems.push(at(["useCases", i, "limitConfig", v.field], v.reason));
+        problems.push(at(["useCases", i, "limitConfig", v.field], describeViolation(v)));
       }
     }
     const dup = seenUseCases.get(entry.name);

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import type { Payi } from "../sdk/index.js";
-import { definedProperties } from "../server/domain/properties.js";
-import { instanceLimitName } from "../server/domain/use-case-rules.js";
+import { definedProperties } from "../rules/payi/properties.js";
+import { instanceLimitName } from "../rules/payi/use-case.js";
 import type { BudgetsFile } from "./budgets-file.js";
 
 /**

@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import type { Limit } from "../sdk/index.js";
-import { spendState } from "../server/domain/limit-state.js";
+import { spendState } from "../rules/payi/spend-state.js";
 
 /** One row of the budget status report. */
 export interface LimitStatus {

@@ -1,5 +1,5 @@
-/** Pulumi resources for Pay-i. */
-export { Limit, type LimitArgs } from "./limit.js";
-export { UseCaseDefinition, type UseCaseDefinitionArgs } from "./use-case-definition.js";
-export { UseCaseLimitConfig, type UseCaseLimitConfigArgs } from "./use-case-limit-config.js";
+/** Pulumi resources for Pay-i (and, beside them, Limitry). */
+export { Limit, type LimitArgs } from "./payi/limit.js";
+export { UseCaseDefinition, type UseCaseDefinitionArgs } from "./payi/use-case-definition.js";
+export { UseCaseLimitConfig, type UseCaseLimitConfigArgs } from "./payi/use-case-limit-config.js";
 export { PROVIDER_VERSION } from "./version.js";

@@ -4,10 +4,10 @@
  * created by older versions.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Payi } from "../sdk/index.js";
-import { clientFromConfig, userError } from "./client.js";
-import { limitProvider } from "./limit-provider.js";
-import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./use-case-providers.js";
+import type { Payi } from "../sdk/payi/index.js";
+import { clientFromConfig, userError } from "./payi/client.js";
+import { limitProvider } from "./payi/limit-provider.js";
+import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
 import { PROVIDER_VERSION } from "./version.js";
 
 

@@ -1,24 +1,5 @@
-/** Typed client for the Pay-i REST API. */
-export { Payi, DEFAULT_BASE_URL, type ClientOptions, type RequestOptions } from "./client.js";
-export {
-  PayiError,
-  APIError,
-  BadRequestError,
-  AuthenticationError,
-  PermissionDeniedError,
-  NotFoundError,
-  ConflictError,
-  UnprocessableEntityError,
-  RateLimitError,
-  InternalServerError,
-  APIConnectionError,
-  APITimeoutError,
-  APIResponseValidationError,
-} from "./core/errors.js";
-export { CursorPage, PagePromise } from "./core/pagination.js";
-export { APIPromise, type RawResponse } from "./core/response.js";
-export type { Limit, LimitType, LimitResponse, LimitHistoryResponse, LimitCreateParams, LimitUpdateParams, LimitListParams } from "./resources/limits.js";
-export type { UseCaseDefinition, UseCaseInstance, LimitConfig, UseCaseDefinitionCreateParams } from "./resources/use-cases.js";
-export type { IngestResponse, IngestUnitsParams, BulkIngestEvent, BulkIngestResponse } from "./resources/ingest.js";
-export type { CategoryResource, Category, ResourceCreateParams } from "./resources/categories.js";
-export type { LimitState, TotalCostData, XproxyResult, DefaultResponse } from "./resources/shared.js";
+/**
+ * Typed clients for the APIs pulumi-limits manages (`pulumi-limits/sdk`): Pay-i today, Limitry beside it.
+ * Per-API entry points: `pulumi-limits/sdk/payi`, `pulumi-limits/sdk/limitry`.
+ */
+export * from "./payi/index.js";

@@ -1,14 +1,12 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import type { ServiceContext } from "./context.js";
 import type { Db } from "./db.js";
 import { ServiceError, envelope } from "./errors.js";
-import { LimitsRepository } from "./repositories/limits.js";
-import { ResourcesRepository } from "./repositories/resources.js";
-import { UseCasesRepository } from "./repositories/use-cases.js";
-import { categoryRoutes } from "./routes/categories.js";
-import { ingestRoutes } from "./routes/ingest.js";
-import { limitRoutes } from "./routes/limits.js";
-import { useCaseRoutes } from "./routes/use-cases.js";
+import { payiApi } from "./payi/index.js";
+import { LimitsRepository } from "./payi/repositories/limits.js";
+import { ResourcesRepository } from "./payi/repositories/resources.js";
+import { UseCasesRepository } from "./payi/repositories/use-cases.js";
 
 /** Largest request body accepted, in bytes (1 MiB). */
 export const BODY_LIMIT = 1024 * 1024;
@@ -23,16 +21,7 @@ export interface AppConfig {
   now?: (() => Date) | undefined;
 }
 
-/** What route modules share: repositories over one database, a clock and id generation. */
-export interface ServiceContext {
-  db: Db;
-  limits: LimitsRepository;
-  useCases: UseCasesRepository;
-  resources: ResourcesRepository;
-  now(): string;
-}
-
-/** Builds the Pay-i-compatible service. It does not listen: see `serve()`. */
+/** Builds the local service (Pay-i under `/api/v1`). It does not listen: see `serve()`. */
 export function buildApp(config: AppConfig): FastifyInstance {
   if (config.apiKeys.length === 0) throw new Error("buildApp needs at least one API key");
   const app = Fastify({
@@ -62,15 +51,8 @@ export function buildApp(config: AppConfig): FastifyInstance {
     }
   });
 
-  const keyDigests = config.apiKeys.map(digest);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
-    if (request.url === "/healthz") return;
-    const presented = request.headers["xproxy-api-key"];
-    const key = Array.isArray(presented) ? presented[0] : presented;
-    if (!key || !keyDigests.some((known) => timingSafeEqual(known, digest(key)))) {
-      throw new ServiceError(401, "invalid_api_key", key ? "The API key is not valid." : "The xProxy-api-key header is missing.");
-    }
   });
 
   if (config.log) {
@@ -93,18 +75,9 @@ export function buildApp(config: AppConfig): FastifyInstance {
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
-  app.register(async (api) => {
-    limitRoutes(api, ctx);
-    useCaseRoutes(api, ctx);
-    ingestRoutes(api, ctx);
-    categoryRoutes(api, ctx);
-  }, { prefix: "/api/v1" });
+  app.register(payiApi(config.apiKeys, ctx), { prefix: "/api/v1" });
 
   return app;
-}
-
-function digest(key: string): Buffer {
-  return createHash("sha256").update(key).digest();
 }
 
 function pathOf(request: FastifyRequest): string {

@@ -1,19 +1,31 @@
 import type { IncomingHttpHeaders } from "node:http";
 
-/** Base class of every error this SDK throws. */
-export class PayiError extends Error {
-  override name = "PayiError";
+/**
+ * Base class of every error this SDK throws, for either API. Exported as `PayiError` from the Pay-i
+ * entry point and `LimitryError` from the Limitry one: the same class.
+ */
+export class SDKError extends Error {
+  override name = "SDKError";
+}
+
+/** What an API's error body says, read by that API's envelope reader. */
+export interface ErrorEnvelope {
+  /** Machine-readable code, e.g. Pay-i's `xproxy_error.code` or Limitry's `error.code`. */
+  code?: string | undefined;
+  /** Human-readable message. */
+  detail?: string | undefined;
+  requestId?: string | undefined;
 }
 
 /** Headers of an HTTP response, lower-cased names. */
 export type ResponseHeaders = Record<string, string | undefined>;
 
-/** An error response from the Pay-i API, or a failure to get one. */
-export class APIError extends PayiError {
+/** An error response from the API, or a failure to get one. */
+export class APIError extends SDKError {
   override name = "APIError";
   /** HTTP status, or undefined when no response arrived. */
   readonly status: number | undefined;
-  /** Pay-i's machine-readable error code (`xproxy_error.code`), e.g. `limit_name_already_exist`. */
+  /** The API's machine-readable error code, e.g. Pay-i's `limit_name_already_exist` or Limitry's `limit_not_found`. */
   readonly code: string | undefined;
   /** Request id from the `x-request-id` header or the body, for support tickets. */
   readonly requestId: string | undefined;
@@ -27,12 +39,12 @@ export class APIError extends PayiError {
     message: string,
     headers: ResponseHeaders = {},
     options?: ErrorOptions,
+    envelope: ErrorEnvelope = {},
   ) {
     super(message, options);
     this.status = status;
     this.body = body;
     this.headers = headers;
-    const envelope = readEnvelope(body);
     this.code = envelope.code;
     this.requestId = headers["x-request-id"] ?? envelope.requestId;
   }
@@ -95,12 +107,11 @@ const statusClasses: Record<number, typeof APIError> = {
 };
 
 /** The one place an HTTP error status becomes an error class. */
-export function makeStatusError(status: number, body: unknown, headers: ResponseHeaders): APIError {
-  const envelope = readEnvelope(body);
+export function makeStatusError(status: number, body: unknown, headers: ResponseHeaders, envelope: ErrorEnvelope): APIError {
   const detail = envelope.detail ?? (typeof body === "string" && body ? body : undefined);
   const message = [String(status), envelope.code, detail].filter(Boolean).join(" ");
   const ErrorClass = status >= 500 ? InternalServerError : (statusClasses[status] ?? APIError);
-  return new ErrorClass(status, body, message, headers);
+  return new ErrorClass(status, body, message, headers, undefined, envelope);
 }
 
 /** Lower-cases header names and joins repeated values. */
@@ -112,29 +123,14 @@ export function normalizeHeaders(headers: IncomingHttpHeaders): ResponseHeaders 
   return out;
 }
 
-interface Envelope {
-  code: string | undefined;
-  detail: string | undefined;
-  requestId: string | undefined;
-}
-
-// Pay-i's error envelope is {statusCode, message, xproxy_error: {code, message}}; tolerate anything else.
-function readEnvelope(body: unknown): Envelope {
-  const record = asRecord(body);
-  const xproxy = asRecord(record?.["xproxy_error"]);
-  return {
-    code: asString(xproxy?.["code"]),
-    detail: asString(xproxy?.["message"]) ?? asString(record?.["message"]),
-    requestId: asString(record?.["request_id"]),
-  };
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
+/** A JSON object as a record, or undefined: for envelope readers, which tolerate any body. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
 }
 
-function asString(value: unknown): string | undefined {
+/** A non-empty string, or undefined. */
+export function asString(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -1,10 +1,16 @@
 import { APIPromise } from "./response.js";
 
+/** One page as the core sees it: its items and the opaque cursor of the next page (null or absent on the last). */
+export interface PageBody<Item> {
+  items: Item[];
+  cursor?: string | null | undefined;
+}
+
 /** Fetches one page given the cursor to start from (undefined for the first page). */
-export type PageFetcher<Item> = (cursor: string | undefined) => APIPromise<{ items: Item[]; cursor?: string | null | undefined }>;
+export type PageFetcher<Item> = (cursor: string | undefined) => APIPromise<PageBody<Item>>;
 
 /**
- * One page of a Pay-i list: `items` and the opaque `cursor` of the next page (null on the last page).
+ * One page of a list: `items` and the opaque `cursor` of the next page (null on the last page).
  * Iterate it with `for await` to walk every item from here to the end.
  */
 export class CursorPage<Item> implements AsyncIterable<Item> {
@@ -12,7 +18,7 @@ export class CursorPage<Item> implements AsyncIterable<Item> {
   readonly cursor: string | null;
   readonly #fetch: PageFetcher<Item>;
 
-  constructor(fetch: PageFetcher<Item>, body: { items: Item[]; cursor?: string | null | undefined }) {
+  constructor(fetch: PageFetcher<Item>, body: PageBody<Item>) {
     this.#fetch = fetch;
     this.items = body.items;
     this.cursor = body.cursor ? body.cursor : null;

@@ -4,7 +4,7 @@ import type { ResponseHeaders } from "./errors.js";
 export interface RawResponse {
   status: number;
   headers: ResponseHeaders;
-  /** The request id Pay-i assigned (`x-request-id`), when present. */
+  /** The request id the API assigned (`x-request-id`), when present. */
   requestId: string | undefined;
 }
 

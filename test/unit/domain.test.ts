@@ -1,10 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { usageBar } from "../../cli/status.js";
-import { limitViolations } from "../../server/domain/limit-rules.js";
-import { definedProperties, mergeProperties, propertyPatch } from "../../server/domain/properties.js";
-import { limitState, spendState } from "../../server/domain/limit-state.js";
-import { toUnits, toUsd } from "../../server/domain/money.js";
-import { SYSTEM_RESOURCES, priceUnits } from "../../server/domain/pricing.js";
+import { limitViolations } from "../../rules/payi/limit.js";
+import { describeViolation } from "../../rules/violation.js";
+import { definedProperties, mergeProperties, propertyPatch } from "../../rules/payi/properties.js";
+import { limitState, spendState } from "../../rules/payi/spend-state.js";
+import { toUnits, toUsd } from "../../rules/payi/money.js";
+import { SYSTEM_RESOURCES, priceUnits } from "../../server/payi/pricing.js";
 
 describe("money", () => {
   test("converts exactly to 1e-10 USD units and back", () => {
@@ -44,12 +45,25 @@ describe("limit states", () => {
 
 describe("rules", () => {
   test("name every broken rule with the value", () => {
-    expect(limitViolations({ limit_name: " ", max: -1, threshold: 0.74 })).toEqual([
-      { field: "limit_name", reason: "limit_name must not be empty" },
-      { field: "max", reason: "max must be greater than 0 (got -1)" },
-      { field: "threshold", reason: "threshold must be between 0.75 and 0.99 (got 0.74)" },
+    const violations = limitViolations({ limit_name: " ", max: -1, threshold: 0.74 });
+    expect(violations).toEqual([
+      { field: "limit_name", rule: "must not be empty", value: " " },
+      { field: "max", rule: "must be greater than 0", value: -1 },
+      { field: "threshold", rule: "must be between 0.75 and 0.99", value: 0.74 },
     ]);
+    expect(violations.map((v) => describeViolation(v))).toEqual([
+      "limit_name must not be empty (got ' ')",
+      "max must be greater than 0 (got -1)",
+      "threshold must be between 0.75 and 0.99 (got 0.74)",
+    ]);
+    expect(describeViolation({ field: "max", rule: "must be greater than 0", value: 0 }, "limitConfig.max")).toBe(
+      "limitConfig.max must be greater than 0 (got 0)",
+    );
     expect(limitViolations({ limit_name: "ok", max: 1, threshold: 0.99 })).toEqual([]);
+  });
+
+  test("the local service's storage caps are not Pay-i rules", () => {
+    expect(limitViolations({ limit_name: "x".repeat(300), max: 2e8 })).toEqual([]);
   });
 
   test("a property update merges and a null removes; a patch nulls what the target lacks", () => {

@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
-import { deterministicLimitId, limitProvider, type LimitOutputs } from "../../provider/limit-provider.js";
-import { checkInputs, LimitInputsSchema, type LimitInputs } from "../../provider/inputs.js";
-import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/use-case-providers.js";
+import { deterministicLimitId, limitProvider, type LimitOutputs } from "../../provider/payi/limit-provider.js";
+import { checkInputs, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
+import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/payi/use-case-providers.js";
 import { test } from "../support/service.js";
 
 // Provider methods called directly against the real local service (no engine).
@@ -14,9 +14,8 @@ describe("check", () => {
     [{ ...base, threshold: 0.5 }, "threshold", "threshold must be between 0.75 and 0.99 (got 0.5)"],
     [{ ...base, threshold: 1 }, "threshold", "threshold must be between 0.75 and 0.99 (got 1)"],
     [{ ...base, max: 0 }, "max", "max must be greater than 0 (got 0)"],
-    [{ ...base, max: 2e8 }, "max", "max must be at most 100000000 (got 200000000)"],
     [{ ...base, max: "10" }, "max", "max: must be a number"],
-    [{ ...base, limitName: "" }, "limitName", "limitName must not be empty"],
+    [{ ...base, limitName: "" }, "limitName", "limitName must not be empty (got '')"],
     [{ ...base, limitName: undefined }, "limitName", "limitName: limitName is required and must be a string"],
     [{ ...base, limitType: "deny" }, "limitType", "limitType: expected one of \"allow\"|\"block\""],
     [{ ...base, properties: { team: 1 } }, "properties", "properties: values must be strings"],
@@ -24,6 +23,10 @@ describe("check", () => {
   ] as const)("fails %#: %s names the property and the rule", ([news, property, reason]) => {
     const result = check(news as Record<string, unknown>);
     expect(result.failures).toEqual([{ property, reason }]);
+  });
+
+  test("leaves the local service's storage caps to the service (real Pay-i has its own)", () => {
+    expect(check({ ...base, max: 2e8 }).failures).toBeUndefined();
   });
 
   test("canonicalises numbers so equal values never diff, applies defaults and leaves unknowns alone", () => {

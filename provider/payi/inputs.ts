@@ -1,0 +1,92 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { LimitTypeSchema } from "../../sdk/payi/resources/limits.js";
+import { limitViolations } from "../../rules/payi/limit.js";
+import { toUnits, toUsd } from "../../rules/payi/money.js";
+import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
+import { describeViolation, issueMessage } from "../../rules/violation.js";
+
+/** What the engine sends for an input whose value is not known yet (during preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Money and fractions canonicalised to 1e-10 so that equal values never diff (0.1 + 0.2 vs 0.3). */
+const canonical = (n: number) => toUsd(toUnits(n));
+const Money = z.number({ error: "must be a number" }).transform(canonical);
+const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" });
+
+/** Inputs of a `Limit`, as stored in state after `check`. */
+export const LimitInputsSchema = z.object({
+  limitName: z.string({ error: "limitName is required and must be a string" }),
+  max: Money,
+  limitType: LimitTypeSchema.default("allow"),
+  threshold: Money.optional(),
+  limitId: z.string().min(1, "limitId must not be empty").optional(),
+  properties: StringMap.default({}),
+  adopt: z.boolean({ error: "must be true or false" }).default(false),
+  /** Stack-and-resource seed for the deterministic limit id; set by the `Limit` constructor. */
+  idSeed: z.string(),
+});
+export type LimitInputs = z.infer<typeof LimitInputsSchema>;
+
+export const UseCaseDefinitionInputsSchema = z.object({
+  name: z
+    .string({ error: "name is required and must be a string" })
+    .regex(USE_CASE_NAME, "name must be 1-64 characters of letters, digits, '.', '-' or '_'"),
+  description: z.string().max(1024, "description must be at most 1024 characters").default(""),
+  loggingEnabled: z.boolean({ error: "must be true or false" }).optional(),
+});
+export type UseCaseDefinitionInputs = z.infer<typeof UseCaseDefinitionInputsSchema>;
+
+export const UseCaseLimitConfigInputsSchema = z.object({
+  useCaseName: z.string({ error: "useCaseName is required and must be a string" }).regex(USE_CASE_NAME, "useCaseName must be 1-64 characters of letters, digits, '.', '-' or '_'"),
+  max: Money,
+  limitType: LimitTypeSchema.default("allow"),
+  threshold: Money.optional(),
+  properties: StringMap.default({}),
+});
+export type UseCaseLimitConfigInputs = z.infer<typeof UseCaseLimitConfigInputsSchema>;
+
+/** Wire field names of the shared limit rules → the Pulumi property they come from. */
+const RULE_PROPERTY: Record<string, string> = { limit_name: "limitName", max: "max", threshold: "threshold" };
+
+/**
+ * `check` for every resource: validates with the schema and Pay-i's limit rules before any API call,
+ * returning failures that name the property and the rule. Unknown (preview-time) values are left alone.
+ */
+export function checkInputs<T extends Record<string, unknown>>(
+  schema: z.ZodType<T>,
+  news: Record<string, unknown>,
+): pulumi.dynamic.CheckResult<T | Record<string, unknown>> {
+  const unknownKeys = Object.keys(news).filter((key) => news[key] === UNKNOWN);
+  if (unknownKeys.length > 0) return { inputs: news };
+  const parsed = schema.safeParse(stripInternal(news));
+  if (!parsed.success) {
+    return {
+      inputs: news,
+      failures: parsed.error.issues.map((issue) => ({
+        property: String(issue.path[0] ?? ""),
+        reason: `${String(issue.path[0] ?? "input")}: ${issueMessage(issue)}`,
+      })),
+    };
+  }
+  const value = parsed.data;
+  const rules = limitViolations({
+    limit_name: typeof value["limitName"] === "string" ? value["limitName"] : undefined,
+    max: typeof value["max"] === "number" ? value["max"] : undefined,
+    threshold: typeof value["threshold"] === "number" ? value["threshold"] : undefined,
+  });
+  if (rules.length > 0) {
+    // The shared rules speak wire names; a Pulumi user wrote camelCase.
+    const failures = rules.map((v) => {
+      const property = RULE_PROPERTY[v.field] ?? v.field;
+      return { property, reason: describeViolation(v, property) };
+    });
+    return { inputs: news, failures };
+  }
+  return { inputs: value };
+}
+
+// The engine adds `__provider` (and the SDK may add other `__` keys); they are not ours to validate.
+function stripInternal(news: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(news).filter(([key]) => !key.startsWith("__")));
+}

@@ -1,0 +1,61 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROVIDER_VERSION } from "../version.js";
+import { providerStub } from "../stub.js";
+
+// One stub for every resource of this kind: the SDK caches serialization per provider object.
+const LIMIT_PROVIDER = providerStub("limit", PROVIDER_VERSION);
+
+/** Inputs of a {@link Limit}. */
+export interface LimitArgs {
+  /** Unique name of the limit in Pay-i. Changing it renames the limit in place. */
+  limitName: pulumi.Input<string>;
+  /** Maximum spend in USD, > 0. Changes in place (never below the current spend). */
+  max: pulumi.Input<number>;
+  /** `allow` (track and alert, the default) or `block` (stop requests at max when Pay-i proxies them). Changing it replaces the limit. */
+  limitType?: pulumi.Input<"allow" | "block">;
+  /** Fraction of max at which the limit becomes `exceeded`, 0.75–0.99. Changing it replaces the limit. */
+  threshold?: pulumi.Input<number>;
+  /** Pay-i limit id to use; by default one is derived from the stack and resource name. Changing it replaces the limit. */
+  limitId?: pulumi.Input<string>;
+  /** Property bag stored on the limit. Changes in place. */
+  properties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Take over an existing limit with the same name (or id) instead of failing; its type and threshold must match. */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/**
+ * A Pay-i spending limit, declared: `pulumi up` creates it if missing, updates name, max and
+ * properties in place, and replaces it when type, threshold or id change.
+ *
+ * ```ts
+ * new Limit("daily-cap", { limitName: "Daily Safety Cap", max: 50, limitType: "block", threshold: 0.9 });
+ * ```
+ */
+export class Limit extends pulumi.dynamic.Resource {
+  declare readonly limitId: pulumi.Output<string>;
+  declare readonly limitName: pulumi.Output<string>;
+  declare readonly max: pulumi.Output<number>;
+  declare readonly limitType: pulumi.Output<"allow" | "block">;
+  declare readonly threshold: pulumi.Output<number | undefined>;
+  declare readonly properties: pulumi.Output<Record<string, string>>;
+  /** Spend tracked since creation or the last reset (`totals.cost.total.base`), USD. */
+  declare readonly spendUsd: pulumi.Output<number>;
+  /** `ok` below threshold × max, `exceeded` from there to max, `overrun` at or above max. */
+  declare readonly state: pulumi.Output<"ok" | "exceeded" | "overrun">;
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly updatedAt: pulumi.Output<string>;
+
+  constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = {
+      ...args,
+      // Stable per stack and resource: the deterministic limit id is derived from it.
+      idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+      limitId: args.limitId,
+      spendUsd: undefined,
+      state: undefined,
+      createdAt: undefined,
+      updatedAt: undefined,
+    };
+    super(LIMIT_PROVIDER, name, props, opts, "payi", "Limit");
+  }
+}

@@ -1,0 +1,25 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerStub } from "../stub.js";
+import { PROVIDER_VERSION } from "../version.js";
+
+// One stub for every resource of this kind: the SDK caches serialization per provider object.
+const DEFINITION_PROVIDER = providerStub("useCaseDefinition", PROVIDER_VERSION);
+
+/** Inputs of a {@link UseCaseDefinition}. */
+export interface UseCaseDefinitionArgs {
+  /** 1–64 letters, digits, `.`, `-`, `_`. Changing it replaces the definition. */
+  name: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  loggingEnabled?: pulumi.Input<boolean>;
+}
+
+/** A Pay-i use-case definition. */
+export class UseCaseDefinition extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string>;
+  declare readonly loggingEnabled: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: UseCaseDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(DEFINITION_PROVIDER, name, { ...args }, opts, "payi", "UseCaseDefinition");
+  }
+}

@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import { providerStub } from "../stub.js";
+import { PROVIDER_VERSION } from "../version.js";
+
+// One stub for every resource of this kind: the SDK caches serialization per provider object.
+const LIMIT_CONFIG_PROVIDER = providerStub("useCaseLimitConfig", PROVIDER_VERSION);
+
+/** Inputs of a {@link UseCaseLimitConfig}. */
+export interface UseCaseLimitConfigArgs {
+  /** The use case whose instances get this limit. Changing it replaces the config. */
+  useCaseName: pulumi.Input<string>;
+  /** USD per instance, > 0. */
+  max: pulumi.Input<number>;
+  limitType?: pulumi.Input<"allow" | "block">;
+  /** 0.75–0.99. */
+  threshold?: pulumi.Input<number>;
+  properties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The limit every new instance of a use case gets (seed 002). Pay-i overwrites the config on create, so
+ * every field but `useCaseName` updates in place.
+ */
+export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
+  declare readonly useCaseName: pulumi.Output<string>;
+  declare readonly max: pulumi.Output<number>;
+  declare readonly limitType: pulumi.Output<"allow" | "block">;
+  declare readonly threshold: pulumi.Output<number | undefined>;
+  declare readonly properties: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: UseCaseLimitConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    super(LIMIT_CONFIG_PROVIDER, name, { ...args }, opts, "payi", "UseCaseLimitConfig");
+  }
+}

@@ -1,0 +1,307 @@
+import { Agent, errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
+import type { z } from "zod";
+import {
+  APIConnectionError,
+  APIResponseValidationError,
+  APITimeoutError,
+  makeStatusError,
+  normalizeHeaders,
+  type ErrorEnvelope,
+  type ResponseHeaders,
+} from "./errors.js";
+import { PagePromise, type PageBody, type PageFetcher } from "./pagination.js";
+import { APIPromise, type RawResponse } from "./response.js";
+import { VERSION } from "../version.js";
+
+/** Options every client of this SDK takes. Every field is optional; each API's client documents its defaults. */
+export interface ClientOptions {
+  /** API key. Default: the API's environment variable; required one way or the other. */
+  apiKey?: string | undefined;
+  /** API root. Default: the API's environment variable, else its public endpoint. */
+  baseURL?: string | undefined;
+  /** Read timeout in milliseconds, per attempt: the wait for response headers and each wait for body data. Default 60 000. */
+  timeout?: number | undefined;
+  /** Connection timeout in milliseconds. Default 5 000. Ignored when `dispatcher` is given. */
+  connectTimeout?: number | undefined;
+  /** Retries after the first attempt for connection errors, timeouts, 408, 409, 429 and 5xx. Default 2. */
+  maxRetries?: number | undefined;
+  /** Headers sent with every request (explicit per-request headers win). */
+  defaultHeaders?: Record<string, string> | undefined;
+  /** Query parameters added to every request. */
+  defaultQuery?: Record<string, string | number | boolean> | undefined;
+  /** undici dispatcher to send requests through (a pool, a proxy agent, or a MockAgent in tests). */
+  dispatcher?: Dispatcher | undefined;
+}
+
+/** Per-call overrides. */
+export interface RequestOptions {
+  headers?: Record<string, string | undefined> | undefined;
+  query?: Record<string, unknown> | undefined;
+  timeout?: number | undefined;
+  maxRetries?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A fully described request, as resources hand it to {@link BaseClient.request}. */
+export interface RequestSpec<T> extends RequestOptions {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  body?: unknown;
+  schema: z.ZodType<T>;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_MAX_RETRIES = 2;
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** What differs between the APIs one core serves: names, authentication and the error envelope. */
+export interface ApiProfile {
+  /** Product name for the User-Agent, e.g. `Payi`. */
+  name: string;
+  /** Headers that carry the API key, e.g. `{ "xproxy-api-key": key }` or `{ authorization: "Bearer …" }`. */
+  authHeaders(apiKey: string): Record<string, string>;
+  /** Reads the API's error body: its machine code, message and request id. */
+  readEnvelope(body: unknown): ErrorEnvelope;
+}
+
+/** Resolved settings of a client: the options with the API key and base URL known. */
+export interface ResolvedOptions extends ClientOptions {
+  apiKey: string;
+  baseURL: string;
+}
+
+/**
+ * The one HTTP core of this SDK: timeouts, retries as Stainless clients do them (`x-should-retry`,
+ * `retry-after-ms`, jittered backoff), response validation with zod and the status → error factory.
+ * Each API's client (`Payi`, `Limitry`) extends it with its resources.
+ */
+export abstract class BaseClient {
+  readonly baseURL: string;
+  readonly timeout: number;
+  readonly maxRetries: number;
+
+  readonly #apiKey: string;
+  readonly #profile: ApiProfile;
+  protected readonly options: ResolvedOptions;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+
+  protected constructor(options: ResolvedOptions, profile: ApiProfile) {
+    this.#apiKey = options.apiKey;
+    this.#profile = profile;
+    this.baseURL = options.baseURL.replace(/\/+$/, "");
+    this.options = { ...options, baseURL: this.baseURL };
+    this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    this.maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: { timeout: options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS },
+        connections: 100,
+        keepAliveTimeout: 30_000,
+      });
+  }
+
+  /** The options a copy made by `withOptions` starts from: the dispatcher only when the caller owns it. */
+  protected inheritableOptions(): ResolvedOptions {
+    const { dispatcher, ...rest } = this.options;
+    return this.#ownsDispatcher ? rest : { ...rest, dispatcher };
+  }
+
+  /** Closes the connection pool this client created (a dispatcher passed in is left to its owner). */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** Sends one request with retries and parses the body with `spec.schema`. */
+  request<T>(spec: RequestSpec<T>): APIPromise<T> {
+    return new APIPromise(this.#send(spec));
+  }
+
+  /**
+   * A paginated list: each page sends the same request with `cursor` added; `toPage` reads a page body
+   * into items and the next cursor (null on the last page).
+   */
+  list<Body, Item>(spec: RequestSpec<Body>, toPage: (body: Body) => PageBody<Item>): PagePromise<Item> {
+    const fetchPage: PageFetcher<Item> = (cursor) =>
+      new APIPromise(
+        this.request({ ...spec, query: { ...spec.query, ...(cursor === undefined ? {} : { cursor }) } })
+          .withResponse()
+          .then(({ data, response }) => ({ data: toPage(data), response })),
+      );
+    return new PagePromise(fetchPage);
+  }
+
+  async #send<T>(spec: RequestSpec<T>): Promise<{ data: T; response: RawResponse }> {
+    const url = this.#url(spec.path, spec.query);
+    const maxRetries = spec.maxRetries ?? this.maxRetries;
+    const timeout = spec.timeout ?? this.timeout;
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+
+    for (let attempt = 0; ; attempt++) {
+      const headers = this.#headers(spec, attempt, timeout);
+      const retriesLeft = maxRetries - attempt;
+
+      let status: number;
+      let responseHeaders: ResponseHeaders;
+      let text: string;
+      try {
+        // Timeouts as the official client's: the wait for headers and each wait for body data, not an
+        // overall deadline. undici's own timers cost far less per request than an AbortSignal.
+        const res = await undiciRequest(url, {
+          method: spec.method,
+          headers,
+          body,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+          ...(spec.signal ? { signal: spec.signal } : {}),
+          dispatcher: this.#dispatcher,
+        });
+        status = res.statusCode;
+        responseHeaders = normalizeHeaders(res.headers);
+        text = await res.body.text();
+      } catch (cause) {
+        if (spec.signal?.aborted) throw new APIConnectionError("Request was aborted.", { cause });
+        const error = isTimeout(cause)
+          ? new APITimeoutError(`Request timed out after ${timeout} ms: ${spec.method} ${spec.path}`, { cause })
+          : new APIConnectionError(`Connection error: ${spec.method} ${url.origin}${spec.path}: ${describe(cause)}`, {
+              cause,
+            });
+        if (retriesLeft <= 0) throw error;
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+
+      const parsed = parseBody(text);
+      if (status >= 200 && status < 300) {
+        return { data: this.#validate(spec, parsed, status, responseHeaders), response: rawResponse(status, responseHeaders) };
+      }
+      if (retriesLeft > 0 && shouldRetry(status, responseHeaders)) {
+        await sleep(retryDelayMs(responseHeaders, attempt));
+        continue;
+      }
+      throw makeStatusError(status, parsed, responseHeaders, this.#profile.readEnvelope(parsed));
+    }
+  }
+
+  #validate<T>(spec: RequestSpec<T>, body: unknown, status: number, headers: ResponseHeaders): T {
+    const result = spec.schema.safeParse(body === "" ? undefined : body);
+    if (result.success) return result.data;
+    const where = result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
+      .join("; ");
+    throw new APIResponseValidationError(
+        status,
+        body,
+        `Response to ${spec.method} ${spec.path} does not match the expected shape: ${where}`,
+        headers,
+        { cause: result.error },
+    );
+  }
+
+  #url(path: string, query: Record<string, unknown> | undefined): URL {
+    const url = new URL(this.baseURL + path);
+    for (const [key, value] of Object.entries({ ...this.options.defaultQuery, ...query })) {
+      const encoded = encodeQueryValue(value);
+      if (encoded !== undefined) url.searchParams.set(key, encoded);
+    }
+    return url;
+  }
+
+  #headers(spec: RequestSpec<unknown>, attempt: number, timeout: number): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": `${this.#profile.name}/TypeScript ${VERSION}`,
+      "x-stainless-lang": "js",
+      "x-stainless-package-version": VERSION,
+      "x-stainless-runtime": "node",
+      "x-stainless-runtime-version": process.version,
+      "x-stainless-retry-count": String(attempt),
+      "x-stainless-timeout": String(Math.round(timeout / 1000)),
+    };
+    // Pay-i expects a JSON content type on every non-GET request, body or not; Limitry accepts it.
+    if (spec.method !== "GET") headers["content-type"] = "application/json";
+    for (const [name, value] of Object.entries({ ...this.options.defaultHeaders, ...spec.headers })) {
+      if (value === undefined) delete headers[name.toLowerCase()];
+      else headers[name.toLowerCase()] = value;
+    }
+    Object.assign(headers, this.#profile.authHeaders(this.#apiKey));
+    return headers;
+  }
+}
+
+function rawResponse(status: number, headers: ResponseHeaders): RawResponse {
+  return { status, headers, requestId: headers["x-request-id"] };
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return "";
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Query encoding as Pay-i's clients do it: arrays comma-joined, booleans as true/false, nulls dropped. */
+function encodeQueryValue(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map(String).join(",");
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** Retry rule shared with Pay-i's official client: `x-should-retry` wins, else 408/409/429/5xx. */
+export function shouldRetry(status: number, headers: ResponseHeaders): boolean {
+  const hint = headers["x-should-retry"];
+  if (hint === "true") return true;
+  if (hint === "false") return false;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** How long to wait before retry number `attempt + 1`: the server's hint when sane, else backoff. */
+export function retryDelayMs(headers: ResponseHeaders, attempt: number): number {
+  const hinted = retryAfterMs(headers);
+  return hinted !== undefined ? hinted : backoffMs(attempt);
+}
+
+function retryAfterMs(headers: ResponseHeaders): number | undefined {
+  const candidates: number[] = [];
+  const ms = headers["retry-after-ms"];
+  if (ms !== undefined) candidates.push(Number.parseFloat(ms));
+  const after = headers["retry-after"];
+  if (after !== undefined) {
+    const seconds = Number.parseFloat(after);
+    candidates.push(Number.isNaN(seconds) ? Date.parse(after) - Date.now() : seconds * 1000);
+  }
+  return candidates.find((delay) => Number.isFinite(delay) && delay > 0 && delay <= MAX_RETRY_AFTER_MS);
+}
+
+/** 0.5 s × 2^attempt, capped at 8 s, times a jitter factor in (0.75, 1]. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(500 * 2 ** attempt, 8_000);
+  return base * (1 - Math.random() * 0.25);
+}
+
+function isTimeout(cause: unknown): boolean {
+  return (
+    cause instanceof undiciErrors.ConnectTimeoutError ||
+    cause instanceof undiciErrors.HeadersTimeoutError ||
+    cause instanceof undiciErrors.BodyTimeoutError
+  );
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === "string" ? `${code} ${cause.message}` : cause.message;
+  }
+  return String(cause);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

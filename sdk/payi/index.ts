@@ -1,0 +1,25 @@
+/** Typed client for the Pay-i REST API (`pulumi-limits/sdk/payi`). */
+export { Payi, DEFAULT_BASE_URL } from "./client.js";
+export type { ClientOptions, RequestOptions } from "../core/client.js";
+export {
+  SDKError as PayiError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APITimeoutError,
+  APIResponseValidationError,
+} from "../core/errors.js";
+export { CursorPage, PagePromise } from "../core/pagination.js";
+export { APIPromise, type RawResponse } from "../core/response.js";
+export type { Limit, LimitType, LimitResponse, LimitHistoryResponse, LimitCreateParams, LimitUpdateParams, LimitListParams } from "./resources/limits.js";
+export type { UseCaseDefinition, UseCaseInstance, LimitConfig, UseCaseDefinitionCreateParams } from "./resources/use-cases.js";
+export type { IngestResponse, IngestUnitsParams, BulkIngestEvent, BulkIngestResponse } from "./resources/ingest.js";
+export type { CategoryResource, Category, ResourceCreateParams } from "./resources/categories.js";
+export type { LimitState, TotalCostData, XproxyResult, DefaultResponse } from "./resources/shared.js";

@@ -1,0 +1,33 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { ServiceContext } from "../context.js";
+import { ServiceError } from "../errors.js";
+import { categoryRoutes } from "./routes/categories.js";
+import { ingestRoutes } from "./routes/ingest.js";
+import { limitRoutes } from "./routes/limits.js";
+import { useCaseRoutes } from "./routes/use-cases.js";
+
+/**
+ * The Pay-i API (register under `/api/v1`): every route needs a known key in `xProxy-api-key`.
+ * Errors use Pay-i's envelope, which the app's error handler writes.
+ */
+export function payiApi(apiKeys: string[], ctx: ServiceContext) {
+  const keyDigests = apiKeys.map(digest);
+  return async (api: FastifyInstance): Promise<void> => {
+    api.addHook("onRequest", async (request) => {
+      const presented = request.headers["xproxy-api-key"];
+      const key = Array.isArray(presented) ? presented[0] : presented;
+      if (!key || !keyDigests.some((known) => timingSafeEqual(known, digest(key)))) {
+        throw new ServiceError(401, "invalid_api_key", key ? "The API key is not valid." : "The xProxy-api-key header is missing.");
+      }
+    });
+    limitRoutes(api, ctx);
+    useCaseRoutes(api, ctx);
+    ingestRoutes(api, ctx);
+    categoryRoutes(api, ctx);
+  };
+}
+
+function digest(key: string): Buffer {
+  return createHash("sha256").update(key).digest();
+}

@@ -1,0 +1,208 @@
+import type { Limit, LimitType } from "../../../sdk/payi/resources/limits.js";
+import type { LimitState, TotalCostData } from "../../../sdk/payi/resources/shared.js";
+import type { Db } from "../../db.js";
+import { toUnits, toUsd } from "../../../rules/payi/money.js";
+import type { ExistingLimit } from "../../../rules/payi/limit.js";
+import { keysetPage, type KeysetQuery } from "./keyset.js";
+
+/** A limit as stored: money in exact units. */
+export interface LimitRow {
+  seq: bigint;
+  limit_id: string;
+  limit_name: string;
+  limit_type: LimitType;
+  max_units: bigint;
+  threshold_units: bigint | null;
+  properties: string;
+  limit_tags: string;
+  input_units: bigint;
+  output_units: bigint;
+  requests_ok: bigint;
+  requests_blocked: bigint;
+  requests_blocked_external: bigint;
+  requests_exceeded: bigint;
+  requests_failed: bigint;
+  requests_overrun: bigint;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewLimit {
+  limit_id: string;
+  limit_name: string;
+  limit_type: LimitType;
+  max: number;
+  threshold: number | null;
+  properties: Record<string, string | null>;
+  limit_tags: string[];
+}
+
+export interface ListQuery extends KeysetQuery {
+  limitName?: string | undefined;
+}
+
+const STATE_COLUMN: Record<LimitState, keyof LimitRow> = {
+  ok: "requests_ok",
+  blocked: "requests_blocked",
+  blocked_external: "requests_blocked_external",
+  exceeded: "requests_exceeded",
+  failed: "requests_failed",
+  overrun: "requests_overrun",
+};
+
+/** SQL for limits and their reset history. */
+export class LimitsRepository {
+  readonly #byId;
+  readonly #byName;
+  readonly #insert;
+  readonly #rename;
+  readonly #setMax;
+  readonly #setProperties;
+  readonly #setTags;
+  readonly #delete;
+  readonly #zero;
+  readonly #history;
+  readonly #spend: Record<LimitState, { run(...params: unknown[]): unknown }>;
+
+  constructor(private readonly db: Db) {
+    this.#byId = db.prepare("SELECT * FROM limits WHERE limit_id = ?");
+    this.#byName = db.prepare("SELECT * FROM limits WHERE limit_name = ?");
+    this.#insert = db.prepare(`INSERT INTO limits
+      (limit_id, limit_name, limit_type, max_units, threshold_units, properties, limit_tags, created_at, updated_at)
+      VALUES (@limit_id, @limit_name, @limit_type, @max_units, @threshold_units, @properties, @limit_tags, @now, @now)`);
+    this.#rename = db.prepare("UPDATE limits SET limit_name = ?, updated_at = ? WHERE limit_id = ?");
+    this.#setMax = db.prepare("UPDATE limits SET max_units = ?, updated_at = ? WHERE limit_id = ?");
+    this.#setProperties = db.prepare("UPDATE limits SET properties = ?, updated_at = ? WHERE limit_id = ?");
+    this.#setTags = db.prepare("UPDATE limits SET limit_tags = ?, updated_at = ? WHERE limit_id = ?");
+    this.#delete = db.prepare("DELETE FROM limits WHERE limit_id = ?");
+    this.#zero = db.prepare(`UPDATE limits SET input_units = 0, output_units = 0, requests_ok = 0, requests_blocked = 0,
+      requests_blocked_external = 0, requests_exceeded = 0, requests_failed = 0, requests_overrun = 0, updated_at = ?
+      WHERE limit_id = ?`);
+    this.#history = db.prepare("INSERT INTO limit_history (limit_id, snapshot, reset_at) VALUES (?, ?, ?)");
+    const spend = (column: string) =>
+      db.prepare(`UPDATE limits SET input_units = input_units + ?, output_units = output_units + ?,
+        ${column} = ${column} + 1 WHERE limit_id = ?`);
+    this.#spend = {
+      ok: spend(STATE_COLUMN.ok),
+      blocked: spend(STATE_COLUMN.blocked),
+      blocked_external: spend(STATE_COLUMN.blocked_external),
+      exceeded: spend(STATE_COLUMN.exceeded),
+      failed: spend(STATE_COLUMN.failed),
+      overrun: spend(STATE_COLUMN.overrun),
+    };
+  }
+
+  findById(limitId: string): LimitRow | undefined {
+    return this.#byId.get(limitId) as LimitRow | undefined;
+  }
+
+  findByName(limitName: string): LimitRow | undefined {
+    return this.#byName.get(limitName) as LimitRow | undefined;
+  }
+
+  insert(limit: NewLimit, now: string): LimitRow {
+    this.#insert.run({
+      limit_id: limit.limit_id,
+      limit_name: limit.limit_name,
+      limit_type: limit.limit_type,
+      max_units: toUnits(limit.max),
+      threshold_units: limit.threshold === null ? null : toUnits(limit.threshold),
+      properties: JSON.stringify(limit.properties),
+      limit_tags: JSON.stringify(limit.limit_tags),
+      now,
+    });
+    return this.#mustFind(limit.limit_id);
+  }
+
+  list(query: ListQuery): LimitRow[] {
+    return keysetPage<LimitRow>(this.db, "limits", query, { column: "limit_name", value: query.limitName });
+  }
+
+  rename(limitId: string, limitName: string, now: string): void {
+    this.#rename.run(limitName, now, limitId);
+  }
+
+  setMax(limitId: string, max: number, now: string): void {
+    this.#setMax.run(toUnits(max), now, limitId);
+  }
+
+  setProperties(limitId: string, properties: Record<string, string | null>, now: string): LimitRow {
+    this.#setProperties.run(JSON.stringify(properties), now, limitId);
+    return this.#mustFind(limitId);
+  }
+
+  setTags(limitId: string, tags: string[], now: string): void {
+    this.#setTags.run(JSON.stringify(tags), now, limitId);
+  }
+
+  delete(limitId: string): void {
+    this.#delete.run(limitId);
+  }
+
+  /** Adds one request's cost to a limit and counts it under the state it left the limit in. */
+  addSpend(limitId: string, inputUnits: bigint, outputUnits: bigint, state: LimitState): void {
+    this.#spend[state].run(inputUnits, outputUnits, limitId);
+  }
+
+  /** Zeroes a limit's totals, keeping a snapshot of them in the history. */
+  reset(row: LimitRow, now: string): void {
+    this.#history.run(row.limit_id, JSON.stringify(toWire(row)), now);
+    this.#zero.run(now, row.limit_id);
+  }
+
+  #mustFind(limitId: string): LimitRow {
+    const row = this.findById(limitId);
+    if (!row) throw new Error(`limit ${limitId} vanished inside its own transaction`);
+    return row;
+  }
+}
+
+/** The settings of a stored limit in USD, as the create rule compares them. */
+export function settingsOf(row: LimitRow): ExistingLimit {
+  return {
+    limit_id: row.limit_id,
+    limit_name: row.limit_name,
+    limit_type: row.limit_type,
+    max: toUsd(row.max_units),
+    threshold: row.threshold_units === null ? null : toUsd(row.threshold_units),
+  };
+}
+
+/** Total spend of a stored limit, in units. */
+export function spendUnits(row: LimitRow): bigint {
+  return row.input_units + row.output_units;
+}
+
+/** The stored limit as the API returns it. */
+export function toWire(row: LimitRow): Limit {
+  return {
+    ...settingsOf(row),
+    properties: JSON.parse(row.properties) as Record<string, string | null>,
+    limit_tags: JSON.parse(row.limit_tags) as string[],
+    totals: totals(row),
+    limit_creation_timestamp: row.created_at,
+    limit_update_timestamp: row.updated_at,
+  };
+}
+
+function totals(row: LimitRow): TotalCostData {
+  const spend = spendUnits(row);
+  const overrun = spend - row.max_units;
+  const count = (column: keyof LimitRow) => Number(row[column]);
+  const requests = {
+    ok: count("requests_ok"),
+    blocked: count("requests_blocked"),
+    blocked_external: count("requests_blocked_external"),
+    exceeded: count("requests_exceeded"),
+    failed: count("requests_failed"),
+    overrun: count("requests_overrun"),
+  };
+  return {
+    cost: {
+      input: { base: toUsd(row.input_units) },
+      output: { base: toUsd(row.output_units) },
+      total: { base: toUsd(spend), overrun_base: overrun > 0n ? toUsd(overrun) : 0 },
+    },
+    requests: { ...requests, total: Object.values(requests).reduce((a, b) => a + b, 0) },
+  };
+}

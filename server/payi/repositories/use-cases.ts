@@ -1,0 +1,134 @@
+import type { LimitConfig, UseCaseDefinition, UseCaseInstance } from "../../../sdk/payi/resources/use-cases.js";
+import type { Db } from "../../db.js";
+import { keysetPage, type KeysetQuery } from "./keyset.js";
+
+export interface DefinitionRow {
+  seq: bigint;
+  name: string;
+  description: string;
+  logging_enabled: bigint | null;
+  type_version: bigint;
+  limit_config: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstanceRow {
+  seq: bigint;
+  use_case_id: string;
+  use_case_name: string;
+  limit_id: string | null;
+  type_version: bigint;
+  created_at: string;
+}
+
+/** SQL for use-case definitions and their instances. */
+export class UseCasesRepository {
+  readonly #findDefinition;
+  readonly #findInstance;
+
+  constructor(private readonly db: Db) {
+    this.#findDefinition = db.prepare("SELECT * FROM use_case_definitions WHERE name = ?");
+    this.#findInstance = db.prepare("SELECT * FROM use_case_instances WHERE use_case_name = ? AND use_case_id = ?");
+  }
+
+  // The two lookups ingest makes per event are prepared once; the rest run rarely.
+  findDefinition(name: string): DefinitionRow | undefined {
+    return this.#findDefinition.get(name) as DefinitionRow | undefined;
+  }
+
+  insertDefinition(
+    def: { name: string; description: string; logging_enabled: boolean | null; limit_config: LimitConfig | null },
+    now: string,
+  ): DefinitionRow {
+    this.db
+      .prepare(`INSERT INTO use_case_definitions (name, description, logging_enabled, limit_config, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(def.name, def.description, boolOrNull(def.logging_enabled), jsonOrNull(def.limit_config), now, now);
+    return this.#mustFindDefinition(def.name);
+  }
+
+  updateDefinition(name: string, changes: { description?: string; logging_enabled?: boolean }, now: string): DefinitionRow {
+    if (changes.description !== undefined) {
+      this.db.prepare("UPDATE use_case_definitions SET description = ?, updated_at = ? WHERE name = ?").run(changes.description, now, name);
+    }
+    if (changes.logging_enabled !== undefined) {
+      this.db
+        .prepare("UPDATE use_case_definitions SET logging_enabled = ?, updated_at = ? WHERE name = ?")
+        .run(boolOrNull(changes.logging_enabled), now, name);
+    }
+    return this.#mustFindDefinition(name);
+  }
+
+  setLimitConfig(name: string, config: LimitConfig | null, now: string): DefinitionRow {
+    this.db.prepare("UPDATE use_case_definitions SET limit_config = ?, updated_at = ? WHERE name = ?").run(jsonOrNull(config), now, name);
+    return this.#mustFindDefinition(name);
+  }
+
+  incrementVersion(name: string, now: string): DefinitionRow {
+    this.db.prepare("UPDATE use_case_definitions SET type_version = type_version + 1, updated_at = ? WHERE name = ?").run(now, name);
+    return this.#mustFindDefinition(name);
+  }
+
+  listDefinitions(q: KeysetQuery & { name?: string | undefined }): DefinitionRow[] {
+    return keysetPage<DefinitionRow>(this.db, "use_case_definitions", q, { column: "name", value: q.name });
+  }
+
+  deleteDefinition(name: string): void {
+    this.db.prepare("DELETE FROM use_case_instances WHERE use_case_name = ?").run(name);
+    this.db.prepare("DELETE FROM use_case_definitions WHERE name = ?").run(name);
+  }
+
+  findInstance(name: string, useCaseId: string): InstanceRow | undefined {
+    return this.#findInstance.get(name, useCaseId) as InstanceRow | undefined;
+  }
+
+  insertInstance(inst: { use_case_id: string; use_case_name: string; limit_id: string | null; type_version: bigint }, now: string): InstanceRow {
+    this.db
+      .prepare("INSERT INTO use_case_instances (use_case_id, use_case_name, limit_id, type_version, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(inst.use_case_id, inst.use_case_name, inst.limit_id, inst.type_version, now);
+    const row = this.findInstance(inst.use_case_name, inst.use_case_id);
+    if (!row) throw new Error("use-case instance vanished inside its own transaction");
+    return row;
+  }
+
+  deleteInstance(name: string, useCaseId: string): void {
+    this.db.prepare("DELETE FROM use_case_instances WHERE use_case_name = ? AND use_case_id = ?").run(name, useCaseId);
+  }
+
+  #mustFindDefinition(name: string): DefinitionRow {
+    const row = this.findDefinition(name);
+    if (!row) throw new Error(`use case ${name} vanished inside its own transaction`);
+    return row;
+  }
+}
+
+export function definitionToWire(row: DefinitionRow, requestId: string): UseCaseDefinition {
+  return {
+    name: row.name,
+    description: row.description,
+    request_id: requestId,
+    limit_config: row.limit_config === null ? null : (JSON.parse(row.limit_config) as LimitConfig),
+    logging_enabled: row.logging_enabled === null ? null : row.logging_enabled === 1n,
+    type_version: Number(row.type_version),
+    created_timestamp: row.created_at,
+    updated_timestamp: row.updated_at,
+  };
+}
+
+export function instanceToWire(row: InstanceRow): UseCaseInstance {
+  return {
+    use_case_id: row.use_case_id,
+    use_case_name: row.use_case_name,
+    limit_id: row.limit_id,
+    type_version: Number(row.type_version),
+  };
+}
+
+function boolOrNull(value: boolean | null): number | null {
+  return value === null ? null : value ? 1 : 0;
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}

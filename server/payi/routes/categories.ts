@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { ResourceCreateParamsSchema, type CategoryResource } from "../../../sdk/payi/resources/categories.js";
+import type { ServiceContext } from "../../context.js";
+import { badRequest, notFound } from "../../errors.js";
+import { SYSTEM_RESOURCES, type PricedResource } from "../pricing.js";
+import { parseInput } from "../validation.js";
+import { DEFAULT_PAGE_SIZE, ListQuerySchema } from "./paging.js";
+
+const CategoryParams = z.object({ category: z.string() });
+const ResourceParams = z.object({ category: z.string(), resource: z.string() });
+const VersionParams = z.object({ category: z.string(), resource: z.string(), resource_id: z.string() });
+
+function toWire(r: PricedResource): CategoryResource {
+  return {
+    category: r.category,
+    resource: r.resource,
+    resource_id: r.resource_id,
+    active: true,
+    proxy_allowed: r.category.startsWith("system."),
+    start_timestamp: r.start_timestamp,
+    units: r.units,
+    max_input_units: r.max_input_units ?? null,
+    max_output_units: r.max_output_units ?? null,
+    max_total_units: r.max_total_units ?? null,
+  };
+}
+
+/** Pages over a small in-memory list: the cursor is the offset. */
+function pageOf<T>(all: T[], query: unknown) {
+  const q = parseInput(ListQuerySchema, query, "invalid_query", "query");
+  const sorted = (q.sort_ascending ?? true) ? all : [...all].reverse();
+  const offset = q.cursor === undefined ? 0 : Number.parseInt(q.cursor, 10);
+  if (!Number.isInteger(offset) || offset < 0) throw badRequest("invalid_cursor", "cursor is not one this service issued");
+  const size = q.limit ?? DEFAULT_PAGE_SIZE;
+  const items = sorted.slice(offset, offset + size);
+  return { items, cursor: offset + size < sorted.length ? String(offset + size) : null };
+}
+
+/** Routes for /api/v1/categories: the built-in system price table plus custom resources. */
+export function categoryRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const resourcesIn = (category: string): PricedResource[] => {
+    const custom = ctx.resources.latestIn(category);
+    const system = SYSTEM_RESOURCES.filter((r) => r.category === category && !custom.some((c) => c.resource === r.resource));
+    return [...system, ...custom];
+  };
+
+  app.get("/categories", async (request) => {
+    const names = [...new Set([...SYSTEM_RESOURCES.map((r) => r.category), ...ctx.resources.categories()])].sort();
+    return pageOf(names.map((category) => ({ category })), request.query);
+  });
+
+  app.get("/categories/:category/resources", async (request) => {
+    const { category } = CategoryParams.parse(request.params);
+    return pageOf(resourcesIn(category).map(toWire), request.query);
+  });
+
+  app.post("/categories/:category/resources/:resource", async (request): Promise<CategoryResource> => {
+    const { category, resource } = ResourceParams.parse(request.params);
+    if (category.startsWith("system.")) {
+      throw badRequest("invalid_category", `category '${category}' is reserved for Pay-i-managed pricing; use a name without the 'system.' prefix`);
+    }
+    const body = parseInput(ResourceCreateParamsSchema, request.body, "invalid_resource");
+    for (const [unit, price] of Object.entries(body.units)) {
+      for (const side of ["input_price", "output_price"] as const) {
+        const value = price[side];
+        if (value != null && !(value >= 0)) throw badRequest("invalid_resource", `units.${unit}.${side} must be at least 0 (got ${value})`);
+      }
+    }
+    const created = ctx.resources.insert({
+      category,
+      resource,
+      resource_id: randomUUID(),
+      units: body.units,
+      start_timestamp: body.start_timestamp ?? ctx.now(),
+      max_input_units: body.max_input_units ?? null,
+      max_output_units: body.max_output_units ?? null,
+      max_total_units: body.max_total_units ?? null,
+    });
+    return toWire(created);
+  });
+
+  app.get("/categories/:category/resources/:resource", async (request) => {
+    const { category, resource } = ResourceParams.parse(request.params);
+    const versions = ctx.resources.versions(category, resource);
+    const system = SYSTEM_RESOURCES.filter((r) => r.category === category && r.resource === resource);
+    const all = [...system, ...versions];
+    if (all.length === 0) throw notFound("category_resource_not_found", `No resource '${resource}' in category '${category}'`);
+    return pageOf(all.map(toWire), request.query);
+  });
+
+  const mustFindVersion = (params: unknown): PricedResource => {
+    const { category, resource, resource_id } = VersionParams.parse(params);
+    const found =
+      ctx.resources.findById(resource_id) ?? SYSTEM_RESOURCES.find((r) => r.resource_id === resource_id);
+    if (!found || found.category !== category || found.resource !== resource) {
+      throw notFound("category_resource_not_found", `No version '${resource_id}' of '${category}/${resource}'`);
+    }
+    return found;
+  };
+
+  app.get("/categories/:category/resources/:resource/:resource_id", async (request) => toWire(mustFindVersion(request.params)));
+
+  app.delete("/categories/:category/resources/:resource/:resource_id", async (request) => {
+    const found = mustFindVersion(request.params);
+    if (found.category.startsWith("system.")) {
+      throw badRequest("invalid_category", "system resources are managed by Pay-i and cannot be deleted");
+    }
+    ctx.resources.delete(found.resource_id);
+    return toWire(found);
+  });
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { badRequest } from "../../errors.js";
+import { parseInput } from "../validation.js";
+
+/** Page size when the caller gives none, and the most one page may hold. */
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+const booleanText = z.enum(["true", "false", "True", "False"]).transform((v) => v.toLowerCase() === "true");
+
+/** Query parameters shared by every list endpoint. */
+export const ListQuerySchema = z.looseObject({
+  cursor: z.string().optional(),
+  limit: z.coerce
+    .number()
+    .int("limit must be a whole number")
+    .min(1, "limit must be between 1 and 100")
+    .max(MAX_PAGE_SIZE, "limit must be between 1 and 100")
+    .optional(),
+  sort_ascending: booleanText.optional(),
+});
+
+export interface Paging {
+  afterSeq: bigint | undefined;
+  pageSize: number;
+  ascending: boolean;
+}
+
+/** Reads cursor, limit and sort_ascending (default true) from a list query. */
+export function paging(query: unknown): Paging {
+  const q = parseInput(ListQuerySchema, query, "invalid_query", "query");
+  const ascending = q.sort_ascending ?? true;
+  return { afterSeq: q.cursor === undefined ? undefined : decodeCursor(q.cursor, ascending), pageSize: q.limit ?? DEFAULT_PAGE_SIZE, ascending };
+}
+
+/**
+ * One page from rows fetched with pageSize + 1: the extra row only tells that more exist. Cursors are
+ * keyset positions (creation sequence), so they stay valid while rows are added.
+ */
+export function page<Row extends { seq: bigint }, Item>(rows: Row[], p: Paging, toItem: (row: Row) => Item) {
+  const more = rows.length > p.pageSize;
+  const shown = more ? rows.slice(0, p.pageSize) : rows;
+  const last = shown.at(-1);
+  return { items: shown.map(toItem), cursor: more && last ? encodeCursor(last.seq, p.ascending) : null };
+}
+
+function encodeCursor(seq: bigint, ascending: boolean): string {
+  return Buffer.from(JSON.stringify({ s: seq.toString(), a: ascending })).toString("base64url");
+}
+
+function decodeCursor(cursor: string, ascending: boolean): bigint {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { s?: unknown; a?: unknown };
+    if (typeof parsed.s === "string" && /^\d+$/.test(parsed.s) && parsed.a === ascending) return BigInt(parsed.s);
+  } catch {
+    // fall through to the error below
+  }
+  throw badRequest("invalid_cursor", "cursor is not one this service issued for this sort order");
+}

@@ -1,0 +1,161 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import {
+  LimitConfigCreateParamsSchema,
+  UseCaseDefinitionCreateParamsSchema,
+  UseCaseDefinitionUpdateParamsSchema,
+  type LimitConfig,
+  type UseCaseDefinition,
+  type UseCaseInstance,
+} from "../../../sdk/payi/resources/use-cases.js";
+import type { ServiceContext } from "../../context.js";
+import { badRequest, conflict, notFound } from "../../errors.js";
+import { describeViolation, type Violation } from "../../../rules/violation.js";
+import { limitViolations } from "../../../rules/payi/limit.js";
+import { storageViolations } from "../storage-caps.js";
+import { useCaseViolations } from "../../../rules/payi/use-case.js";
+import { createInstance } from "../services/use-case-instances.js";
+import { definitionToWire, instanceToWire, type DefinitionRow, type InstanceRow } from "../repositories/use-cases.js";
+import { parseInput, rejectViolations } from "../validation.js";
+import { page, paging } from "./paging.js";
+
+const NameParams = z.object({ use_case_name: z.string() });
+const InstanceParams = z.object({ use_case_name: z.string(), use_case_id: z.string() });
+const NameQuerySchema = z.looseObject({ use_case_name: z.string().optional() });
+
+/** Routes for /api/v1/use_cases. */
+export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const { db, useCases } = ctx;
+  const mustFind = (name: string): DefinitionRow => {
+    const row = useCases.findDefinition(name);
+    if (!row) throw notFound("use_case_not_found", `Use case '${name}' was not found`);
+    return row;
+  };
+  const nameOf = (params: unknown) => NameParams.parse(params).use_case_name;
+  const limitConfigOf = (input: z.infer<typeof LimitConfigCreateParamsSchema>): LimitConfig => {
+    rejectViolations([...limitViolations(input), ...storageViolations(input)], "invalid_limit_config");
+    return { max: input.max, limit_type: input.limit_type ?? "allow", threshold: input.threshold ?? null, properties: input.properties ?? null };
+  };
+
+  app.post("/use_cases/definitions", async (request): Promise<UseCaseDefinition> => {
+    const body = parseInput(UseCaseDefinitionCreateParamsSchema, request.body, "invalid_use_case_definition");
+    rejectDefinition(useCaseViolations(body));
+    const config = body.limit_config ? limitConfigOf(body.limit_config) : null;
+    const row = db.transaction(() => {
+      const existing = useCases.findDefinition(body.name);
+      if (existing) {
+        const same =
+          existing.description === body.description &&
+          (body.logging_enabled == null || (existing.logging_enabled === 1n) === body.logging_enabled) &&
+          (config === null || existing.limit_config === JSON.stringify(config));
+        if (same) return existing;
+        throw conflict("use_case_already_exists", `Use case '${body.name}' already exists with different settings`);
+      }
+      return useCases.insertDefinition(
+        { name: body.name, description: body.description, logging_enabled: body.logging_enabled ?? null, limit_config: config },
+        ctx.now(),
+      );
+    })();
+    return definitionToWire(row, request.id);
+  });
+
+  app.get("/use_cases/definitions", async (request) => {
+    const p = paging(request.query);
+    const { use_case_name } = parseInput(NameQuerySchema, request.query, "invalid_query", "query");
+    const rows = useCases.listDefinitions({ name: use_case_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 });
+    return page(rows, p, (row) => definitionToWire(row, request.id));
+  });
+
+  app.get("/use_cases/definitions/:use_case_name", async (request): Promise<UseCaseDefinition> => {
+    return definitionToWire(mustFind(nameOf(request.params)), request.id);
+  });
+
+  app.put("/use_cases/definitions/:use_case_name", async (request): Promise<UseCaseDefinition> => {
+    const name = nameOf(request.params);
+    const body = parseInput(UseCaseDefinitionUpdateParamsSchema, request.body ?? {}, "invalid_use_case_definition");
+    rejectDefinition(useCaseViolations({ description: body.description }));
+    const row = db.transaction(() => {
+      mustFind(name);
+      return useCases.updateDefinition(
+        name,
+        {
+          ...(body.description != null ? { description: body.description } : {}),
+          ...(body.logging_enabled != null ? { logging_enabled: body.logging_enabled } : {}),
+        },
+        ctx.now(),
+      );
+    })();
+    return definitionToWire(row, request.id);
+  });
+
+  app.delete("/use_cases/definitions/:use_case_name", async (request): Promise<UseCaseDefinition> => {
+    const name = nameOf(request.params);
+    const row = db.transaction(() => {
+      const existing = mustFind(name);
+      useCases.deleteDefinition(name);
+      return existing;
+    })();
+    return definitionToWire(row, request.id);
+  });
+
+  app.post("/use_cases/definitions/:use_case_name/limit_config", async (request): Promise<UseCaseDefinition> => {
+    const name = nameOf(request.params);
+    const config = limitConfigOf(parseInput(LimitConfigCreateParamsSchema, request.body, "invalid_limit_config"));
+    const row = db.transaction(() => {
+      mustFind(name);
+      return useCases.setLimitConfig(name, config, ctx.now());
+    })();
+    return definitionToWire(row, request.id);
+  });
+
+  app.delete("/use_cases/definitions/:use_case_name/limit_config", async (request): Promise<UseCaseDefinition> => {
+    const name = nameOf(request.params);
+    const row = db.transaction(() => {
+      mustFind(name);
+      return useCases.setLimitConfig(name, null, ctx.now());
+    })();
+    return definitionToWire(row, request.id);
+  });
+
+  app.post("/use_cases/definitions/:use_case_name/increment_version", async (request): Promise<UseCaseDefinition> => {
+    const name = nameOf(request.params);
+    const row = db.transaction(() => {
+      mustFind(name);
+      return useCases.incrementVersion(name, ctx.now());
+    })();
+    return definitionToWire(row, request.id);
+  });
+
+  app.post("/use_cases/instances/:use_case_name", async (request): Promise<UseCaseInstance> => {
+    const name = nameOf(request.params);
+    return instanceToWire(db.transaction(() => createInstance(ctx, mustFind(name)))());
+  });
+
+  const mustFindInstance = (params: unknown): InstanceRow => {
+    const { use_case_name, use_case_id } = InstanceParams.parse(params);
+    const row = useCases.findInstance(use_case_name, use_case_id);
+    if (!row) throw notFound("use_case_instance_not_found", `Use case instance '${use_case_name}/${use_case_id}' was not found`);
+    return row;
+  };
+
+  app.get("/use_cases/instances/:use_case_name/:use_case_id", async (request): Promise<UseCaseInstance> => {
+    return instanceToWire(mustFindInstance(request.params));
+  });
+
+  app.delete("/use_cases/instances/:use_case_name/:use_case_id", async (request): Promise<UseCaseInstance> => {
+    const row = db.transaction(() => {
+      const existing = mustFindInstance(request.params);
+      useCases.deleteInstance(existing.use_case_name, existing.use_case_id);
+      return existing;
+    })();
+    return instanceToWire(row);
+  });
+}
+
+/** Pay-i's codes for a definition's name and description rules (the name is worded "use case name"). */
+function rejectDefinition(violations: Violation[]): void {
+  const [first] = violations;
+  if (!first) return;
+  if (first.field === "name") throw badRequest("invalid_use_case_name", describeViolation(first, "use case name"));
+  throw badRequest("invalid_use_case_description", describeViolation(first));
+}

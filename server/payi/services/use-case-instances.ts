@@ -1,0 +1,33 @@
+import { randomUUID } from "node:crypto";
+import type { LimitConfig } from "../../../sdk/payi/resources/use-cases.js";
+import type { ServiceContext } from "../../context.js";
+import { instanceLimitName } from "../../../rules/payi/use-case.js";
+import type { DefinitionRow, InstanceRow } from "../repositories/use-cases.js";
+
+/**
+ * Starts an instance of a use case. When the definition has a limit config, the instance gets its own
+ * limit with those settings (seed 002). Runs inside the caller's transaction.
+ */
+export function createInstance(ctx: ServiceContext, def: DefinitionRow, useCaseId: string = randomUUID()): InstanceRow {
+  let limitId: string | null = null;
+  if (def.limit_config !== null) {
+    const config = JSON.parse(def.limit_config) as LimitConfig;
+    limitId = randomUUID();
+    ctx.limits.insert(
+      {
+        limit_id: limitId,
+        limit_name: instanceLimitName(def.name, useCaseId),
+        limit_type: config.limit_type ?? "allow",
+        max: config.max,
+        threshold: config.threshold ?? null,
+        properties: config.properties ?? {},
+        limit_tags: [],
+      },
+      ctx.now(),
+    );
+  }
+  return ctx.useCases.insertInstance(
+    { use_case_id: useCaseId, use_case_name: def.name, limit_id: limitId, type_version: def.type_version },
+    ctx.now(),
+  );
+}

@@ -1,0 +1,22 @@
+import type { z } from "zod";
+import { describeViolation, issueMessage, type Violation } from "../../rules/violation.js";
+import { badRequest } from "../errors.js";
+
+/**
+ * Parses a request body (or query) with a wire schema; failures become a 400 whose message names each
+ * offending field and the rule it broke, e.g. `max: expected number, received string`.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, code: string, what = "body"): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.join(".") : what;
+    return `${field}: ${issueMessage(issue)}`;
+  });
+  throw badRequest(code, problems.join("; "));
+}
+
+/** Throws a 400 with `code` naming every broken rule, in wire field names. */
+export function rejectViolations(violations: Violation[], code: string): void {
+  if (violations.length > 0) throw badRequest(code, violations.map((v) => describeViolation(v)).join("; "));
+}

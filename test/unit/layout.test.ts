@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
+import { describe, expect, test } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+
+/** Every .ts file under `dir`, relative to the repo root. */
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => join(dir, file));
+}
+
+/** The repo-relative targets of a file's relative imports (and the bare package names it imports). */
+function importsOf(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(join(root, file), "utf8"), true, true);
+  return importedFiles.map(({ fileName }) =>
+    fileName.startsWith(".") ? relative(root, resolve(root, dirname(file), fileName)) : fileName,
+  );
+}
+
+function crossings(dirs: string[], forbidden: (target: string, file: string) => boolean): string[] {
+  return dirs.flatMap(sources).flatMap((file) => importsOf(file).filter((t) => forbidden(t, file)).map((t) => `${file} → ${t}`));
+}
+
+describe("import boundaries", () => {
+  test("the provider and the CLI never import the local service (the serve command aside)", () => {
+    const found = crossings(["provider", "cli"], (target, file) => target.startsWith("server/") && file !== "cli/serve-command.ts");
+    expect(found).toEqual([]);
+  });
+
+  test("rules import nothing but other rules, SDK types and zod", () => {
+    const found = crossings(["rules"], (target) => !(target.startsWith("rules/") || target.startsWith("sdk/") || target === "zod"));
+    expect(found).toEqual([]);
+  });
+
+  test("the SDK imports nothing of the provider, the CLI, the rules or the service", () => {
+    const found = crossings(["sdk"], (target) => /^(provider|cli|rules|server)\//.test(target));
+    expect(found).toEqual([]);
+  });
+
+  test("the boundary check sees a crossing when there is one", () => {
+    expect(importsOf("cli/serve-command.ts")).toContain("server/serve.js");
+  });
+});
