@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
 
-const root = resolve(import.meta.dirname, "../..");
+const root = resolve(__dirname, "../..");
 
 /** Every .ts file under `dir`, relative to the repo root. */
 function sources(dir: string): string[] {
