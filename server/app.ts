@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { ServiceContext } from "./context.js";
+import { contractViolation } from "./contract.js";
 import type { Db } from "./db.js";
 import { ServiceError, envelope } from "./errors.js";
 import { payiApi } from "./payi/index.js";
@@ -63,7 +64,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
   }
 
   app.setErrorHandler((error, request, reply) => {
-    const { statusCode, code, message, shouldRetry } = toServiceError(error);
+    const { statusCode, code, message, shouldRetry } = toServiceError(error, request);
     if (shouldRetry !== undefined) reply.header("x-should-retry", String(shouldRetry));
     if (statusCode >= 500) config.log?.(`${request.method} ${pathOf(request)} failed: ${(error as Error).stack ?? String(error)}`);
     return reply.status(statusCode).send({ ...envelope(statusCode, code, message), request_id: request.id });
@@ -86,8 +87,10 @@ function pathOf(request: FastifyRequest): string {
 }
 
 /** Maps anything thrown in a route to a status, a Pay-i error code and a message. */
-function toServiceError(error: unknown): ServiceError {
+function toServiceError(error: unknown, request: FastifyRequest): ServiceError {
   if (error instanceof ServiceError) return error;
+  const violation = contractViolation(error, request);
+  if (violation) return new ServiceError(400, violation.code, violation.message);
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
   switch (fastifyError.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":

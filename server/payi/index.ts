@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { validatorCompiler } from "fastify-type-provider-zod";
 import type { ServiceContext } from "../context.js";
 import { ServiceError } from "../errors.js";
 import { categoryRoutes } from "./routes/categories.js";
@@ -9,11 +10,13 @@ import { useCaseRoutes } from "./routes/use-cases.js";
 
 /**
  * The Pay-i API (register under `/api/v1`): every route needs a known key in `xProxy-api-key`.
- * Errors use Pay-i's envelope, which the app's error handler writes.
+ * Routes declare their contracts as zod schemas from the SDK (validated here, typed by the zod type
+ * provider); errors use Pay-i's envelope, which the app's error handler writes.
  */
 export function payiApi(apiKeys: string[], ctx: ServiceContext) {
   const keyDigests = apiKeys.map(digest);
   return async (api: FastifyInstance): Promise<void> => {
+    api.setValidatorCompiler(validatorCompiler);
     api.addHook("onRequest", async (request) => {
       const presented = request.headers["xproxy-api-key"];
       const key = Array.isArray(presented) ? presented[0] : presented;

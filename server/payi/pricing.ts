@@ -1,9 +1,12 @@
+import { z } from "zod";
 import { toUnits } from "../../rules/payi/money.js";
 
 /** USD per single unit (per token for text), per unit type. */
-export interface UnitPrices {
-  [unitType: string]: { input_price?: number | null | undefined; output_price?: number | null | undefined };
-}
+export const UnitPricesSchema = z.record(
+  z.string(),
+  z.object({ input_price: z.number().nullish(), output_price: z.number().nullish() }),
+);
+export type UnitPrices = z.infer<typeof UnitPricesSchema>;
 
 /** A priced resource version, built in or created through the API. */
 export interface PricedResource {

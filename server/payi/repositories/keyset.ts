@@ -9,7 +9,7 @@ export interface KeysetQuery {
 }
 
 /** `SELECT *` from `table` in creation order, optionally where `column` equals `value`. */
-export function keysetPage<Row>(db: Db, table: string, q: KeysetQuery, filter?: { column: string; value: string | undefined }): Row[] {
+export function keysetPage(db: Db, table: string, q: KeysetQuery, filter?: { column: string; value: string | undefined }): unknown[] {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter?.value !== undefined) {
@@ -21,5 +21,5 @@ export function keysetPage<Row>(db: Db, table: string, q: KeysetQuery, filter?: 
     params.push(q.afterSeq);
   }
   const sql = `SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq ${q.ascending ? "ASC" : "DESC"} LIMIT ?`;
-  return db.prepare(sql).all(...params, q.pageSize) as Row[];
+  return db.prepare(sql).all(...params, q.pageSize);
 }

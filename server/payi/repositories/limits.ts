@@ -1,31 +1,37 @@
-import type { Limit, LimitType } from "../../../sdk/payi/resources/limits.js";
+import { z } from "zod";
+import { LimitTypeSchema, type Limit, type LimitType } from "../../../sdk/payi/resources/limits.js";
 import type { LimitState, TotalCostData } from "../../../sdk/payi/resources/shared.js";
 import type { Db } from "../../db.js";
+import { jsonColumn, rowDecoder } from "../../rows.js";
 import { toUnits, toUsd } from "../../../rules/payi/money.js";
 import type { ExistingLimit } from "../../../rules/payi/limit.js";
 import { keysetPage, type KeysetQuery } from "./keyset.js";
 
-/** A limit as stored: money in exact units. */
-export interface LimitRow {
-  seq: bigint;
-  limit_id: string;
-  limit_name: string;
-  limit_type: LimitType;
-  max_units: bigint;
-  threshold_units: bigint | null;
-  properties: string;
-  limit_tags: string;
-  input_units: bigint;
-  output_units: bigint;
-  requests_ok: bigint;
-  requests_blocked: bigint;
-  requests_blocked_external: bigint;
-  requests_exceeded: bigint;
-  requests_failed: bigint;
-  requests_overrun: bigint;
-  created_at: string;
-  updated_at: string;
-}
+const count = z.bigint();
+
+/** A limit as stored, decoded: money in exact units, properties and tags as values. */
+const LimitRowSchema = z.object({
+  seq: z.bigint(),
+  limit_id: z.string(),
+  limit_name: z.string(),
+  limit_type: LimitTypeSchema,
+  max_units: z.bigint(),
+  threshold_units: z.bigint().nullable(),
+  properties: jsonColumn(z.record(z.string(), z.string().nullable())),
+  limit_tags: jsonColumn(z.array(z.string())),
+  input_units: z.bigint(),
+  output_units: z.bigint(),
+  requests_ok: count,
+  requests_blocked: count,
+  requests_blocked_external: count,
+  requests_exceeded: count,
+  requests_failed: count,
+  requests_overrun: count,
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type LimitRow = z.infer<typeof LimitRowSchema>;
+const rows = rowDecoder(LimitRowSchema);
 
 export interface NewLimit {
   limit_id: string;
@@ -93,11 +99,11 @@ export class LimitsRepository {
   }
 
   findById(limitId: string): LimitRow | undefined {
-    return this.#byId.get(limitId) as LimitRow | undefined;
+    return rows.one(this.#byId.get(limitId));
   }
 
   findByName(limitName: string): LimitRow | undefined {
-    return this.#byName.get(limitName) as LimitRow | undefined;
+    return rows.one(this.#byName.get(limitName));
   }
 
   insert(limit: NewLimit, now: string): LimitRow {
@@ -115,7 +121,7 @@ export class LimitsRepository {
   }
 
   list(query: ListQuery): LimitRow[] {
-    return keysetPage<LimitRow>(this.db, "limits", query, { column: "limit_name", value: query.limitName });
+    return rows.all(keysetPage(this.db, "limits", query, { column: "limit_name", value: query.limitName }));
   }
 
   rename(limitId: string, limitName: string, now: string): void {
@@ -177,8 +183,8 @@ export function spendUnits(row: LimitRow): bigint {
 export function toWire(row: LimitRow): Limit {
   return {
     ...settingsOf(row),
-    properties: JSON.parse(row.properties) as Record<string, string | null>,
-    limit_tags: JSON.parse(row.limit_tags) as string[],
+    properties: row.properties,
+    limit_tags: row.limit_tags,
     totals: totals(row),
     limit_creation_timestamp: row.created_at,
     limit_update_timestamp: row.updated_at,

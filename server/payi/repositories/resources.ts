@@ -1,17 +1,24 @@
+import { z } from "zod";
 import type { Db } from "../../db.js";
-import { SYSTEM_RESOURCES, type PricedResource, type UnitPrices } from "../pricing.js";
+import { jsonColumn, rowDecoder } from "../../rows.js";
+import { SYSTEM_RESOURCES, UnitPricesSchema, type PricedResource } from "../pricing.js";
 
-interface ResourceRow {
-  seq: bigint;
-  resource_id: string;
-  category: string;
-  resource: string;
-  units: string;
-  max_input_units: bigint | null;
-  max_output_units: bigint | null;
-  max_total_units: bigint | null;
-  start_timestamp: string;
-}
+const optionalCount = z.bigint().nullable().transform((v) => (v === null ? null : Number(v)));
+
+/** A custom resource version as stored, decoded into the priced resource it describes. */
+const ResourceRowSchema = z
+  .object({
+    resource_id: z.string(),
+    category: z.string(),
+    resource: z.string(),
+    units: jsonColumn(UnitPricesSchema),
+    max_input_units: optionalCount,
+    max_output_units: optionalCount,
+    max_total_units: optionalCount,
+    start_timestamp: z.string(),
+  })
+  .transform((row): PricedResource => row);
+const rows = rowDecoder(ResourceRowSchema);
 
 /** SQL for custom pricing versions (system prices are built in). */
 export class ResourcesRepository {
@@ -44,7 +51,7 @@ export class ResourcesRepository {
 
   /** Every version of one resource, oldest first. */
   versions(category: string, resource: string): PricedResource[] {
-    return (this.#versions.all(category, resource) as ResourceRow[]).map(fromRow);
+    return rows.all(this.#versions.all(category, resource));
   }
 
   /** The version new events are priced with (ingest asks this for every event). */
@@ -65,34 +72,19 @@ export class ResourcesRepository {
 
   /** Newest version of every custom resource in a category. */
   latestIn(category: string): PricedResource[] {
-    return (this.#latestIn.all(category) as ResourceRow[]).map(fromRow);
+    return rows.all(this.#latestIn.all(category));
   }
 
   categories(): string[] {
-    return this.#categories.all() as string[];
+    return z.array(z.string()).parse(this.#categories.all());
   }
 
   findById(resourceId: string): PricedResource | undefined {
-    const row = this.#byId.get(resourceId) as ResourceRow | undefined;
-    return row && fromRow(row);
+    return rows.one(this.#byId.get(resourceId));
   }
 
   delete(resourceId: string): void {
     this.#latest.clear();
     this.#delete.run(resourceId);
   }
-}
-
-function fromRow(row: ResourceRow): PricedResource {
-  const int = (v: bigint | null) => (v === null ? null : Number(v));
-  return {
-    category: row.category,
-    resource: row.resource,
-    resource_id: row.resource_id,
-    units: JSON.parse(row.units) as UnitPrices,
-    start_timestamp: row.start_timestamp,
-    max_input_units: int(row.max_input_units),
-    max_output_units: int(row.max_output_units),
-    max_total_units: int(row.max_total_units),
-  };
 }

@@ -1,26 +1,34 @@
-import type { LimitConfig, UseCaseDefinition, UseCaseInstance } from "../../../sdk/payi/resources/use-cases.js";
+import { z } from "zod";
+import { LimitConfigSchema, type LimitConfig, type UseCaseDefinition, type UseCaseInstance } from "../../../sdk/payi/resources/use-cases.js";
 import type { Db } from "../../db.js";
+import { booleanColumn, jsonColumn, rowDecoder } from "../../rows.js";
 import { keysetPage, type KeysetQuery } from "./keyset.js";
 
-export interface DefinitionRow {
-  seq: bigint;
-  name: string;
-  description: string;
-  logging_enabled: bigint | null;
-  type_version: bigint;
-  limit_config: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** A use-case definition as stored, decoded. */
+const DefinitionRowSchema = z.object({
+  seq: z.bigint(),
+  name: z.string(),
+  description: z.string(),
+  logging_enabled: booleanColumn,
+  type_version: z.bigint(),
+  limit_config: jsonColumn(LimitConfigSchema).nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type DefinitionRow = z.infer<typeof DefinitionRowSchema>;
+const definitions = rowDecoder(DefinitionRowSchema);
 
-export interface InstanceRow {
-  seq: bigint;
-  use_case_id: string;
-  use_case_name: string;
-  limit_id: string | null;
-  type_version: bigint;
-  created_at: string;
-}
+/** A use-case instance as stored. */
+const InstanceRowSchema = z.object({
+  seq: z.bigint(),
+  use_case_id: z.string(),
+  use_case_name: z.string(),
+  limit_id: z.string().nullable(),
+  type_version: z.bigint(),
+  created_at: z.string(),
+});
+export type InstanceRow = z.infer<typeof InstanceRowSchema>;
+const instances = rowDecoder(InstanceRowSchema);
 
 /** SQL for use-case definitions and their instances. */
 export class UseCasesRepository {
@@ -34,7 +42,7 @@ export class UseCasesRepository {
 
   // The two lookups ingest makes per event are prepared once; the rest run rarely.
   findDefinition(name: string): DefinitionRow | undefined {
-    return this.#findDefinition.get(name) as DefinitionRow | undefined;
+    return definitions.one(this.#findDefinition.get(name));
   }
 
   insertDefinition(
@@ -71,7 +79,7 @@ export class UseCasesRepository {
   }
 
   listDefinitions(q: KeysetQuery & { name?: string | undefined }): DefinitionRow[] {
-    return keysetPage<DefinitionRow>(this.db, "use_case_definitions", q, { column: "name", value: q.name });
+    return definitions.all(keysetPage(this.db, "use_case_definitions", q, { column: "name", value: q.name }));
   }
 
   deleteDefinition(name: string): void {
@@ -80,7 +88,7 @@ export class UseCasesRepository {
   }
 
   findInstance(name: string, useCaseId: string): InstanceRow | undefined {
-    return this.#findInstance.get(name, useCaseId) as InstanceRow | undefined;
+    return instances.one(this.#findInstance.get(name, useCaseId));
   }
 
   insertInstance(inst: { use_case_id: string; use_case_name: string; limit_id: string | null; type_version: bigint }, now: string): InstanceRow {
@@ -108,8 +116,8 @@ export function definitionToWire(row: DefinitionRow, requestId: string): UseCase
     name: row.name,
     description: row.description,
     request_id: requestId,
-    limit_config: row.limit_config === null ? null : (JSON.parse(row.limit_config) as LimitConfig),
-    logging_enabled: row.logging_enabled === null ? null : row.logging_enabled === 1n,
+    limit_config: row.limit_config,
+    logging_enabled: row.logging_enabled,
     type_version: Number(row.type_version),
     created_timestamp: row.created_at,
     updated_timestamp: row.updated_at,

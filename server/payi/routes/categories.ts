@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ResourceCreateParamsSchema, type CategoryResource } from "../../../sdk/payi/resources/categories.js";
 import type { ServiceContext } from "../../context.js";
 import { badRequest, notFound } from "../../errors.js";
 import { SYSTEM_RESOURCES, type PricedResource } from "../pricing.js";
-import { parseInput } from "../validation.js";
 import { DEFAULT_PAGE_SIZE, ListQuerySchema } from "./paging.js";
 
 const CategoryParams = z.object({ category: z.string() });
@@ -28,8 +28,7 @@ function toWire(r: PricedResource): CategoryResource {
 }
 
 /** Pages over a small in-memory list: the cursor is the offset. */
-function pageOf<T>(all: T[], query: unknown) {
-  const q = parseInput(ListQuerySchema, query, "invalid_query", "query");
+function pageOf<T>(all: T[], q: z.output<typeof ListQuerySchema>) {
   const sorted = (q.sort_ascending ?? true) ? all : [...all].reverse();
   const offset = q.cursor === undefined ? 0 : Number.parseInt(q.cursor, 10);
   if (!Number.isInteger(offset) || offset < 0) throw badRequest("invalid_cursor", "cursor is not one this service issued");
@@ -39,29 +38,33 @@ function pageOf<T>(all: T[], query: unknown) {
 }
 
 /** Routes for /api/v1/categories: the built-in system price table plus custom resources. */
-export function categoryRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const invalidQuery = { invalidInput: "invalid_query" };
   const resourcesIn = (category: string): PricedResource[] => {
     const custom = ctx.resources.latestIn(category);
     const system = SYSTEM_RESOURCES.filter((r) => r.category === category && !custom.some((c) => c.resource === r.resource));
     return [...system, ...custom];
   };
 
-  app.get("/categories", async (request) => {
+  app.get("/categories", { schema: { querystring: ListQuerySchema }, config: invalidQuery }, async (request) => {
     const names = [...new Set([...SYSTEM_RESOURCES.map((r) => r.category), ...ctx.resources.categories()])].sort();
     return pageOf(names.map((category) => ({ category })), request.query);
   });
 
-  app.get("/categories/:category/resources", async (request) => {
-    const { category } = CategoryParams.parse(request.params);
+  const inCategory = { params: CategoryParams, querystring: ListQuerySchema };
+  app.get("/categories/:category/resources", { schema: inCategory, config: invalidQuery }, async (request) => {
+    const { category } = request.params;
     return pageOf(resourcesIn(category).map(toWire), request.query);
   });
 
-  app.post("/categories/:category/resources/:resource", async (request): Promise<CategoryResource> => {
-    const { category, resource } = ResourceParams.parse(request.params);
+  const create = { params: ResourceParams, body: ResourceCreateParamsSchema };
+  app.post("/categories/:category/resources/:resource", { schema: create, config: { invalidInput: "invalid_resource" } }, async (request): Promise<CategoryResource> => {
+    const { category, resource } = request.params;
     if (category.startsWith("system.")) {
       throw badRequest("invalid_category", `category '${category}' is reserved for Pay-i-managed pricing; use a name without the 'system.' prefix`);
     }
-    const body = parseInput(ResourceCreateParamsSchema, request.body, "invalid_resource");
+    const body = request.body;
     for (const [unit, price] of Object.entries(body.units)) {
       for (const side of ["input_price", "output_price"] as const) {
         const value = price[side];
@@ -81,8 +84,9 @@ export function categoryRoutes(app: FastifyInstance, ctx: ServiceContext): void 
     return toWire(created);
   });
 
-  app.get("/categories/:category/resources/:resource", async (request) => {
-    const { category, resource } = ResourceParams.parse(request.params);
+  const versions = { params: ResourceParams, querystring: ListQuerySchema };
+  app.get("/categories/:category/resources/:resource", { schema: versions, config: invalidQuery }, async (request) => {
+    const { category, resource } = request.params;
     const versions = ctx.resources.versions(category, resource);
     const system = SYSTEM_RESOURCES.filter((r) => r.category === category && r.resource === resource);
     const all = [...system, ...versions];
@@ -90,8 +94,7 @@ export function categoryRoutes(app: FastifyInstance, ctx: ServiceContext): void 
     return pageOf(all.map(toWire), request.query);
   });
 
-  const mustFindVersion = (params: unknown): PricedResource => {
-    const { category, resource, resource_id } = VersionParams.parse(params);
+  const mustFindVersion = ({ category, resource, resource_id }: z.infer<typeof VersionParams>): PricedResource => {
     const found =
       ctx.resources.findById(resource_id) ?? SYSTEM_RESOURCES.find((r) => r.resource_id === resource_id);
     if (!found || found.category !== category || found.resource !== resource) {
@@ -100,9 +103,10 @@ export function categoryRoutes(app: FastifyInstance, ctx: ServiceContext): void 
     return found;
   };
 
-  app.get("/categories/:category/resources/:resource/:resource_id", async (request) => toWire(mustFindVersion(request.params)));
+  const version = { schema: { params: VersionParams } };
+  app.get("/categories/:category/resources/:resource/:resource_id", version, async (request) => toWire(mustFindVersion(request.params)));
 
-  app.delete("/categories/:category/resources/:resource/:resource_id", async (request) => {
+  app.delete("/categories/:category/resources/:resource/:resource_id", version, async (request) => {
     const found = mustFindVersion(request.params);
     if (found.category.startsWith("system.")) {
       throw badRequest("invalid_category", "system resources are managed by Pay-i and cannot be deleted");

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   BulkIngestEventSchema,
@@ -23,9 +24,11 @@ function splitIds(ids: readonly string[]): string[] {
 }
 
 /** Routes for /api/v1/ingest. */
-export function ingestRoutes(app: FastifyInstance, ctx: ServiceContext): void {
-  app.post("/ingest", async (request): Promise<IngestResponse> => {
-    const event = parseInput(IngestEventBodySchema, request.body, "invalid_ingest_request");
+export function ingestRoutes(server: FastifyInstance, ctx: ServiceContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const invalidIngest = { invalidInput: "invalid_ingest_request" };
+  app.post("/ingest", { schema: { body: IngestEventBodySchema }, config: invalidIngest }, async (request): Promise<IngestResponse> => {
+    const event = request.body;
     const h = request.headers;
     const context: IngestContext = {
       limitIds: splitIds([header(h, IngestHeaders.limitIds) ?? ""]),
@@ -40,8 +43,9 @@ export function ingestRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return { request_id: request.id, event_timestamp: event.event_timestamp ?? now, ingest_timestamp: now, xproxy_result: result };
   });
 
-  app.post("/ingest/bulk", async (request): Promise<BulkIngestResponse> => {
-    const events = parseInput(z.array(z.unknown()), request.body ?? [], "invalid_ingest_request");
+  // Each event is checked on its own: a bad one becomes that item's error, the rest are ingested.
+  app.post("/ingest/bulk", { schema: { body: z.array(z.unknown()).optional() }, config: invalidIngest }, async (request): Promise<BulkIngestResponse> => {
+    const events = request.body ?? [];
     const errors: NonNullable<BulkIngestResponse["errors"]> = [];
     let ingested = 0;
     events.forEach((raw, index) => {

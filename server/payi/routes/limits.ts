@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   LimitCreateParamsSchema,
@@ -16,16 +17,20 @@ import { toUsd } from "../../../rules/payi/money.js";
 import { storageViolations } from "../storage-caps.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
 import { settingsOf, spendUnits, toWire, type LimitRow } from "../repositories/limits.js";
-import { parseInput, rejectViolations } from "../validation.js";
-import { page, paging } from "./paging.js";
+import { rejectViolations } from "../validation.js";
+import { ListQuerySchema, page, paging } from "./paging.js";
 
 const IdParams = z.object({ limit_id: z.string() });
 const TagsBodySchema = z.object({ limit_tags: z.array(z.string()) });
 const ResetQuerySchema = z.looseObject({ resetDate: z.iso.datetime({ offset: true }).optional() });
-const NameQuerySchema = z.looseObject({ limit_name: z.string().optional() });
+const LimitListQuerySchema = ListQuerySchema.extend({ limit_name: z.string().optional() });
+const invalidCreate = { invalidInput: "create_limit_validation_failed" };
+const invalidUpdate = { invalidInput: "update_limit_validation_failed" };
+const invalidQuery = { invalidInput: "invalid_query" };
 
 /** Routes for /api/v1/limits. */
-export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
   const { db, limits } = ctx;
 
   const mustFind = (limitId: string): LimitRow => {
@@ -33,10 +38,9 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     if (!row) throw notFound("limit_not_found", `Limit '${limitId}' was not found`);
     return row;
   };
-  const idOf = (params: unknown) => IdParams.parse(params).limit_id;
 
-  app.post("/limits", async (request): Promise<LimitResponse> => {
-    const body = parseInput(LimitCreateParamsSchema, request.body, "create_limit_validation_failed");
+  app.post("/limits", { schema: { body: LimitCreateParamsSchema }, config: invalidCreate }, async (request): Promise<LimitResponse> => {
+    const body = request.body;
     rejectViolations([...limitViolations(body), ...storageViolations(body)], "create_limit_validation_failed");
     const wanted = { max: body.max, threshold: body.threshold ?? null, limit_type: body.limit_type ?? "allow" };
     const row = db.transaction(() => {
@@ -61,20 +65,21 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return { limit: toWire(row), request_id: request.id };
   });
 
-  app.get("/limits", async (request) => {
+  app.get("/limits", { schema: { querystring: LimitListQuerySchema }, config: invalidQuery }, async (request) => {
     const p = paging(request.query);
-    const { limit_name } = parseInput(NameQuerySchema, request.query, "invalid_query", "query");
+    const { limit_name } = request.query;
     const rows = limits.list({ limitName: limit_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 });
     return page(rows, p, toWire);
   });
 
-  app.get("/limits/:limit_id", async (request): Promise<LimitResponse> => {
-    return { limit: toWire(mustFind(idOf(request.params))), request_id: request.id };
+  app.get("/limits/:limit_id", { schema: { params: IdParams } }, async (request): Promise<LimitResponse> => {
+    return { limit: toWire(mustFind(request.params.limit_id)), request_id: request.id };
   });
 
-  app.put("/limits/:limit_id", async (request): Promise<LimitResponse> => {
-    const limitId = idOf(request.params);
-    const body = parseInput(LimitUpdateParamsSchema, request.body ?? {}, "update_limit_validation_failed");
+  const update = { params: IdParams, body: LimitUpdateParamsSchema.optional() };
+  app.put("/limits/:limit_id", { schema: update, config: invalidUpdate }, async (request): Promise<LimitResponse> => {
+    const limitId = request.params.limit_id;
+    const body = request.body ?? {};
     rejectViolations([...limitViolations(body), ...storageViolations(body)], "update_limit_validation_failed");
     const row = db.transaction(() => {
       const current = mustFind(limitId);
@@ -101,8 +106,8 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return { limit: toWire(row), request_id: request.id };
   });
 
-  app.delete("/limits/:limit_id", async (request): Promise<DefaultResponse> => {
-    const limitId = idOf(request.params);
+  app.delete("/limits/:limit_id", { schema: { params: IdParams } }, async (request): Promise<DefaultResponse> => {
+    const limitId = request.params.limit_id;
     db.transaction(() => {
       mustFind(limitId);
       limits.delete(limitId);
@@ -110,9 +115,10 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return { request_id: request.id, message: `Limit '${limitId}' deleted` };
   });
 
-  app.post("/limits/:limit_id/reset", async (request): Promise<LimitHistoryResponse> => {
-    const limitId = idOf(request.params);
-    const { resetDate } = parseInput(ResetQuerySchema, request.query, "invalid_query", "query");
+  const reset = { params: IdParams, querystring: ResetQuerySchema };
+  app.post("/limits/:limit_id/reset", { schema: reset, config: invalidQuery }, async (request): Promise<LimitHistoryResponse> => {
+    const limitId = request.params.limit_id;
+    const { resetDate } = request.query;
     const before = db.transaction(() => {
       const row = mustFind(limitId);
       limits.reset(row, resetDate ?? ctx.now());
@@ -126,38 +132,41 @@ export function limitRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         limit_type: wire.limit_type,
         max: wire.max,
         limit_reset_timestamp: resetDate ?? ctx.now(),
-        limit_tags: JSON.parse(before.limit_tags) as string[],
+        limit_tags: before.limit_tags,
         totals: wire.totals,
       },
       request_id: request.id,
     };
   });
 
-  app.put("/limits/:limit_id/properties", async (request): Promise<LimitResponse> => {
-    const limitId = idOf(request.params);
-    const body = parseInput(LimitPropertiesUpdateParamsSchema, request.body, "update_limit_validation_failed");
+  const properties = { params: IdParams, body: LimitPropertiesUpdateParamsSchema };
+  app.put("/limits/:limit_id/properties", { schema: properties, config: invalidUpdate }, async (request): Promise<LimitResponse> => {
+    const limitId = request.params.limit_id;
+    const body = request.body;
     const row = db.transaction(() => {
       const current = mustFind(limitId);
-      const merged = mergeProperties(JSON.parse(current.properties) as Record<string, string | null>, body.properties);
+      const merged = mergeProperties(current.properties, body.properties);
       return limits.setProperties(limitId, merged, ctx.now());
     })();
     return { limit: toWire(row), request_id: request.id };
   });
 
   // Legacy limit tags (Pay-i clients before limit properties).
-  const tagRoute = (update: (tags: string[], body: string[]) => string[], withBody: boolean) => async (request: { params: unknown; body: unknown }) => {
-    const limitId = idOf(request.params);
-    const given = withBody ? parseInput(TagsBodySchema, request.body, "invalid_tags").limit_tags : [];
+  const tagRoute = <Body>(update: (current: string[], body: Body) => string[]) => async (request: { params: { limit_id: string }; body: Body }) => {
+    const limitId = request.params.limit_id;
     return db.transaction(() => {
       const current = mustFind(limitId);
-      const tags = update(JSON.parse(current.limit_tags) as string[], given);
+      const tags = update(current.limit_tags, request.body);
       limits.setTags(limitId, tags, ctx.now());
       return tags.map((tag, i) => ({ tag_id: i + 1, tag_name: tag, created_on: current.created_at }));
     })();
   };
-  app.get("/limits/:limit_id/tags", tagRoute((tags) => tags, false));
-  app.post("/limits/:limit_id/tags", tagRoute((tags, add) => [...new Set([...tags, ...add])], true));
-  app.put("/limits/:limit_id/tags", tagRoute((_tags, replace) => [...new Set(replace)], true));
-  app.delete("/limits/:limit_id/tags", tagRoute(() => [], false));
-  app.patch("/limits/:limit_id/tags/remove", tagRoute((tags, remove) => tags.filter((t) => !remove.includes(t)), true));
+  const tags = { schema: { params: IdParams } };
+  const tagsWithBody = { schema: { params: IdParams, body: TagsBodySchema }, config: { invalidInput: "invalid_tags" } };
+  type Tags = z.infer<typeof TagsBodySchema>;
+  app.get("/limits/:limit_id/tags", tags, tagRoute<unknown>((current) => current));
+  app.post("/limits/:limit_id/tags", tagsWithBody, tagRoute<Tags>((current, add) => [...new Set([...current, ...add.limit_tags])]));
+  app.put("/limits/:limit_id/tags", tagsWithBody, tagRoute<Tags>((_current, replace) => [...new Set(replace.limit_tags)]));
+  app.delete("/limits/:limit_id/tags", tags, tagRoute<unknown>(() => []));
+  app.patch("/limits/:limit_id/tags/remove", tagsWithBody, tagRoute<Tags>((current, remove) => current.filter((t) => !remove.limit_tags.includes(t))));
 }

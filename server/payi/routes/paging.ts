@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { badRequest } from "../../errors.js";
-import { parseInput } from "../validation.js";
 
 /** Page size when the caller gives none, and the most one page may hold. */
 export const DEFAULT_PAGE_SIZE = 25;
@@ -26,9 +25,8 @@ export interface Paging {
   ascending: boolean;
 }
 
-/** Reads cursor, limit and sort_ascending (default true) from a list query. */
-export function paging(query: unknown): Paging {
-  const q = parseInput(ListQuerySchema, query, "invalid_query", "query");
+/** Reads cursor, limit and sort_ascending (default true) from a list query its route has validated. */
+export function paging(q: z.output<typeof ListQuerySchema>): Paging {
   const ascending = q.sort_ascending ?? true;
   return { afterSeq: q.cursor === undefined ? undefined : decodeCursor(q.cursor, ascending), pageSize: q.limit ?? DEFAULT_PAGE_SIZE, ascending };
 }

@@ -1,4 +1,6 @@
+import { isDeepStrictEqual } from "node:util";
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   LimitConfigCreateParamsSchema,
@@ -16,29 +18,33 @@ import { storageViolations } from "../storage-caps.js";
 import { useCaseViolations } from "../../../rules/payi/use-case.js";
 import { createInstance } from "../services/use-case-instances.js";
 import { definitionToWire, instanceToWire, type DefinitionRow, type InstanceRow } from "../repositories/use-cases.js";
-import { parseInput, rejectViolations } from "../validation.js";
-import { page, paging } from "./paging.js";
+import { rejectViolations } from "../validation.js";
+import { ListQuerySchema, page, paging } from "./paging.js";
 
 const NameParams = z.object({ use_case_name: z.string() });
 const InstanceParams = z.object({ use_case_name: z.string(), use_case_id: z.string() });
-const NameQuerySchema = z.looseObject({ use_case_name: z.string().optional() });
+const DefinitionListQuerySchema = ListQuerySchema.extend({ use_case_name: z.string().optional() });
+const invalidDefinition = { invalidInput: "invalid_use_case_definition" };
+const invalidLimitConfig = { invalidInput: "invalid_limit_config" };
+const byName = { schema: { params: NameParams } };
+const byInstance = { schema: { params: InstanceParams } };
 
 /** Routes for /api/v1/use_cases. */
-export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
   const { db, useCases } = ctx;
   const mustFind = (name: string): DefinitionRow => {
     const row = useCases.findDefinition(name);
     if (!row) throw notFound("use_case_not_found", `Use case '${name}' was not found`);
     return row;
   };
-  const nameOf = (params: unknown) => NameParams.parse(params).use_case_name;
   const limitConfigOf = (input: z.infer<typeof LimitConfigCreateParamsSchema>): LimitConfig => {
     rejectViolations([...limitViolations(input), ...storageViolations(input)], "invalid_limit_config");
     return { max: input.max, limit_type: input.limit_type ?? "allow", threshold: input.threshold ?? null, properties: input.properties ?? null };
   };
 
-  app.post("/use_cases/definitions", async (request): Promise<UseCaseDefinition> => {
-    const body = parseInput(UseCaseDefinitionCreateParamsSchema, request.body, "invalid_use_case_definition");
+  app.post("/use_cases/definitions", { schema: { body: UseCaseDefinitionCreateParamsSchema }, config: invalidDefinition }, async (request): Promise<UseCaseDefinition> => {
+    const body = request.body;
     rejectDefinition(useCaseViolations(body));
     const config = body.limit_config ? limitConfigOf(body.limit_config) : null;
     const row = db.transaction(() => {
@@ -46,8 +52,8 @@ export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       if (existing) {
         const same =
           existing.description === body.description &&
-          (body.logging_enabled == null || (existing.logging_enabled === 1n) === body.logging_enabled) &&
-          (config === null || existing.limit_config === JSON.stringify(config));
+          (body.logging_enabled == null || existing.logging_enabled === body.logging_enabled) &&
+          (config === null || isDeepStrictEqual(existing.limit_config, config));
         if (same) return existing;
         throw conflict("use_case_already_exists", `Use case '${body.name}' already exists with different settings`);
       }
@@ -59,20 +65,21 @@ export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return definitionToWire(row, request.id);
   });
 
-  app.get("/use_cases/definitions", async (request) => {
+  app.get("/use_cases/definitions", { schema: { querystring: DefinitionListQuerySchema }, config: { invalidInput: "invalid_query" } }, async (request) => {
     const p = paging(request.query);
-    const { use_case_name } = parseInput(NameQuerySchema, request.query, "invalid_query", "query");
+    const { use_case_name } = request.query;
     const rows = useCases.listDefinitions({ name: use_case_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 });
     return page(rows, p, (row) => definitionToWire(row, request.id));
   });
 
-  app.get("/use_cases/definitions/:use_case_name", async (request): Promise<UseCaseDefinition> => {
-    return definitionToWire(mustFind(nameOf(request.params)), request.id);
+  app.get("/use_cases/definitions/:use_case_name", byName, async (request): Promise<UseCaseDefinition> => {
+    return definitionToWire(mustFind(request.params.use_case_name), request.id);
   });
 
-  app.put("/use_cases/definitions/:use_case_name", async (request): Promise<UseCaseDefinition> => {
-    const name = nameOf(request.params);
-    const body = parseInput(UseCaseDefinitionUpdateParamsSchema, request.body ?? {}, "invalid_use_case_definition");
+  const update = { params: NameParams, body: UseCaseDefinitionUpdateParamsSchema.optional() };
+  app.put("/use_cases/definitions/:use_case_name", { schema: update, config: invalidDefinition }, async (request): Promise<UseCaseDefinition> => {
+    const name = request.params.use_case_name;
+    const body = request.body ?? {};
     rejectDefinition(useCaseViolations({ description: body.description }));
     const row = db.transaction(() => {
       mustFind(name);
@@ -88,8 +95,8 @@ export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return definitionToWire(row, request.id);
   });
 
-  app.delete("/use_cases/definitions/:use_case_name", async (request): Promise<UseCaseDefinition> => {
-    const name = nameOf(request.params);
+  app.delete("/use_cases/definitions/:use_case_name", byName, async (request): Promise<UseCaseDefinition> => {
+    const name = request.params.use_case_name;
     const row = db.transaction(() => {
       const existing = mustFind(name);
       useCases.deleteDefinition(name);
@@ -98,9 +105,10 @@ export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return definitionToWire(row, request.id);
   });
 
-  app.post("/use_cases/definitions/:use_case_name/limit_config", async (request): Promise<UseCaseDefinition> => {
-    const name = nameOf(request.params);
-    const config = limitConfigOf(parseInput(LimitConfigCreateParamsSchema, request.body, "invalid_limit_config"));
+  const limitConfig = { params: NameParams, body: LimitConfigCreateParamsSchema };
+  app.post("/use_cases/definitions/:use_case_name/limit_config", { schema: limitConfig, config: invalidLimitConfig }, async (request): Promise<UseCaseDefinition> => {
+    const name = request.params.use_case_name;
+    const config = limitConfigOf(request.body);
     const row = db.transaction(() => {
       mustFind(name);
       return useCases.setLimitConfig(name, config, ctx.now());
@@ -108,8 +116,8 @@ export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return definitionToWire(row, request.id);
   });
 
-  app.delete("/use_cases/definitions/:use_case_name/limit_config", async (request): Promise<UseCaseDefinition> => {
-    const name = nameOf(request.params);
+  app.delete("/use_cases/definitions/:use_case_name/limit_config", byName, async (request): Promise<UseCaseDefinition> => {
+    const name = request.params.use_case_name;
     const row = db.transaction(() => {
       mustFind(name);
       return useCases.setLimitConfig(name, null, ctx.now());
@@ -117,8 +125,8 @@ export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return definitionToWire(row, request.id);
   });
 
-  app.post("/use_cases/definitions/:use_case_name/increment_version", async (request): Promise<UseCaseDefinition> => {
-    const name = nameOf(request.params);
+  app.post("/use_cases/definitions/:use_case_name/increment_version", byName, async (request): Promise<UseCaseDefinition> => {
+    const name = request.params.use_case_name;
     const row = db.transaction(() => {
       mustFind(name);
       return useCases.incrementVersion(name, ctx.now());
@@ -126,23 +134,22 @@ export function useCaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     return definitionToWire(row, request.id);
   });
 
-  app.post("/use_cases/instances/:use_case_name", async (request): Promise<UseCaseInstance> => {
-    const name = nameOf(request.params);
+  app.post("/use_cases/instances/:use_case_name", byName, async (request): Promise<UseCaseInstance> => {
+    const name = request.params.use_case_name;
     return instanceToWire(db.transaction(() => createInstance(ctx, mustFind(name)))());
   });
 
-  const mustFindInstance = (params: unknown): InstanceRow => {
-    const { use_case_name, use_case_id } = InstanceParams.parse(params);
+  const mustFindInstance = ({ use_case_name, use_case_id }: z.infer<typeof InstanceParams>): InstanceRow => {
     const row = useCases.findInstance(use_case_name, use_case_id);
     if (!row) throw notFound("use_case_instance_not_found", `Use case instance '${use_case_name}/${use_case_id}' was not found`);
     return row;
   };
 
-  app.get("/use_cases/instances/:use_case_name/:use_case_id", async (request): Promise<UseCaseInstance> => {
+  app.get("/use_cases/instances/:use_case_name/:use_case_id", byInstance, async (request): Promise<UseCaseInstance> => {
     return instanceToWire(mustFindInstance(request.params));
   });
 
-  app.delete("/use_cases/instances/:use_case_name/:use_case_id", async (request): Promise<UseCaseInstance> => {
+  app.delete("/use_cases/instances/:use_case_name/:use_case_id", byInstance, async (request): Promise<UseCaseInstance> => {
     const row = db.transaction(() => {
       const existing = mustFindInstance(request.params);
       useCases.deleteInstance(existing.use_case_name, existing.use_case_id);

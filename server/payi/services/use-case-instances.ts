@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { LimitConfig } from "../../../sdk/payi/resources/use-cases.js";
 import type { ServiceContext } from "../../context.js";
 import { instanceLimitName } from "../../../rules/payi/use-case.js";
 import type { DefinitionRow, InstanceRow } from "../repositories/use-cases.js";
@@ -10,8 +9,8 @@ import type { DefinitionRow, InstanceRow } from "../repositories/use-cases.js";
  */
 export function createInstance(ctx: ServiceContext, def: DefinitionRow, useCaseId: string = randomUUID()): InstanceRow {
   let limitId: string | null = null;
-  if (def.limit_config !== null) {
-    const config = JSON.parse(def.limit_config) as LimitConfig;
+  const config = def.limit_config;
+  if (config !== null) {
     limitId = randomUUID();
     ctx.limits.insert(
       {
