@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect, test } from "vitest";
 import { Limit } from "../../provider/index.js";
 import { inlineStack } from "../support/pulumi.js";
@@ -7,13 +8,22 @@ import { useServiceAndBackend } from "../support/stack-env.js";
 
 const env = useServiceAndBackend();
 
-/** PIDs of running `pulumi up` processes started by the Automation API. */
-function pulumiUpPids(): number[] {
+/** PIDs of running `pulumi up` processes the Automation API started on this test's backend (not another run's). */
+function pulumiUpPids(backendDir: string): number[] {
   const ps = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
   return ps
     .split("\n")
     .filter((line) => /\bpulumi up\b/.test(line) && line.includes("--exec-kind auto.inline"))
-    .map((line) => Number.parseInt(line.trim(), 10));
+    .map((line) => Number.parseInt(line.trim(), 10))
+    .filter((pid) => environOf(pid).includes(`PULUMI_BACKEND_URL=file://${backendDir}`));
+}
+
+function environOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "latin1");
+  } catch {
+    return "";
+  }
 }
 
 test("killing `pulumi up` mid-create, then cancel and rerun, leaves exactly the declared limits", async () => {
@@ -30,7 +40,7 @@ test("killing `pulumi up` mid-create, then cancel and rerun, leaves exactly the 
       onEvent: (event) => {
         const meta = event.resourcePreEvent?.metadata;
         if (killed.length === 0 && meta?.op === "create" && meta.type.endsWith(":Limit")) {
-          killed = pulumiUpPids();
+          killed = pulumiUpPids(env.backend().dir);
           for (const pid of killed) process.kill(pid, "SIGKILL");
         }
       },
