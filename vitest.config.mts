@@ -5,7 +5,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          // Type-level tests (*.test-d.ts) fail the run when an expectTypeOf does not hold.
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "tsconfig.json" },
+        },
       },
       {
         // Real local service + real Pulumi engine: one file at a time, generous timeouts for engine start-up.
