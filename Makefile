@@ -12,7 +12,7 @@ bootstrap:
 	@scripts/bootstrap.sh
 
 build: bootstrap
-	@$(ENV) npx tsc -p tsconfig.build.json
+	@rm -rf dist && $(ENV) npx tsc -p tsconfig.build.json
 
 # Type-check everything (the type-level tests live there), vitest (unit + e2e against the real service and
 # engine), then the official Python client's conformance suite.

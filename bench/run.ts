@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { packageRoot } from "../cli/node-path.js";
-import { spawnServe } from "../cli/serve-process.js";
+import { spawnServe } from "../test/support/serve-process.js";
 import { engineRun, type EngineRun } from "./engine.js";
 import { ingestThroughput, sdkVsRaw } from "./http.js";
 import { report } from "./report.js";

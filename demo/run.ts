@@ -10,7 +10,7 @@ import { packageRoot } from "../cli/node-path.js";
 import { defaultBackend } from "../cli/workspace.js";
 import { limitStatus, statusTable } from "../cli/status.js";
 import { Payi } from "../sdk/index.js";
-import { spawnServe } from "../cli/serve-process.js";
+import { spawnServe } from "../test/support/serve-process.js";
 
 /** The local service's key for the demo; it guards nothing but a loopback port. */
 const DEMO_API_KEY = "demo-local-key";

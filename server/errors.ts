@@ -1,3 +1,5 @@
+import { STATUS_CODES } from "node:http";
+
 /**
  * A client mistake or a known condition, answered with Pay-i's envelope:
  * `{statusCode, message, xproxy_error: {code, message}}`. The message names the field and the rule.
@@ -14,24 +16,11 @@ export class ServiceError extends Error {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Payload Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Entity",
-  500: "Internal Server Error",
-};
-
 /** The wire body of an error. */
 export function envelope(statusCode: number, code: string, message: string) {
   return {
     statusCode,
-    message: STATUS_TEXT[statusCode] ?? "Error",
+    message: STATUS_CODES[statusCode] ?? "Error",
     xproxy_error: { code, message },
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { Payi } from "../../sdk/index.js";
-import { spawnServe } from "../../cli/serve-process.js";
+import { spawnServe } from "../support/serve-process.js";
 
 const KEY = "process-test-key";
 let dataDir: string;

@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
+import { z } from "zod";
 
 const root = resolve(__dirname, "../..");
 
@@ -42,5 +44,17 @@ describe("import boundaries", () => {
 
   test("the boundary check sees a crossing when there is one", () => {
     expect(importsOf("cli/serve-command.ts")).toContain("server/serve.js");
+  });
+});
+
+describe("the packed package", () => {
+  test("ships the library, the CLI and the service (with its migrations), not the demo, bench or test harness", () => {
+    const [pack] = z.array(z.object({ files: z.array(z.object({ path: z.string() })) })).parse(
+      JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })),
+    );
+    const files = pack?.files.map((f) => f.path) ?? [];
+    expect(files).toEqual(expect.arrayContaining(["dist/index.js", "dist/provider/runtime.js", "dist/sdk/payi/index.js", "bin/pulumi-limits.js"]));
+    expect(files.some((f) => f.startsWith("server/migrations/") && f.endsWith(".sql"))).toBe(true);
+    expect(files.filter((f) => /^dist\/(demo|bench|test)\/|serve-process/.test(f))).toEqual([]);
   });
 });

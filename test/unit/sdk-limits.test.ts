@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { ConflictError, NotFoundError, type Limit } from "../../sdk/index.js";
+import { ConflictError, NotFoundError, PayiError, type Limit } from "../../sdk/index.js";
 import { test } from "../support/service.js";
 
 // The flows of seed 000 and 001 against the real local service, through the SDK.
@@ -10,6 +10,20 @@ describe("limits", () => {
     expect(first.limit).toMatchObject({ limit_id: "limit_1_id", limit_name: "Limit 1", max: 10, limit_type: "allow", threshold: 0.8 });
     const again = await client.limits.create({ limit_name: "Limit 1", limit_id: "limit_1_id", max: 10, limit_type: "allow", threshold: 0.8 });
     expect(again.limit.limit_creation_timestamp).toBe(first.limit.limit_creation_timestamp);
+  });
+
+  test("refuses '.', '..' and empty ids before sending anything (they would address another path)", async ({ service }) => {
+    const { client } = service;
+    const { limit } = await client.limits.create({ limit_name: "Kept", max: 10 });
+    const sent = service.logs.length;
+    for (const id of ["..", ".", ""]) {
+      expect(() => client.limits.delete(id)).toThrow(PayiError);
+      expect(() => client.limits.retrieve(id)).toThrow(`Invalid path segment ${JSON.stringify(id)}`);
+    }
+    expect(service.logs.length).toBe(sent);
+    expect((await client.limits.retrieve(limit.limit_id)).limit.limit_name).toBe("Kept");
+    // Any other id is percent-encoded into one segment, '/' included.
+    await expect(client.limits.retrieve("a/../b")).rejects.toMatchObject({ status: 404, code: "limit_not_found" });
   });
 
   test("generates an id when none is given, and is idempotent on the name", async ({ service }) => {

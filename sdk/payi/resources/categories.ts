@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { RequestOptions } from "../../core/client.js";
+import { segment } from "../../core/path.js";
 import type { Payi } from "../client.js";
 import type { PagePromise } from "../../core/pagination.js";
 import type { APIPromise } from "../../core/response.js";
-import { MoneySchema, TimestampSchema, segment, type ListParams, samePage } from "./shared.js";
+import { MoneySchema, TimestampSchema, type ListParams, samePage } from "./shared.js";
 
 /** Price of one unit type, in USD per single unit (per token for text). */
 export const UnitPriceSchema = z.looseObject({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { RequestOptions } from "../../core/client.js";
+import { segment } from "../../core/path.js";
 import type { Payi } from "../client.js";
 import type { PagePromise } from "../../core/pagination.js";
 import type { APIPromise } from "../../core/response.js";
@@ -9,7 +10,6 @@ import {
   PropertiesSchema,
   TimestampSchema,
   TotalCostDataSchema,
-  segment,
   type DefaultResponse,
   type ListParams, samePage } from "./shared.js";
 

@@ -107,11 +107,6 @@ export interface ListParams {
   sort_ascending?: boolean;
 }
 
-/** Percent-encodes one path segment (Pay-i's client encodes `/` too). */
-export function segment(value: string): string {
-  return encodeURIComponent(value);
-}
-
 /** Pay-i list bodies are already `{items, cursor}`: the page reader for the core's `list`. */
 export function samePage<Item>(body: { items: Item[]; cursor?: string | null | undefined }) {
   return body;

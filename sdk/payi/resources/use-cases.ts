@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { RequestOptions } from "../../core/client.js";
+import { segment } from "../../core/path.js";
 import type { Payi } from "../client.js";
 import type { PagePromise } from "../../core/pagination.js";
 import type { APIPromise } from "../../core/response.js";
 import { LimitTypeSchema } from "./limits.js";
-import { MoneySchema, PropertiesSchema, TimestampSchema, segment, type ListParams, samePage } from "./shared.js";
+import { MoneySchema, PropertiesSchema, TimestampSchema, type ListParams, samePage } from "./shared.js";
 
 /** The limit every new instance of a use case gets (seed 002). */
 export const LimitConfigSchema = z.looseObject({

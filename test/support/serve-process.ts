@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
-import { packageRoot } from "./node-path.js";
+import { packageRoot } from "../../cli/node-path.js";
 
 export interface ServeProcess {
   /** e.g. http://127.0.0.1:41234 */
