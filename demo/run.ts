@@ -1,5 +1,6 @@
 /**
- * `make demo`: start the local service, apply the demo program with the real Pulumi engine, spend
+ * `make demo`: start the local service, apply the demo program (Pulumi.yaml at the root runs
+ * examples/multi-layer-budgets) with the real Pulumi engine, spend
  * through the SDK until the daily cap goes ok → exceeded → overrun, print the budget status, preview a
  * threshold change (a replace), and stop the service cleanly.
  */
@@ -10,6 +11,7 @@ import { packageRoot } from "../cli/node-path.js";
 import { defaultBackend } from "../cli/workspace.js";
 import { limitStatus, statusTable } from "../cli/status.js";
 import { Payi } from "../sdk/index.js";
+import { linkPackage } from "../test/support/link-package.js";
 import { spawnServe } from "../test/support/serve-process.js";
 
 /** The local service's key for the demo; it guards nothing but a loopback port. */
@@ -20,6 +22,7 @@ const heading = (text: string) => console.log(`\n\u001b[1m== ${text}\u001b[0m`);
 async function main(): Promise<void> {
   const environment = readEnvironment(process.env);
   const root = packageRoot();
+  linkPackage(path.join(root, "examples", "multi-layer-budgets"));
   heading("Starting the local Pay-i-compatible service");
   const service = await spawnServe({ dataDir: path.join(root, ".data"), apiKey: DEMO_API_KEY });
   console.log(`listening on ${service.url} (data in .data/)`);
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
         }),
       },
     );
-    await stack.removeConfig("demo:dailyThreshold").catch(() => undefined);
+    await stack.removeConfig("pulumi-limits-demo:dailyThreshold").catch(() => undefined);
 
     heading("pulumi up: the multi-layered budgets");
     const up = await stack.up({ refresh: true, onOutput: (s) => process.stdout.write(s) });
@@ -73,10 +76,10 @@ async function main(): Promise<void> {
     console.log(statusTable(rows));
 
     heading("What a threshold change would do (preview only): Daily Safety Cap 90% -> 95%");
-    await stack.setConfig("demo:dailyThreshold", { value: "0.95" });
+    await stack.setConfig("pulumi-limits-demo:dailyThreshold", { value: "0.95" });
     const preview = await stack.preview({ onOutput: (s) => process.stdout.write(s) });
     console.log(`\npreview: ${JSON.stringify(preview.changeSummary)} (a threshold cannot change in place: the limit is replaced)`);
-    await stack.removeConfig("demo:dailyThreshold");
+    await stack.removeConfig("pulumi-limits-demo:dailyThreshold");
   } finally {
     await client.close();
     heading("Stopping the service");

@@ -1,14 +1,18 @@
 // The multi-layered budget control system from Pay-i's limits guide ("Real-World Example"), declared:
 // `pulumi up` creates what is missing, updates max/name/properties in place, and replaces a limit whose
 // type or threshold changed - the ensure_limit_exists script, without the script.
+import * as pulumi from "@pulumi/pulumi";
 import { Limit } from "pulumi-limits";
+
+const config = new pulumi.Config();
 
 // Safety cap: blocks requests (when Pay-i proxies them) once $50 is spent today; alerts at 90%.
 const daily = new Limit("daily-safety-cap", {
   limitName: "Daily Safety Cap",
   max: 50,
   limitType: "block",
-  threshold: 0.9,
+  // `pulumi config set dailyThreshold 0.95` previews what a threshold change does: a replace.
+  threshold: config.getNumber("dailyThreshold") ?? 0.9,
   properties: { scope: "daily", purpose: "safety" },
 });
 

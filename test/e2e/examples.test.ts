@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { beforeAll, describe, expect, test } from "vitest";
+import { linkPackage } from "../support/link-package.js";
 import { TEST_API_KEY } from "../support/service.js";
 import { useServiceAndBackend } from "../support/stack-env.js";
 
@@ -10,16 +10,8 @@ import { useServiceAndBackend } from "../support/stack-env.js";
 const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
 const env = useServiceAndBackend();
 
-/** What `npm install pulumi-limits` gives a user: the package in the example's node_modules (here, a link). */
-function linkPackage(example: string): void {
-  const dir = path.join(EXAMPLES, example, "node_modules");
-  mkdirSync(dir, { recursive: true });
-  rmSync(path.join(dir, "pulumi-limits"), { force: true, recursive: true });
-  symlinkSync(path.resolve(EXAMPLES, ".."), path.join(dir, "pulumi-limits"), "dir");
-}
-
 beforeAll(() => {
-  for (const example of ["multi-layer-budgets", "use-case-limits"]) linkPackage(example);
+  for (const example of ["multi-layer-budgets", "use-case-limits"]) linkPackage(path.join(EXAMPLES, example));
 });
 
 function exampleStack(name: string) {
