@@ -6,7 +6,7 @@ SERVER_ARGS ?= --port 8787 --data-dir .data --api-key local-key
 # make bench BENCH_SIZES=10 (CI) or the default 100,1000
 BENCH_SIZES ?= 100,1000
 
-.PHONY: bootstrap build test demo server bench clean
+.PHONY: bootstrap build test lint demo server bench clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -20,6 +20,11 @@ test: build
 	@$(ENV) npx tsc -p tsconfig.json --noEmit
 	@$(ENV) npx vitest run
 	@$(ENV) scripts/conformance.sh
+
+# Biome (lint + format check) and knip (unused files, exports and dependencies).
+lint: bootstrap
+	@$(ENV) npx biome ci .
+	@$(ENV) npx knip
 
 demo: build
 	@$(ENV) scripts/demo.sh
