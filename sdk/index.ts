@@ -3,3 +3,6 @@
  * Per-API entry points: `pulumi-limits/sdk/payi`, `pulumi-limits/sdk/limitry`.
  */
 export * from "./payi/index.js";
+export { Limitry, LimitryError } from "./limitry/index.js";
+/** Limitry's types and errors under one name (`limitry.Limit`, `limitry.Meter`), beside Pay-i's. */
+export * as limitry from "./limitry/index.js";

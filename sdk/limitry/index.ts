@@ -1,0 +1,35 @@
+/** Typed client for Limitry's usage-limits API (`pulumi-limits/sdk/limitry`). */
+export { Limitry, DEFAULT_BASE_URL } from "./client.js";
+export type { ClientOptions, RequestOptions } from "../core/client.js";
+export {
+  SDKError as LimitryError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APITimeoutError,
+  APIResponseValidationError,
+} from "../core/errors.js";
+export { CursorPage, PagePromise } from "../core/pagination.js";
+export { APIPromise, type RawResponse } from "../core/response.js";
+export type { Meter, Aggregation, EventFilter, MeterCreateParams, MeterUpdateParams, MeterQueryParams, MeterQueryResult } from "./resources/meters.js";
+export type {
+  Limit,
+  Period,
+  LimitCreateParams,
+  LimitUpdateParams,
+  LimitListParams,
+  LimitCheckParams,
+  LimitCheckEntry,
+  LimitCheckResult,
+} from "./resources/limits.js";
+export type { EventRecordParams, EventRecordResponse, EventBatchParams, EventBatchResponse } from "./resources/events.js";
+export type { Customer, CustomerCreateParams } from "./resources/customers.js";
+export type { Alert, AlertListParams } from "./resources/alerts.js";
+export type { Dimensions, DeleteResponse, ListParams } from "./resources/shared.js";
