@@ -4,6 +4,8 @@ import type { ServiceContext } from "./context.js";
 import { contractViolation } from "./contract.js";
 import type { Db } from "./db.js";
 import { ServiceError, envelope } from "./errors.js";
+import { limitryContext } from "./limitry/context.js";
+import { limitryApi } from "./limitry/index.js";
 import { payiApi } from "./payi/index.js";
 import { LimitsRepository } from "./payi/repositories/limits.js";
 import { ResourcesRepository } from "./payi/repositories/resources.js";
@@ -22,7 +24,7 @@ export interface AppConfig {
   now?: (() => Date) | undefined;
 }
 
-/** Builds the local service (Pay-i under `/api/v1`). It does not listen: see `serve()`. */
+/** Builds the local service (Pay-i under `/api/v1`, Limitry under `/v1`). It does not listen: see `serve()`. */
 export function buildApp(config: AppConfig): FastifyInstance {
   if (config.apiKeys.length === 0) throw new Error("buildApp needs at least one API key");
   const app = Fastify({
@@ -77,6 +79,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.register(payiApi(config.apiKeys, ctx), { prefix: "/api/v1" });
+  app.register(limitryApi(config.apiKeys, limitryContext(config.db, clock, config.log ?? (() => {}))), { prefix: "/v1" });
 
   return app;
 }

@@ -1,0 +1,33 @@
+import type { Db } from "../db.js";
+import { AlertsRepository } from "./repositories/alerts.js";
+import { CustomersRepository } from "./repositories/customers.js";
+import { EventsRepository } from "./repositories/events.js";
+import { LimitsRepository } from "./repositories/limits.js";
+import { MetersRepository } from "./repositories/meters.js";
+
+/** What the Limitry routes and services share: repositories over the service's one database, a clock, a log. */
+export interface LimitryContext {
+  db: Db;
+  meters: MetersRepository;
+  limits: LimitsRepository;
+  customers: CustomersRepository;
+  events: EventsRepository;
+  alerts: AlertsRepository;
+  /** The service's clock (injectable in tests): windows and `reset` are computed from it. */
+  clock(): Date;
+  /** Receives one line per fired alert; never secrets. */
+  log(line: string): void;
+}
+
+export function limitryContext(db: Db, clock: () => Date, log: (line: string) => void): LimitryContext {
+  return {
+    db,
+    meters: new MetersRepository(db),
+    limits: new LimitsRepository(db),
+    customers: new CustomersRepository(db),
+    events: new EventsRepository(db),
+    alerts: new AlertsRepository(db),
+    clock,
+    log,
+  };
+}

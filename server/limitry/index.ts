@@ -1,0 +1,79 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ServiceError } from "../errors.js";
+import type { LimitryContext } from "./context.js";
+import { LimitryServiceError, limitryEnvelope } from "./errors.js";
+import { alertRoutes } from "./routes/alerts.js";
+import { customerRoutes } from "./routes/customers.js";
+import { eventRoutes } from "./routes/events.js";
+import { limitRoutes } from "./routes/limits.js";
+import { meterRoutes } from "./routes/meters.js";
+
+/**
+ * The Limitry API (register under `/v1`): every route needs `Authorization: Bearer <key>` with a key the
+ * service knows (the same keys as the Pay-i API). Errors use Limitry's envelope
+ * `{error: {code, message, status, requestId}}`; `Idempotency-Key`, `X-Workspace`, `X-Environment`,
+ * `X-Project` and `X-Stainless-*` headers are accepted and ignored.
+ */
+export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
+  const keyDigests = apiKeys.map(digest);
+  return async (api: FastifyInstance): Promise<void> => {
+    api.addHook("onRequest", async (request) => {
+      const header = request.headers.authorization;
+      const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header);
+      if (!match?.[1]) {
+        throw new LimitryServiceError(401, "missing_api_key", "Send the API key as 'Authorization: Bearer <key>'.");
+      }
+      const key = match[1].trim();
+      if (!keyDigests.some((known) => timingSafeEqual(known, digest(key)))) {
+        throw new LimitryServiceError(401, "invalid_api_key", "The API key is not valid.");
+      }
+    });
+
+    api.setErrorHandler((error, request, reply) => {
+      const { statusCode, code, message, shouldRetry } = toLimitryError(error);
+      if (shouldRetry !== undefined) reply.header("x-should-retry", String(shouldRetry));
+      if (statusCode >= 500) ctx.log(`${request.method} ${pathOf(request)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return reply.status(statusCode).send(limitryEnvelope(statusCode, code, message, request.id));
+    });
+
+    api.setNotFoundHandler((request, reply) => {
+      const message = `No route for ${request.method} ${pathOf(request)}`;
+      return reply.status(404).send(limitryEnvelope(404, "not_found", message, request.id));
+    });
+
+    meterRoutes(api, ctx);
+    limitRoutes(api, ctx);
+    eventRoutes(api, ctx);
+    customerRoutes(api, ctx);
+    alertRoutes(api, ctx);
+  };
+}
+
+/**
+ * Our own errors keep their Limitry code; anything else that is the caller's fault (bad JSON, too large,
+ * wrong content type) is `invalid_request` with its message, and the rest a generic `internal_error`.
+ */
+function toLimitryError(error: unknown): ServiceError {
+  if (error instanceof LimitryServiceError) return error;
+  const status = error instanceof ServiceError ? error.statusCode : statusOf(error);
+  if (status !== undefined && status >= 400 && status < 500) {
+    const message = error instanceof Error ? error.message : "Bad request";
+    return new LimitryServiceError(status, "invalid_request", message);
+  }
+  return new LimitryServiceError(500, "internal_error", "An unexpected error occurred.");
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null || !("statusCode" in error)) return undefined;
+  return typeof error.statusCode === "number" ? error.statusCode : undefined;
+}
+
+function pathOf(request: FastifyRequest): string {
+  const q = request.url.indexOf("?");
+  return q === -1 ? request.url : request.url.slice(0, q);
+}
+
+function digest(key: string): Buffer {
+  return createHash("sha256").update(key).digest();
+}

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { CustomerCreateParamsSchema, type Customer } from "../../../sdk/limitry/resources/customers.js";
+import { customerViolations, parseTimestamp } from "../../../rules/limitry/validation.js";
+import type { LimitryContext } from "../context.js";
+import { conflict, notFound, rejectViolations } from "../errors.js";
+import { customerToWire } from "../repositories/customers.js";
+import { parseInput } from "../validation.js";
+import { now } from "./meters.js";
+
+const IdParams = z.object({ id: z.string() });
+
+/** Routes for /v1/customers. */
+export function customerRoutes(app: FastifyInstance, ctx: LimitryContext): void {
+  app.post("/customers", async (request, reply): Promise<Customer> => {
+    const body = parseInput(CustomerCreateParamsSchema, request.body);
+    rejectViolations(customerViolations(body));
+    return ctx.db.transaction(() => {
+      const existing = ctx.customers.findByExternalId(body.externalId);
+      if (existing) {
+        throw conflict("customer_already_exists", `A customer with externalId '${body.externalId}' already exists (${existing.id})`);
+      }
+      const at = now(ctx);
+      // Limitry's docs: billingCycleStart defaults to now. Stored normalised to UTC ISO.
+      const cycle = body.billingCycleStart == null ? at : (parseTimestamp(body.billingCycleStart)?.toISOString() ?? at);
+      reply.status(201);
+      return customerToWire(ctx.customers.insert({ ...body, billingCycleStart: cycle }, at));
+    })();
+  });
+
+  app.get("/customers/:id", async (request): Promise<Customer> => {
+    const { id } = IdParams.parse(request.params);
+    const row = ctx.customers.find(id);
+    if (!row) throw notFound("customer_not_found", `Customer '${id}' was not found`);
+    return customerToWire(row);
+  });
+}

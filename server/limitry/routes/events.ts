@@ -1,0 +1,61 @@
+import type { FastifyInstance } from "fastify";
+import {
+  EventBatchParamsSchema,
+  EventRecordParamsSchema,
+  type EventBatchResponse,
+  type EventRecordParams,
+  type EventRecordResponse,
+} from "../../../sdk/limitry/resources/events.js";
+import { batchViolations, eventViolations, parseTimestamp } from "../../../rules/limitry/validation.js";
+import type { LimitryContext } from "../context.js";
+import { rejectViolations } from "../errors.js";
+import type { NewEvent } from "../repositories/events.js";
+import { fireAlerts } from "../services/usage.js";
+import { parseInput } from "../validation.js";
+import { now } from "./meters.js";
+
+type ParsedEvent = ReturnType<typeof EventRecordParamsSchema.parse>;
+
+/** Routes for /v1/events: record one, or a batch of up to 1000 (all or none). */
+export function eventRoutes(app: FastifyInstance, ctx: LimitryContext): void {
+  /** Stores events, creating unknown customers, then fires the alerts they cause: one transaction. */
+  const recordAll = (events: ParsedEvent[]): string[] =>
+    ctx.db.transaction(() => {
+      const at = now(ctx);
+      const stored = events.map((event) => toNewEvent(event, ctx.clock()));
+      const ids = stored.map((event) => {
+        ctx.customers.ensure(event.customerId, at);
+        return ctx.events.insert(event, at);
+      });
+      fireAlerts(ctx, stored);
+      return ids;
+    })();
+
+  app.post("/events/record", async (request, reply): Promise<EventRecordResponse> => {
+    const event = parseInput(EventRecordParamsSchema, request.body);
+    rejectViolations(eventViolations(event));
+    const [id] = recordAll([event]);
+    reply.status(201);
+    return { id: id ?? "", recorded: true };
+  });
+
+  app.post("/events/batch", async (request, reply): Promise<EventBatchResponse> => {
+    const { events } = parseInput(EventBatchParamsSchema, request.body);
+    rejectViolations([...batchViolations(events.length), ...events.flatMap((e, i) => eventViolations(e, `events[${i}].`))]);
+    const ids = recordAll(events);
+    reply.status(201);
+    return { count: ids.length };
+  });
+}
+
+function toNewEvent(event: EventRecordParams, clock: Date): NewEvent {
+  const timestamp = event.timestamp == null ? clock : (parseTimestamp(event.timestamp) ?? clock);
+  return {
+    customerId: event.customerId,
+    eventType: event.eventType,
+    timestampMs: timestamp.getTime(),
+    values: event.values ?? {},
+    dimensions: event.dimensions ?? {},
+    properties: event.properties ?? {},
+  };
+}
