@@ -1,6 +1,6 @@
 import { request } from "undici";
 import { describe, expect } from "vitest";
-import { AuthenticationError, ConflictError, Limitry, NotFoundError, type Limit } from "../../sdk/limitry/index.js";
+import { AuthenticationError, ConflictError, Limitry, NotFoundError, type EventRecordParams, type Limit } from "../../sdk/limitry/index.js";
 import { test, type LimitryFixture } from "../support/limitry-service.js";
 import { TEST_API_KEY } from "../support/service.js";
 
@@ -212,7 +212,7 @@ describe("meters and limits (seed 003)", () => {
 describe("meters", () => {
   test("count, max and latest aggregate as documented; query narrows by customer, dimensions and dates", async ({ limitry }) => {
     const { client } = limitry;
-    const events = [
+    const events: EventRecordParams[] = [
       { customerId: "c1", eventType: "llm.completion", values: { tokens: 10, seats: 3 }, dimensions: { model: "gpt-4" }, timestamp: "2026-03-01T00:00:00Z" },
       { customerId: "c1", eventType: "llm.completion", values: { tokens: 30, seats: 1 }, dimensions: { model: "gpt-4o" }, timestamp: "2026-03-05T00:00:00Z" },
       { customerId: "c2", eventType: "llm.completion", values: { tokens: 20 }, timestamp: "2026-03-03T00:00:00Z" },
