@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { PageBody } from "../../core/pagination.js";
+export { segment } from "../../core/path.js";
 
 /** ISO-8601 timestamp, as Limitry emits them (`createdAt`, `updatedAt`, `timestamp`). */
 export const TimestampSchema = z.string();
@@ -27,8 +28,3 @@ export interface ListParams {
 /** `{success: true}`, the answer to every delete. */
 export const DeleteResponseSchema = z.looseObject({ success: z.boolean() });
 export type DeleteResponse = z.infer<typeof DeleteResponseSchema>;
-
-/** A path segment, percent-encoded (ids are caller-visible strings). */
-export function segment(id: string): string {
-  return encodeURIComponent(id);
-}
