@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDER_VERSION } from "../version.js";
-import { providerStub } from "../stub.js";
 
-// One stub for every resource of this kind: the SDK caches serialization per provider object.
-const LIMIT_PROVIDER = providerStub("limit", PROVIDER_VERSION);
+// One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
+import LIMIT_PROVIDER = require("./stubs/limit.js");
 
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {

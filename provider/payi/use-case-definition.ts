@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "../stub.js";
-import { PROVIDER_VERSION } from "../version.js";
 
-// One stub for every resource of this kind: the SDK caches serialization per provider object.
-const DEFINITION_PROVIDER = providerStub("useCaseDefinition", PROVIDER_VERSION);
+// One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
+import DEFINITION_PROVIDER = require("./stubs/use-case-definition.js");
 
 /** Inputs of a {@link UseCaseDefinition}. */
 export interface UseCaseDefinitionArgs {

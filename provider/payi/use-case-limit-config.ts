@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerStub } from "../stub.js";
-import { PROVIDER_VERSION } from "../version.js";
 
-// One stub for every resource of this kind: the SDK caches serialization per provider object.
-const LIMIT_CONFIG_PROVIDER = providerStub("useCaseLimitConfig", PROVIDER_VERSION);
+// One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
+import LIMIT_CONFIG_PROVIDER = require("./stubs/use-case-limit-config.js");
 
 /** Inputs of a {@link UseCaseLimitConfig}. */
 export interface UseCaseLimitConfigArgs {

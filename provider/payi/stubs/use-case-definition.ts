@@ -1,0 +1,8 @@
+/**
+ * The provider of every {@link UseCaseDefinition}: this module's exports are the stub itself, so that Pulumi serializes
+ * it as `require("pulumi-limits/provider/payi/use-case-definition")` when the package is installed (see `../../stub.ts`).
+ */
+import { providerStub } from "../../stub.js";
+import { PROVIDER_VERSION } from "../../version.js";
+
+export = providerStub("useCaseDefinition", PROVIDER_VERSION);

@@ -1,0 +1,131 @@
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import * as automation from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type PackedPackage, type PackedProgram, packedProgram, packPackage, setPackageVersion } from "../../bench/packed-program.js";
+import { TEST_API_KEY } from "../support/service.js";
+import { useServiceAndBackend } from "../support/stack-env.js";
+
+// A program that installed the `npm pack` tarball, run through the nodejs language host: the way users get
+// the package, and the only shape in which the serialized provider is a one-line require.
+const env = useServiceAndBackend();
+let pack: PackedPackage;
+const programs: PackedProgram[] = [];
+
+beforeAll(() => {
+  pack = packPackage();
+});
+afterAll(() => {
+  for (const p of programs) p.dispose();
+  pack?.dispose();
+});
+
+const PROGRAM = `
+const { Limit, UseCaseDefinition } = require("pulumi-limits");
+const count = Number(process.env.PACKED_LIMITS);
+for (let i = 0; i < count; i++) new Limit("team-" + i, { limitName: process.env.PACKED_PREFIX + " team " + i, max: 100 + i, threshold: 0.8 });
+new UseCaseDefinition("support", { name: process.env.PACKED_PREFIX + "_support", description: "Support bot" });
+`;
+
+function program(name: string): PackedProgram {
+  const p = packedProgram(name, PROGRAM, pack.tarball);
+  programs.push(p);
+  return p;
+}
+
+/** Names on the service are per program, so one test's leftovers never collide with another's. */
+const prefixOf = (p: PackedProgram) => path.basename(p.dir);
+
+function stackOf(p: PackedProgram, limits: number, extraEnv: Record<string, string> = {}) {
+  return automation.LocalWorkspace.createOrSelectStack(
+    { stackName: "packed", workDir: p.dir },
+    {
+      envVars: {
+        ...env.backend().envVars,
+        PAYI_API_KEY: TEST_API_KEY,
+        PAYI_BASE_URL: env.service().url,
+        PACKED_LIMITS: String(limits),
+        PACKED_PREFIX: prefixOf(p),
+        ...extraEnv,
+      },
+    },
+  );
+}
+
+interface StateResource {
+  type: string;
+  urn: string;
+  inputs?: Record<string, unknown>;
+}
+
+async function dynamicResources(stack: automation.Stack): Promise<StateResource[]> {
+  const exported = await stack.exportStack();
+  const resources = exported.deployment.resources as StateResource[];
+  return resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+}
+
+async function limitNames(p: PackedProgram): Promise<string[]> {
+  const names: string[] = [];
+  for await (const l of env.service().client.limits.list()) if (l.limit_name.startsWith(prefixOf(p))) names.push(l.limit_name);
+  return names.sort();
+}
+
+describe("the packed package installed in a program", () => {
+  test("stores each kind's provider as a require of its module: __provider ≤ 300 bytes, state ≤ 2.5 KB per Limit", async () => {
+    const p = program("packed-size");
+    const stack = await stackOf(p, 10);
+    await stack.up();
+    const mine = await dynamicResources(stack);
+    const limits = mine.filter((r) => r.type.endsWith(":Limit"));
+    expect(limits).toHaveLength(10);
+    const providerOf = (r: StateResource) => String(r.inputs?.["__provider"]);
+    expect(providerOf(limits[0] as StateResource)).toContain('require("pulumi-limits/provider/payi/limit")');
+    expect(Buffer.byteLength(providerOf(limits[0] as StateResource))).toBeLessThanOrEqual(300);
+    // Every Limit shares the same text; the definition requires its own module.
+    expect(new Set(limits.map(providerOf)).size).toBe(1);
+    const definition = mine.find((r) => r.urn.endsWith("::support"));
+    expect(providerOf(definition as StateResource)).toContain('require("pulumi-limits/provider/payi/use-case-definition")');
+    for (const l of limits) expect(Buffer.byteLength(JSON.stringify(l))).toBeLessThanOrEqual(2560);
+
+    expect(await limitNames(p)).toEqual(Array.from({ length: 10 }, (_, i) => `${prefixOf(p)} team ${i}`).sort());
+    expect((await stack.preview()).changeSummary).toEqual({ same: 12 });
+    await stack.destroy();
+    expect(await limitNames(p)).toEqual([]);
+  });
+
+  test("after upgrading the package, refresh and destroy of existing resources run the new version's code", async () => {
+    // Both versions record which installed copy of the provider runtime the provider host loaded.
+    const log = path.join(env.backend().dir, "runtime-versions.log");
+    writeFileSync(log, "");
+    const recordVersion = (packageDir: string) =>
+      appendFileSync(
+        path.join(packageDir, "dist", "provider", "runtime.js"),
+        `\nrequire("node:fs").appendFileSync(process.env.PACKED_RUNTIME_LOG, require("../../package.json").version + "\\n");\n`,
+      );
+    const p = program("packed-upgrade");
+    p.install(pack.tarball, recordVersion);
+    const stack = await stackOf(p, 3, { PACKED_RUNTIME_LOG: log });
+    await stack.up();
+    const versions = () => readFileSync(log, "utf8").trim().split("\n");
+    expect(new Set(versions())).toEqual(new Set([pack.version]));
+    const providersBefore = (await dynamicResources(stack)).map((r) => r.inputs?.["__provider"]);
+
+    const next = `${pack.version}-next`;
+    p.install(pack.tarball, (dir) => {
+      setPackageVersion(dir, next);
+      recordVersion(dir);
+    });
+    writeFileSync(log, "");
+    const refresh = await stack.refresh();
+    expect(refresh.summary.result).toBe("succeeded");
+    expect(new Set(versions())).toEqual(new Set([next]));
+    // The state still names the module, not a copy of old code: nothing had to change for the upgrade.
+    expect((await dynamicResources(stack)).map((r) => r.inputs?.["__provider"])).toEqual(providersBefore);
+
+    writeFileSync(log, "");
+    await stack.destroy();
+    expect(new Set(versions())).toEqual(new Set([next]));
+    expect(await limitNames(p)).toEqual([]);
+    await expect(env.service().client.useCases.definitions.retrieve(`${prefixOf(p)}_support`)).rejects.toMatchObject({ status: 404 });
+  });
+});
