@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import type { OpType } from "@pulumi/pulumi/automation";
+import type { OpType, Stack } from "@pulumi/pulumi/automation";
 import { Payi } from "../sdk/index.js";
 import { loadBudgets } from "./budgets-file.js";
 import { CliError, ExitCode } from "./exit-codes.js";
@@ -51,6 +51,21 @@ function parse(args: string[], environment: CliEnvironment, extra: Record<string
   };
 }
 
+/** `up` and `destroy` only: `--checkpoints` brings back the engine's per-step state writes. */
+const CHECKPOINTS = { checkpoints: { type: "boolean", default: false } } as const;
+
+/**
+ * Unless `--checkpoints`, the engine writes the stack's state once, at the end of `up` or `destroy`,
+ * instead of rewriting the whole file after every step (O(N²) bytes: 1,000 limits took 20× longer). A run
+ * killed midway then leaves the state as it was before it, and the next `up` converges anyway: it refreshes
+ * first (the default), a limit's id is derived from its stack and name so re-creating one the lost run made
+ * takes it over instead of duplicating it, and deleting what is already gone succeeds. The e2e test
+ * `checkpoint-crash.test.ts` kills `up` and `destroy` at random points to prove it.
+ */
+function writeStateOnceUnless(stack: Stack, p: Parsed): void {
+  if (p.rest["checkpoints"] !== true) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
+}
+
 /** True when the summary holds anything but unchanged resources. */
 function hasChanges(summary: Partial<Record<OpType, number>> | undefined): boolean {
   return Object.entries(summary ?? {}).some(([op, count]) => op !== "same" && (count ?? 0) > 0);
@@ -74,8 +89,9 @@ export async function previewCommand(args: string[], environment: CliEnvironment
 }
 
 export async function upCommand(args: string[], environment: CliEnvironment): Promise<number> {
-  const p = parse(args, environment);
+  const p = parse(args, environment, CHECKPOINTS);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  writeStateOnceUnless(stack, p);
   if (!p.yes) {
     const preview = await stack.preview({ ...streaming(p.out), refresh: p.refresh });
     if (!hasChanges(preview.changeSummary)) return ExitCode.ok;
@@ -94,8 +110,9 @@ export async function refreshCommand(args: string[], environment: CliEnvironment
 }
 
 export async function destroyCommand(args: string[], environment: CliEnvironment): Promise<number> {
-  const p = parse(args, environment);
+  const p = parse(args, environment, CHECKPOINTS);
   const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  writeStateOnceUnless(stack, p);
   await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.destroy(streaming(p.out));
   return ExitCode.ok;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
-import LIMIT_PROVIDER = require("./stubs/limit.js");
+import LIMIT_PROVIDER from "./stubs/limit.js";
 
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {

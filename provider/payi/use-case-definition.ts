@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
-import DEFINITION_PROVIDER = require("./stubs/use-case-definition.js");
+import DEFINITION_PROVIDER from "./stubs/use-case-definition.js";
 
 /** Inputs of a {@link UseCaseDefinition}. */
 export interface UseCaseDefinitionArgs {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
-import LIMIT_CONFIG_PROVIDER = require("./stubs/use-case-limit-config.js");
+import LIMIT_CONFIG_PROVIDER from "./stubs/use-case-limit-config.js";
 
 /** Inputs of a {@link UseCaseLimitConfig}. */
 export interface UseCaseLimitConfigArgs {
