@@ -33,8 +33,8 @@ Options of the stack commands:
       --json           one JSON engine event per line
   -y, --yes            apply without a prompt (required when not interactive)
       --skip-refresh   preview/up: compare with the stack's state instead of reading the service first
-      --checkpoints    up/destroy: write state after every step (default: once at the end; a killed run is
-                       converged by the next up, see README)
+      --checkpoints    up/destroy: write state after every step (default: once at the end, when the file
+                       declares no use cases; the next up converges a killed run, see README)
 import: [--format yaml|ts] [--out FILE] [--base-url URL]
 
 Environment: PAYI_API_KEY (required), PAYI_BASE_URL, PULUMI_CONFIG_PASSPHRASE (local stack secrets).
