@@ -7,8 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { packageRoot } from "../cli/node-path.js";
 import { spawnServe } from "../test/support/serve-process.js";
-import { engineRun, type EngineRun } from "./engine.js";
+import { benchProgram, type CliRun, cliRun, engineRun, type EngineRun } from "./engine.js";
 import { ingestThroughput, sdkVsRaw } from "./http.js";
+import { packPackage } from "./packed-program.js";
 import { report } from "./report.js";
 
 const API_KEY = "bench-key";
@@ -18,8 +19,11 @@ async function main(): Promise<void> {
   const small = sizes.every((n) => n <= 10);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pulumi-limits-bench-data-"));
   const service = await spawnServe({ dataDir, apiKey: API_KEY });
+  const pack = packPackage();
+  const program = await benchProgram(pack.tarball);
+  const target = { url: service.url, apiKey: API_KEY };
   try {
-    console.log(`service at ${service.url}; sizes ${sizes.join(", ")}`);
+    console.log(`service at ${service.url}; sizes ${sizes.join(", ")}; package ${path.basename(pack.tarball)} installed in ${program.dir}`);
     const sdk = await sdkVsRaw(service.url, API_KEY, small ? 500 : 5000);
     console.log(`sdk vs raw: ${sdk.ratio.toFixed(3)}`);
     const ingest = [];
@@ -28,29 +32,31 @@ async function main(): Promise<void> {
       console.log(`ingest x${clients}: ${r.eventsPerSecond.toFixed(0)} events/s`);
       ingest.push(r);
     }
-    // Warm-up: the first engine run of a process pays for loading modules and plugins.
-    await engineRun("floor", 5, { url: service.url, apiKey: API_KEY });
+    // Warm-up: the first engine run pays for loading plugins and filling the OS file cache.
+    await engineRun(program, "floor", 5, target, { checkpoints: false, preview: false });
     const runs: EngineRun[] = [];
+    const cli: CliRun[] = [];
     for (const n of sizes) {
-      for (const kind of ["floor", "limit"] as const) {
-        const r = await engineRun(kind, n, { url: service.url, apiKey: API_KEY });
-        console.log(`${kind} x${n}: up ${r.upMs.toFixed(0)} ms, preview ${r.previewMs.toFixed(0)} ms, refresh ${r.refreshMs.toFixed(0)} ms`);
-        runs.push(r);
+      for (const checkpoints of [false, true]) {
+        for (const kind of ["floor", "limit"] as const) {
+          const r = await engineRun(program, kind, n, target, { checkpoints, preview: !checkpoints });
+          console.log(
+            `${kind} x${n} ${checkpoints ? "with" : "without"} checkpoints: up ${r.upMs.toFixed(0)} ms, preview ${r.previewMs.toFixed(0)} ms, refresh ${r.refreshMs.toFixed(0)} ms, destroy ${r.destroyMs.toFixed(0)} ms, ${r.stateBytesPerResource.toFixed(0)} B/resource`,
+          );
+          runs.push(r);
+        }
       }
+      const c = await cliRun(program, n, target);
+      console.log(`cli x${n}: up ${c.upMs.toFixed(0)} ms, destroy ${c.destroyMs.toFixed(0)} ms`);
+      cli.push(c);
     }
-    // The profile of `up`: the same largest run with the engine's per-step checkpoints switched off.
-    const largest = Math.max(...sizes);
-    const noCheckpoints: EngineRun[] = [];
-    for (const kind of ["floor", "limit"] as const) {
-      const r = await engineRun(kind, largest, { url: service.url, apiKey: API_KEY }, { upOnlyWithoutCheckpoints: true });
-      console.log(`${kind} x${largest} without checkpoints: up ${r.upMs.toFixed(0)} ms`);
-      noCheckpoints.push(r);
-    }
-    const text = report({ sizes, sdk, ingest, runs, noCheckpoints, command: `make bench BENCH_SIZES=${sizes.join(",")}` });
+    const text = report({ sizes, sdk, ingest, runs, cli, command: `make bench BENCH_SIZES=${sizes.join(",")}` });
     const file = path.join(packageRoot(), small ? "BENCHMARKS.ci.md" : "BENCHMARKS.md");
     await writeFile(file, text);
     console.log(`\n${text}\nwritten to ${path.relative(process.cwd(), file)}`);
   } finally {
+    program.dispose();
+    pack.dispose();
     await service.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
