@@ -9,15 +9,17 @@ export interface UseCaseLimitConfigArgs {
   useCaseName: pulumi.Input<string>;
   /** USD per instance, > 0. */
   max: pulumi.Input<number>;
+  /** Default `allow`. Changing it replaces the config. */
   limitType?: pulumi.Input<"allow" | "block">;
-  /** 0.75–0.99. */
+  /** 0.75–0.99. Changing it replaces the config. */
   threshold?: pulumi.Input<number>;
   properties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /**
- * The limit every new instance of a use case gets (seed 002). Pay-i overwrites the config on create, so
- * every field but `useCaseName` updates in place.
+ * The limit every new instance of a use case gets (seed 002). A new `limitType` or `threshold` replaces
+ * it (deleting the old config first: Pay-i keeps one per use case); `max` and `properties` update in
+ * place. Existing instances keep their limits either way, and preview says how many.
  */
 export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
   declare readonly useCaseName: pulumi.Output<string>;

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError, type Payi } from "../../sdk/payi/index.js";
 import type { UseCaseDefinition as ApiDefinition } from "../../sdk/payi/resources/use-cases.js";
 import { definedProperties } from "../../rules/payi/properties.js";
-import { failure } from "./client.js";
+import { failure, warn } from "./client.js";
 import { same } from "./limit-provider.js";
 import {
   UseCaseDefinitionInputsSchema,
@@ -11,6 +11,7 @@ import {
   type UseCaseDefinitionInputs,
   type UseCaseLimitConfigInputs,
 } from "./inputs.js";
+import { configChangeNote, definitionGoneNote, instanceLimits } from "./use-case-impact.js";
 
 type Provider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
@@ -30,6 +31,7 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
       const updates = (["description", "loggingEnabled"] as const).filter(
         (key) => news[key] !== undefined && !same(olds[key], news[key]),
       );
+      if (replaces.length > 0) await warnGone(client(), olds.name, news.name);
       return { changes: replaces.length + updates.length > 0, replaces };
     },
     async create(inputs: UseCaseDefinitionInputs) {
@@ -66,6 +68,7 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
     },
     async delete(id) {
       try {
+        await warnGone(client(), id);
         await client().useCases.definitions.delete(id);
       } catch (error) {
         if (error instanceof NotFoundError) return;
@@ -76,8 +79,10 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
 }
 
 /**
- * `UseCaseLimitConfig`: the limit each new instance of a use case gets. Pay-i's create overwrites, so
- * every field but the use case updates in place (by creating again).
+ * `UseCaseLimitConfig`: the limit each new instance of a use case gets. A new type or threshold replaces
+ * the config (the design card's rule for limits: those settings make a different limit), a new max or
+ * properties update it in place; either way Pay-i applies the config to new instances only, and preview
+ * says how many existing ones keep their limit.
  */
 export function useCaseLimitConfigProvider(client: () => Payi): Provider {
   const apply = async (inputs: UseCaseLimitConfigInputs) => {
@@ -94,10 +99,17 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
       return checkInputs(UseCaseLimitConfigInputsSchema, news);
     },
     async diff(_id, olds: UseCaseLimitConfigInputs, news: UseCaseLimitConfigInputs) {
-      const replaces = same(olds.useCaseName, news.useCaseName) ? [] : ["useCaseName"];
-      const updates = (["max", "limitType", "threshold", "properties"] as const).filter((key) => !same(olds[key], news[key]));
-      // The old config lives on the old use case; deleting it first never touches the new one.
-      return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+      const replaces = (["useCaseName", "limitType", "threshold"] as const).filter((key) => !same(olds[key], news[key]));
+      const updates = (["max", "properties"] as const).filter((key) => !same(olds[key], news[key]));
+      if (replaces.length + updates.length === 0) return { changes: false };
+      // A config moving to another use case is the definition's rename: its diff tells what goes.
+      if (!replaces.includes("useCaseName")) {
+        const change = { kind: replaces.length > 0 ? "replace" : "update", fields: [...replaces, ...updates] } as const;
+        const note = configChangeNote(change, await instanceLimits(client(), olds.useCaseName));
+        if (note) await warn(note);
+      }
+      // One config per use case, keyed by its name: a replacement created first would be deleted with the old one.
+      return { changes: true, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
     },
     async create(inputs: UseCaseLimitConfigInputs) {
       try {
@@ -131,6 +143,16 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
       }
     },
   };
+}
+
+/** Warns what goes with a use case that is deleted or renamed; nothing when it has no config and no instances. */
+async function warnGone(api: Payi, useCaseName: string, newName?: string): Promise<void> {
+  const definition = await api.useCases.definitions.retrieve(useCaseName).catch((error: unknown) =>
+    error instanceof NotFoundError ? undefined : Promise.reject(failure(`reading use case '${useCaseName}'`, error)),
+  );
+  if (!definition) return;
+  const note = definitionGoneNote(await instanceLimits(api, useCaseName), definition.limit_config != null, newName);
+  if (note) await warn(note);
 }
 
 function fromDefinition(d: ApiDefinition): UseCaseLimitConfigInputs | undefined {

@@ -21,3 +21,12 @@ export function useCaseViolations(input: { name?: string | null | undefined; des
 export function instanceLimitName(useCaseName: string, useCaseId: string): string {
   return `${useCaseName}/${useCaseId}`;
 }
+
+/**
+ * True when `limitName` is the name {@link instanceLimitName} gives an instance of `useCaseName`. Use-case
+ * names hold no `/`, so the prefix belongs to exactly one use case.
+ */
+export function isInstanceLimitOf(limitName: string, useCaseName: string): boolean {
+  const prefix = `${useCaseName}/`;
+  return limitName.startsWith(prefix) && limitName.length > prefix.length;
+}

@@ -130,7 +130,7 @@ describe("provider version", () => {
 });
 
 describe("use-case providers", () => {
-  test("definition: name replaces, description updates; limit config: every field updates; 404s are gone", async ({ service }) => {
+  test("definition: name replaces, description updates; limit config: type and threshold replace (deleting first), max and properties update; 404s are gone", async ({ service }) => {
     const defs = useCaseDefinitionProvider(() => service.client);
     const created = await defs.create({ name: "teach_me", description: "Tutoring" });
     expect(created).toEqual({ id: "teach_me", outs: { name: "teach_me", description: "Tutoring" } });
@@ -142,6 +142,11 @@ describe("use-case providers", () => {
     const config = { useCaseName: "teach_me", max: 0.05, limitType: "allow" as const, threshold: 0.8, properties: {} };
     const c = await configs.create(config);
     expect(await configs.diff("teach_me", c.outs, { ...config, max: 0.1 })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await configs.diff("teach_me", c.outs, { ...config, properties: { team: "edu" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await configs.diff("teach_me", c.outs, { ...config, limitType: "block" })).toEqual({ changes: true, replaces: ["limitType"], deleteBeforeReplace: true });
+    expect(await configs.diff("teach_me", c.outs, { ...config, threshold: 0.9, max: 0.1 })).toEqual({ changes: true, replaces: ["threshold"], deleteBeforeReplace: true });
+    expect(await configs.diff("teach_me", c.outs, { ...config, useCaseName: "teach_you" })).toEqual({ changes: true, replaces: ["useCaseName"], deleteBeforeReplace: true });
+    expect(await configs.diff("teach_me", c.outs, config)).toEqual({ changes: false });
     await configs.update("teach_me", c.outs, { ...config, max: 0.1 });
     expect((await service.client.useCases.definitions.retrieve("teach_me")).limit_config?.max).toBe(0.1);
     await configs.delete("teach_me", c.outs);
