@@ -1,13 +1,19 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "../provider/index.js";
 import { limitKey, type BudgetsFile } from "./budgets-file.js";
 
 /** Stack output holding `{ [key]: limitId }` for every declared limit; `status` reads it. */
 export const LIMIT_IDS_OUTPUT = "limitIds";
 
-/** The Pulumi program a budgets file stands for: one resource per entry. */
-export function budgetsProgram(budgets: BudgetsFile): pulumi.automation.PulumiFn {
+/**
+ * The Pulumi program a budgets file stands for: one resource per entry. At preview it first warns
+ * `previewNotes()` (what goes with the entries the file dropped), as engine diagnostics.
+ */
+export function budgetsProgram(budgets: BudgetsFile, previewNotes?: () => Promise<string[]>): pulumi.automation.PulumiFn {
   return async () => {
+    if (previewNotes && pulumi.runtime.isDryRun()) {
+      for (const note of await previewNotes()) await pulumi.log.warn(note);
+    }
     const limitIds: Record<string, pulumi.Output<string>> = {};
     for (const entry of budgets.limits) {
       const key = limitKey(entry);

@@ -5,6 +5,7 @@ import type { BudgetsFile } from "./budgets-file.js";
 import { pulumiEnv, type CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgram } from "./program.js";
+import { droppedUseCaseNotes } from "./use-case-notes.js";
 
 /** Settings shared by the stack commands: flags, falling back to the environment read in main. */
 export interface StackSettings {
@@ -43,8 +44,11 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
     baseUrl: settings.baseUrl ?? environment.baseUrl,
     nodePath: environment.nodePath,
   });
-  return automation.LocalWorkspace.createOrSelectStack(
-    { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets) },
+  const service = { apiKey, baseURL: settings.baseUrl ?? environment.baseUrl };
+  const notes = (): Promise<string[]> => droppedUseCaseNotes(stack, budgets, service);
+  const stack: automation.Stack = await automation.LocalWorkspace.createOrSelectStack(
+    { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets, notes) },
     { envVars },
   );
+  return stack;
 }

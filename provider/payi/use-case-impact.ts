@@ -1,4 +1,4 @@
-import type { Payi } from "../../sdk/payi/index.js";
+import { NotFoundError, type Payi } from "../../sdk/payi/index.js";
 import { isInstanceLimitOf } from "../../rules/payi/use-case.js";
 import { toUnits, toUsd } from "../../rules/payi/money.js";
 
@@ -57,6 +57,18 @@ export function definitionGoneNote(impact: InstanceLimits, hasConfig: boolean, n
       ? ""
       : `; ${impact.count === 1 ? "that instance's limit stays" : `those instances' ${impact.count} limits stay`} in Pay-i with ${usd(impact.spendUsd)} of spend, as ${impact.count === 1 ? "an ordinary limit" : "ordinary limits"} named '${name}/<use case id>' (delete ${impact.count === 1 ? "it" : "them"} there if unwanted)`;
   return `${lead} ${goes.filter(Boolean).join(" and ")} with it${kept}`;
+}
+
+/**
+ * {@link definitionGoneNote} for the use case as the service has it now: its config, its instances'
+ * limits. Undefined when the use case is already gone or loses nothing.
+ */
+export async function useCaseGoneNote(api: Payi, useCaseName: string, newName?: string): Promise<string | undefined> {
+  const definition = await api.useCases.definitions.retrieve(useCaseName).catch((error: unknown) =>
+    error instanceof NotFoundError ? undefined : Promise.reject(error),
+  );
+  if (!definition) return undefined;
+  return definitionGoneNote(await instanceLimits(api, useCaseName), definition.limit_config != null, newName);
 }
 
 function instances(n: number): string {

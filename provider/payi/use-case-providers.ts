@@ -11,7 +11,7 @@ import {
   type UseCaseDefinitionInputs,
   type UseCaseLimitConfigInputs,
 } from "./inputs.js";
-import { configChangeNote, definitionGoneNote, instanceLimits } from "./use-case-impact.js";
+import { configChangeNote, instanceLimits, useCaseGoneNote } from "./use-case-impact.js";
 
 type Provider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
@@ -147,11 +147,7 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
 
 /** Warns what goes with a use case that is deleted or renamed; nothing when it has no config and no instances. */
 async function warnGone(api: Payi, useCaseName: string, newName?: string): Promise<void> {
-  const definition = await api.useCases.definitions.retrieve(useCaseName).catch((error: unknown) =>
-    error instanceof NotFoundError ? undefined : Promise.reject(failure(`reading use case '${useCaseName}'`, error)),
-  );
-  if (!definition) return;
-  const note = definitionGoneNote(await instanceLimits(api, useCaseName), definition.limit_config != null, newName);
+  const note = await useCaseGoneNote(api, useCaseName, newName).catch((error: unknown) => Promise.reject(failure(`reading use case '${useCaseName}'`, error)));
   if (note) await warn(note);
 }
 

@@ -1,6 +1,9 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, test } from "vitest";
 import { UseCaseDefinition, UseCaseLimitConfig, type UseCaseLimitConfigArgs } from "../../provider/index.js";
+import { runCli } from "../support/cli.js";
 import { inlineStack } from "../support/pulumi.js";
 import { TEST_API_KEY } from "../support/service.js";
 import { useServiceAndBackend } from "../support/stack-env.js";
@@ -161,5 +164,53 @@ describe("use-case lifecycle against the real engine", () => {
     ]);
     await expect(env.service().client.useCases.definitions.retrieve("teach_me_delete")).rejects.toMatchObject({ status: 404 });
     expect(await limitOf(instance.limitId)).toEqual({ type: "allow", max: 0.05, threshold: 0.8, spend: 0.0125 });
+  });
+
+  test("budgets.yaml: the same rules and notes; preview warns what goes with a removed limitConfig and a renamed use case", async () => {
+    const dir = env.backend().dir;
+    const file = path.join(dir, "budgets.yaml");
+    const cliEnv = { PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: env.service().url, PULUMI_CONFIG_PASSPHRASE: "use-case-test" };
+    const common = ["-f", file, "--backend", `file://${dir}`, "--stack", "use-cases"];
+    const useCase = (name: string, limitConfig: string[]) =>
+      [`useCases:`, `  - name: ${name}`, `    description: Summaries`, ...(limitConfig.length ? ["    limitConfig:", ...limitConfig.map((l) => `      ${l}`)] : []), ""].join("\n");
+    const write = (text: string) => writeFile(file, text);
+    await write(useCase("summarize", ["max: 0.05", "threshold: 0.8"]));
+    const up = await runCli(["up", ...common, "--yes"], cliEnv, dir);
+    expect(up.code, up.stderr).toBe(0);
+    await spendingInstance("summarize", 1000);
+    await spendingInstance("summarize", 2000);
+
+    await write(useCase("summarize", ["max: 0.05", "threshold: 0.8", "type: block"]));
+    const typeChange = await runCli(["preview", ...common], cliEnv, dir);
+    expect(typeChange.code, typeChange.stderr).toBe(0);
+    expect(typeChange.stdout).toContain("+-1 to replace");
+    expect(typeChange.stdout).toContain(
+      "warning: replacing the limit config of use case 'summarize' to change limitType: only new instances get the new settings; its 2 existing instances keep their current limits and $0.0375 of spend",
+    );
+
+    await write(useCase("summarize", []));
+    const configDropped = await runCli(["preview", ...common], cliEnv, dir);
+    expect(configDropped.code, configDropped.stderr).toBe(0);
+    expect(configDropped.stdout).toContain(
+      "warning: deleting the limit config of use case 'summarize': new instances get no limit; its 2 existing instances keep their current limits and $0.0375 of spend",
+    );
+
+    await write(useCase("summaries", ["max: 0.05", "threshold: 0.8"]));
+    const gone =
+      "deleting use case 'summarize' deletes its limit config and its 2 existing instances with it; those instances' 2 limits stay in Pay-i with $0.0375 of spend, as ordinary limits named 'summarize/<use case id>' (delete them there if unwanted)";
+    const renamed = await runCli(["preview", ...common, "--json"], cliEnv, dir);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    const events = renamed.stdout.trim().split("\n").map((line) => JSON.parse(line) as EngineEvent);
+    expect(events.flatMap((e) => (e.diagnosticEvent?.severity === "warning" ? [e.diagnosticEvent.message.trimEnd()] : []))).toEqual([gone]);
+
+    const applied = await runCli(["up", ...common, "--yes"], cliEnv, dir);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain(`warning: ${gone.replace("its limit config and ", "")}`);
+    const client = env.service().client;
+    await expect(client.useCases.definitions.retrieve("summarize")).rejects.toMatchObject({ status: 404 });
+    const kept = [];
+    for await (const l of client.limits.list()) if (l.limit_name.startsWith("summarize/")) kept.push(l.totals.cost.total.base);
+    expect(kept.sort()).toEqual([0.0125, 0.025]);
+    expect((await runCli(["destroy", ...common, "--yes"], cliEnv, dir)).code).toBe(0);
   });
 });
