@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { ServiceContext } from "./context.js";
 import { contractViolation } from "./contract.js";
 import type { Db } from "./db.js";
@@ -7,12 +9,19 @@ import { ServiceError, envelope } from "./errors.js";
 import { limitryContext } from "./limitry/context.js";
 import { limitryApi } from "./limitry/index.js";
 import { payiApi } from "./payi/index.js";
+import { Idempotency } from "./payi/idempotency.js";
+import { KpisRepository } from "./payi/repositories/kpis.js";
 import { LimitsRepository } from "./payi/repositories/limits.js";
+import { RequestsRepository } from "./payi/repositories/requests.js";
 import { ResourcesRepository } from "./payi/repositories/resources.js";
 import { UseCasesRepository } from "./payi/repositories/use-cases.js";
 
 /** Largest request body accepted, in bytes (1 MiB). */
 export const BODY_LIMIT = 1024 * 1024;
+/** Longest path parameter, in characters as sent (percent-encoded): room for any id the service accepts. */
+const MAX_PARAM_LENGTH = 2048;
+/** Default time a client has to send a whole request, headers and body (`requestTimeout`). */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface AppConfig {
   db: Db;
@@ -22,6 +31,8 @@ export interface AppConfig {
   log?: ((line: string) => void) | undefined;
   /** Clock, for tests. */
   now?: (() => Date) | undefined;
+  /** Milliseconds a client has to send a whole request before a 408 closes its connection. Default 30 000. */
+  requestTimeoutMs?: number | undefined;
 }
 
 /** Builds the local service (Pay-i under `/api/v1`, Limitry under `/v1`). It does not listen: see `serve()`. */
@@ -31,15 +42,24 @@ export function buildApp(config: AppConfig): FastifyInstance {
     logger: false,
     bodyLimit: BODY_LIMIT,
     genReqId: () => `req_${randomUUID().replaceAll("-", "")}`,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // A client that opens a connection and trickles (or never finishes) a body does not hold it forever.
+    requestTimeout: config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    clientErrorHandler: answerClientError,
+    // Errors fastify meets before routing (a path that is not valid percent-encoding) in Pay-i's envelope too.
+    frameworkErrors: answerFrameworkError,
   });
   const clock = config.now ?? (() => new Date());
+  const now = () => clock().toISOString();
   const ctx: ServiceContext = {
     db: config.db,
     limits: new LimitsRepository(config.db),
     useCases: new UseCasesRepository(config.db),
     resources: new ResourcesRepository(config.db),
-    now: () => clock().toISOString(),
+    requests: new RequestsRepository(config.db),
+    kpis: new KpisRepository(config.db),
+    idempotency: new Idempotency(config.db, now),
+    now,
   };
 
   // Pay-i clients send Content-Type: application/json on bodiless POST/DELETE: an empty body is no body.
@@ -77,11 +97,51 @@ export function buildApp(config: AppConfig): FastifyInstance {
     return reply.status(404).send({ ...envelope(404, "route_not_found", message), request_id: request.id });
   });
 
+  // On close, keep-alive connections go at once: idle ones now, busy ones after their response, instead of
+  // lingering for the keep-alive timeout (72 s) before the process can exit.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+    app.server.closeIdleConnections();
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+
   app.get("/healthz", async () => ({ status: "ok" }));
   app.register(payiApi(config.apiKeys, ctx), { prefix: "/api/v1" });
   app.register(limitryApi(config.apiKeys, limitryContext(config.db, clock, config.log ?? (() => {}))), { prefix: "/v1" });
 
   return app;
+}
+
+/**
+ * Answers what Node's HTTP parser rejects before any route runs (malformed request line or headers, headers
+ * too large, a request not sent in time) in Pay-i's envelope, and closes the connection the client can no
+ * longer use: `Connection: close` tells it to open a new one for its next request.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? [408, "request_timeout", "The request was not received in time"]
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "request_header_fields_too_large", "The request line and headers exceed the 16 KiB the service reads"]
+        : [400, "request_processing_error", "The request is not valid HTTP/1.1"];
+  const body = JSON.stringify(envelope(status, code, message));
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === "FST_ERR_BAD_URL" ? "The request path is not a valid URL (bad percent-encoding)" : error.message;
+  reply.status(400).send({ ...envelope(400, "request_processing_error", message), request_id: request.id });
 }
 
 function pathOf(request: FastifyRequest): string {

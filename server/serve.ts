@@ -10,7 +10,14 @@ export interface ServeConfig {
   dataDir: string;
   apiKeys: string[];
   log: (line: string) => void;
+  /**
+   * On close, how long requests still arriving (a slow or stalled client) may take before their connections
+   * are cut, in ms. Idle keep-alive connections close at once. Default 5 000.
+   */
+  shutdownGraceMs?: number | undefined;
 }
+
+const SHUTDOWN_GRACE_MS = 5_000;
 
 export interface RunningService {
   /** e.g. http://127.0.0.1:8787 */
@@ -34,9 +41,15 @@ export async function serve(config: ServeConfig): Promise<RunningService> {
   return {
     url: `http://${host}:${port}`,
     close: () =>
-      (closing ??= app.close().then(() => {
+      (closing ??= (async () => {
+        const deadline = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(deadline);
+        }
         db.close();
-      })),
+      })()),
   };
 }
 

@@ -5,13 +5,14 @@
 export const UNITS_PER_USD = 10_000_000_000n;
 const DECIMALS = 10;
 
-/** USD as a JSON number → exact units (rounded to 1e-10 USD). */
+/** The smallest amount of money there is: one unit, 1e-10 USD. */
+export const MONEY_UNIT_USD = 1e-10;
+
+/** USD as a JSON number → exact units (rounded half up to 1e-10 USD). */
 export function toUnits(usd: number): bigint {
-  const fixed = usd.toFixed(DECIMALS);
-  const negative = fixed.startsWith("-");
-  const [whole = "0", fraction = ""] = (negative ? fixed.slice(1) : fixed).split(".");
-  const units = BigInt(whole) * UNITS_PER_USD + BigInt(fraction.padEnd(DECIMALS, "0"));
-  return negative ? -units : units;
+  const { digits, scale } = exactDecimal(Math.abs(usd));
+  const units = rescale(digits, scale);
+  return usd < 0 ? -units : units;
 }
 
 /** Exact units → the nearest JSON number in USD. */
@@ -25,4 +26,42 @@ export function toUsd(units: bigint): number {
 /** `units × fraction` where the fraction (a threshold such as 0.8) is itself in units. */
 export function scale(units: bigint, fractionUnits: bigint): bigint {
   return (units * fractionUnits) / UNITS_PER_USD;
+}
+
+/**
+ * A finite, non-negative JSON number as the exact decimal it was written as: `digits × 10^-scale`
+ * (`1.5e-11` → 15 × 10^-12). It reads the shortest text that round-trips the number, which is what
+ * a client that typed `0.000015` sent.
+ */
+export function exactDecimal(value: number): { digits: bigint; scale: number } {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`not a finite non-negative amount: ${value}`);
+  const [mantissa = "0", exponentText = "0"] = String(value).toLowerCase().split("e");
+  const [whole = "0", fraction = ""] = mantissa.split(".");
+  const exponent = Number.parseInt(exponentText, 10);
+  const digits = BigInt(whole + fraction);
+  const decimalScale = fraction.length - exponent;
+  return decimalScale >= 0 ? { digits, scale: decimalScale } : { digits: digits * 10n ** BigInt(-decimalScale), scale: 0 };
+}
+
+/**
+ * `Σ count × price` over several terms, computed exactly and rounded once (half up) to units: 1,000 tokens
+ * at $1.5e-11 cost 150 units ($1.5e-8), not 1,000 × a price rounded to 0.
+ */
+export function costUnits(terms: ReadonlyArray<{ count: number; price: number }>): bigint {
+  let commonScale = DECIMALS;
+  const exact = terms.map(({ count, price }) => {
+    const { digits, scale: s } = exactDecimal(price);
+    commonScale = Math.max(commonScale, s);
+    return { product: BigInt(count) * digits, scale: s };
+  });
+  let sum = 0n;
+  for (const { product, scale: s } of exact) sum += product * 10n ** BigInt(commonScale - s);
+  return rescale(sum, commonScale);
+}
+
+/** `digits × 10^-fromScale` USD → units, rounded half up. */
+function rescale(digits: bigint, fromScale: number): bigint {
+  if (fromScale <= DECIMALS) return digits * 10n ** BigInt(DECIMALS - fromScale);
+  const divisor = 10n ** BigInt(fromScale - DECIMALS);
+  return (digits + divisor / 2n) / divisor;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Agent, errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
 import type { z } from "zod";
 import {
@@ -63,6 +64,11 @@ export interface ApiProfile {
   authHeaders(apiKey: string): Record<string, string>;
   /** Reads the API's error body: its machine code, message and request id. */
   readEnvelope(body: unknown): ErrorEnvelope;
+  /**
+   * Header that carries an idempotency key on every non-GET call: one key per call, the same on each of its
+   * retries, so a server that remembers keys applies a retried write once. Omit when the API has none.
+   */
+  idempotencyHeader?: string | undefined;
 }
 
 /** Resolved settings of a client: the options with the API key and base URL known. */
@@ -139,9 +145,11 @@ export abstract class BaseClient {
     const maxRetries = spec.maxRetries ?? this.maxRetries;
     const timeout = spec.timeout ?? this.timeout;
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+    const idempotencyKey =
+      spec.method !== "GET" && this.#profile.idempotencyHeader ? `stainless-node-retry-${randomUUID()}` : undefined;
 
     for (let attempt = 0; ; attempt++) {
-      const headers = this.#headers(spec, attempt, timeout);
+      const headers = this.#headers(spec, attempt, timeout, idempotencyKey);
       const retriesLeft = maxRetries - attempt;
 
       let status: number;
@@ -211,7 +219,7 @@ export abstract class BaseClient {
     return url;
   }
 
-  #headers(spec: RequestSpec<unknown>, attempt: number, timeout: number): Record<string, string> {
+  #headers(spec: RequestSpec<unknown>, attempt: number, timeout: number, idempotencyKey: string | undefined): Record<string, string> {
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": `${this.#profile.name}/TypeScript ${VERSION}`,
@@ -224,6 +232,9 @@ export abstract class BaseClient {
     };
     // Pay-i expects a JSON content type on every non-GET request, body or not; Limitry accepts it.
     if (spec.method !== "GET") headers["content-type"] = "application/json";
+    if (idempotencyKey !== undefined && this.#profile.idempotencyHeader) {
+      headers[this.#profile.idempotencyHeader.toLowerCase()] = idempotencyKey;
+    }
     for (const [name, value] of Object.entries({ ...this.options.defaultHeaders, ...spec.headers })) {
       if (value === undefined) delete headers[name.toLowerCase()];
       else headers[name.toLowerCase()] = value;

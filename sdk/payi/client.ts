@@ -3,6 +3,7 @@ import { SDKError, asRecord, asString, type ErrorEnvelope } from "../core/errors
 import { Categories } from "./resources/categories.js";
 import { Ingest } from "./resources/ingest.js";
 import { Limits } from "./resources/limits.js";
+import { IDEMPOTENCY_HEADER } from "./resources/shared.js";
 import { UseCases } from "./resources/use-cases.js";
 
 /** Pay-i's public endpoint, used when neither `baseURL` nor `PAYI_BASE_URL` is set. */
@@ -23,6 +24,7 @@ const PAYI: ApiProfile = {
   name: "Payi",
   authHeaders: (apiKey) => ({ "xproxy-api-key": apiKey }),
   readEnvelope,
+  idempotencyHeader: IDEMPOTENCY_HEADER,
 };
 
 /**

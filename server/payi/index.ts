@@ -6,6 +6,8 @@ import { ServiceError } from "../errors.js";
 import { categoryRoutes } from "./routes/categories.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { limitRoutes } from "./routes/limits.js";
+import { requestRoutes } from "./routes/requests.js";
+import { useCaseKpiRoutes } from "./routes/use-case-kpis.js";
 import { useCaseRoutes } from "./routes/use-cases.js";
 
 /**
@@ -24,10 +26,13 @@ export function payiApi(apiKeys: string[], ctx: ServiceContext) {
         throw new ServiceError(401, "invalid_api_key", key ? "The API key is not valid." : "The xProxy-api-key header is missing.");
       }
     });
+    ctx.idempotency.register(api);
     limitRoutes(api, ctx);
     useCaseRoutes(api, ctx);
+    useCaseKpiRoutes(api, ctx);
     ingestRoutes(api, ctx);
     categoryRoutes(api, ctx);
+    requestRoutes(api, ctx);
   };
 }
 

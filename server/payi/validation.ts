@@ -20,3 +20,16 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, code: string
 export function rejectViolations(violations: Violation[], code: string): void {
   if (violations.length > 0) throw badRequest(code, violations.map((v) => describeViolation(v)).join("; "));
 }
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Milliseconds since the epoch of an ISO-8601 date-time, or undefined when `text` is not one. A time
+ * without an offset is UTC: Pay-i's Python client sends naive datetimes as they are (`2025-01-01T00:00:00`).
+ */
+export function instantOf(text: string): number | undefined {
+  if (!ISO_DATE_TIME.test(text)) return undefined;
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? text : `${text}Z`;
+  const ms = Date.parse(zoned);
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -81,8 +81,8 @@ def test_seed001_monitoring_enforcement_states_update_reset(client):
         limit_ids=[limit.limit_id, small.limit_id],
     )
     assert {lid: info.state for lid, info in response.xproxy_result.limits.items()} == {limit.limit_id: "ok", small.limit_id: "overrun"}
-    # 500 × $10/M + 300 × $30/M
-    assert response.xproxy_result.cost.total.base == pytest.approx(0.014)
+    # 500 × $30/M + 300 × $60/M: the price seed 001's own numbers imply (see server/payi/pricing.ts)
+    assert response.xproxy_result.cost.total.base == 0.033
 
     # Update: only name and max; type and threshold are fixed.
     assert client.limits.update(limit_id=limit.limit_id, max=200.0).limit.max == 200.0

@@ -164,6 +164,7 @@ describe("limits", () => {
     const { client } = service;
     await client.limits.create({ limit_name: "P", limit_id: "p", max: 5, properties: { team: "ml", env: "dev" } });
     const res = await client.limits.properties.update("p", { properties: { env: null, owner: "ana" } });
-    expect(res.limit.properties).toEqual({ team: "ml", owner: "ana" });
+    expect(res).toHaveLength(1);
+    expect(res[0]?.limit.properties).toEqual({ team: "ml", owner: "ana" });
   });
 });

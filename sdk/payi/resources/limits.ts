@@ -170,14 +170,17 @@ export class Limits {
 export class LimitProperties {
   constructor(private readonly client: Payi) {}
 
-  /** Merges properties into the limit's property bag (a null value removes the key). */
-  update(limitId: string, body: LimitPropertiesUpdateParams, options?: RequestOptions): APIPromise<LimitResponse> {
+  /**
+   * Merges properties into the limit's property bag (a null value removes the key). Pay-i answers with a
+   * list of limit responses, one per limit changed (here, the one limit).
+   */
+  update(limitId: string, body: LimitPropertiesUpdateParams, options?: RequestOptions): APIPromise<LimitResponse[]> {
     return this.client.request({
       ...options,
       method: "PUT",
       path: `/api/v1/limits/${segment(limitId)}/properties`,
       body,
-      schema: LimitResponseSchema,
+      schema: z.array(LimitResponseSchema),
     });
   }
 }

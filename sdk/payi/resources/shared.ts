@@ -111,3 +111,10 @@ export interface ListParams {
 export function samePage<Item>(body: { items: Item[]; cursor?: string | null | undefined }) {
   return body;
 }
+
+/**
+ * Header of the idempotency key this SDK sends on every non-GET call, the same on each retry of one call.
+ * Pay-i's own clients send none; the local service remembers each key's first answer and replays it, so a
+ * retried ingest charges once.
+ */
+export const IDEMPOTENCY_HEADER = "Idempotency-Key";

@@ -8,11 +8,18 @@ export interface KeysetQuery {
   pageSize: number;
 }
 
-/** `SELECT *` from `table` in creation order, optionally where `column` equals `value`. */
-export function keysetPage(db: Db, table: string, q: KeysetQuery, filter?: { column: string; value: string | undefined }): unknown[] {
+/** One equality condition; an undefined value means "no condition". */
+export interface KeysetFilter {
+  column: string;
+  value: string | undefined;
+}
+
+/** `SELECT *` from `table` in creation order, where each filter's `column` equals its `value`. */
+export function keysetPage(db: Db, table: string, q: KeysetQuery, filters?: KeysetFilter | KeysetFilter[]): unknown[] {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (filter?.value !== undefined) {
+  for (const filter of Array.isArray(filters) ? filters : filters ? [filters] : []) {
+    if (filter.value === undefined) continue;
     where.push(`${filter.column} = ?`);
     params.push(filter.value);
   }

@@ -17,6 +17,9 @@ const LimitRowSchema = z.object({
   limit_type: LimitTypeSchema,
   max_units: z.bigint(),
   threshold_units: z.bigint().nullable(),
+  /** max and threshold exactly as sent (null only in rows written before migration 020). */
+  max_usd: z.number().nullable(),
+  threshold_usd: z.number().nullable(),
   properties: jsonColumn(z.record(z.string(), z.string().nullable())),
   limit_tags: jsonColumn(z.array(z.string())),
   input_units: z.bigint(),
@@ -74,10 +77,10 @@ export class LimitsRepository {
     this.#byId = db.prepare("SELECT * FROM limits WHERE limit_id = ?");
     this.#byName = db.prepare("SELECT * FROM limits WHERE limit_name = ?");
     this.#insert = db.prepare(`INSERT INTO limits
-      (limit_id, limit_name, limit_type, max_units, threshold_units, properties, limit_tags, created_at, updated_at)
-      VALUES (@limit_id, @limit_name, @limit_type, @max_units, @threshold_units, @properties, @limit_tags, @now, @now)`);
+      (limit_id, limit_name, limit_type, max_units, threshold_units, max_usd, threshold_usd, properties, limit_tags, created_at, updated_at)
+      VALUES (@limit_id, @limit_name, @limit_type, @max_units, @threshold_units, @max_usd, @threshold_usd, @properties, @limit_tags, @now, @now)`);
     this.#rename = db.prepare("UPDATE limits SET limit_name = ?, updated_at = ? WHERE limit_id = ?");
-    this.#setMax = db.prepare("UPDATE limits SET max_units = ?, updated_at = ? WHERE limit_id = ?");
+    this.#setMax = db.prepare("UPDATE limits SET max_units = ?, max_usd = ?, updated_at = ? WHERE limit_id = ?");
     this.#setProperties = db.prepare("UPDATE limits SET properties = ?, updated_at = ? WHERE limit_id = ?");
     this.#setTags = db.prepare("UPDATE limits SET limit_tags = ?, updated_at = ? WHERE limit_id = ?");
     this.#delete = db.prepare("DELETE FROM limits WHERE limit_id = ?");
@@ -113,6 +116,8 @@ export class LimitsRepository {
       limit_type: limit.limit_type,
       max_units: toUnits(limit.max),
       threshold_units: limit.threshold === null ? null : toUnits(limit.threshold),
+      max_usd: limit.max,
+      threshold_usd: limit.threshold,
       properties: JSON.stringify(limit.properties),
       limit_tags: JSON.stringify(limit.limit_tags),
       now,
@@ -129,7 +134,7 @@ export class LimitsRepository {
   }
 
   setMax(limitId: string, max: number, now: string): void {
-    this.#setMax.run(toUnits(max), now, limitId);
+    this.#setMax.run(toUnits(max), max, now, limitId);
   }
 
   setProperties(limitId: string, properties: Record<string, string | null>, now: string): LimitRow {
@@ -169,8 +174,8 @@ export function settingsOf(row: LimitRow): ExistingLimit {
     limit_id: row.limit_id,
     limit_name: row.limit_name,
     limit_type: row.limit_type,
-    max: toUsd(row.max_units),
-    threshold: row.threshold_units === null ? null : toUsd(row.threshold_units),
+    max: row.max_usd ?? toUsd(row.max_units),
+    threshold: row.threshold_usd ?? (row.threshold_units === null ? null : toUsd(row.threshold_units)),
   };
 }
 

@@ -26,6 +26,7 @@ const InstanceRowSchema = z.object({
   limit_id: z.string().nullable(),
   type_version: z.bigint(),
   created_at: z.string(),
+  properties: jsonColumn(z.record(z.string(), z.string().nullable())),
 });
 export type InstanceRow = z.infer<typeof InstanceRowSchema>;
 const instances = rowDecoder(InstanceRowSchema);
@@ -98,6 +99,12 @@ export class UseCasesRepository {
     const row = this.findInstance(inst.use_case_name, inst.use_case_id);
     if (!row) throw new Error("use-case instance vanished inside its own transaction");
     return row;
+  }
+
+  setInstanceProperties(name: string, useCaseId: string, properties: Record<string, string | null>): void {
+    this.db
+      .prepare("UPDATE use_case_instances SET properties = ? WHERE use_case_name = ? AND use_case_id = ?")
+      .run(JSON.stringify(properties), name, useCaseId);
   }
 
   deleteInstance(name: string, useCaseId: string): void {

@@ -6,6 +6,8 @@ import { ResourceCreateParamsSchema, type CategoryResource } from "../../../sdk/
 import type { ServiceContext } from "../../context.js";
 import { badRequest, notFound } from "../../errors.js";
 import { SYSTEM_RESOURCES, type PricedResource } from "../pricing.js";
+import { priceViolations } from "../storage-caps.js";
+import { instantOf, rejectViolations } from "../validation.js";
 import { DEFAULT_PAGE_SIZE, ListQuerySchema } from "./paging.js";
 
 const CategoryParams = z.object({ category: z.string() });
@@ -65,23 +67,27 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
       throw badRequest("invalid_category", `category '${category}' is reserved for Pay-i-managed pricing; use a name without the 'system.' prefix`);
     }
     const body = request.body;
-    for (const [unit, price] of Object.entries(body.units)) {
-      for (const side of ["input_price", "output_price"] as const) {
-        const value = price[side];
-        if (value != null && !(value >= 0)) throw badRequest("invalid_resource", `units.${unit}.${side} must be at least 0 (got ${value})`);
-      }
+    rejectViolations(priceViolations(body.units), "invalid_resource");
+    let startTimestamp = ctx.now();
+    if (body.start_timestamp != null) {
+      const ms = instantOf(body.start_timestamp);
+      if (ms === undefined) throw badRequest("invalid_resource", `start_timestamp must be an ISO-8601 date-time (got '${body.start_timestamp}')`);
+      startTimestamp = new Date(ms).toISOString();
     }
-    const created = ctx.resources.insert({
-      category,
-      resource,
-      resource_id: randomUUID(),
-      units: body.units,
-      start_timestamp: body.start_timestamp ?? ctx.now(),
-      max_input_units: body.max_input_units ?? null,
-      max_output_units: body.max_output_units ?? null,
-      max_total_units: body.max_total_units ?? null,
-    });
-    return toWire(created);
+    return ctx.idempotency.once(request, () =>
+      toWire(
+        ctx.resources.insert({
+          category,
+          resource,
+          resource_id: randomUUID(),
+          units: body.units,
+          start_timestamp: startTimestamp,
+          max_input_units: body.max_input_units ?? null,
+          max_output_units: body.max_output_units ?? null,
+          max_total_units: body.max_total_units ?? null,
+        }),
+      ),
+    );
   });
 
   const versions = { params: ResourceParams, querystring: ListQuerySchema };
@@ -106,12 +112,45 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
   const version = { schema: { params: VersionParams } };
   app.get("/categories/:category/resources/:resource/:resource_id", version, async (request) => toWire(mustFindVersion(request.params)));
 
-  app.delete("/categories/:category/resources/:resource/:resource_id", version, async (request) => {
-    const found = mustFindVersion(request.params);
-    if (found.category.startsWith("system.")) {
+  const notSystem = (category: string): void => {
+    if (category.startsWith("system.")) {
       throw badRequest("invalid_category", "system resources are managed by Pay-i and cannot be deleted");
     }
-    ctx.resources.delete(found.resource_id);
-    return toWire(found);
+  };
+
+  app.delete("/categories/:category/resources/:resource/:resource_id", version, async (request) => {
+    const found = mustFindVersion(request.params);
+    notSystem(found.category);
+    return ctx.idempotency.once(request, () => {
+      ctx.resources.delete(found.resource_id);
+      return toWire(found);
+    });
+  });
+
+  // Pay-i's client types both deletes' answers as the list of versions deleted.
+  app.delete("/categories/:category/resources/:resource", { schema: { params: ResourceParams } }, async (request) => {
+    const { category, resource } = request.params;
+    notSystem(category);
+    return ctx.idempotency.once(request, () =>
+      ctx.db.transaction(() => {
+        const versions = ctx.resources.versions(category, resource);
+        if (versions.length === 0) throw notFound("category_resource_not_found", `No resource '${resource}' in category '${category}'`);
+        ctx.resources.deleteAll(category, resource);
+        return versions.map(toWire);
+      })(),
+    );
+  });
+
+  app.delete("/categories/:category", { schema: { params: CategoryParams } }, async (request) => {
+    const { category } = request.params;
+    notSystem(category);
+    return ctx.idempotency.once(request, () =>
+      ctx.db.transaction(() => {
+        const versions = ctx.resources.allIn(category);
+        if (versions.length === 0) throw notFound("category_not_found", `No category '${category}'`);
+        ctx.resources.deleteAll(category);
+        return versions.map(toWire);
+      })(),
+    );
   });
 }

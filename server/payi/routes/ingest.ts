@@ -38,46 +38,53 @@ export function ingestRoutes(server: FastifyInstance, ctx: ServiceContext): void
       userId: header(h, IngestHeaders.userId),
       accountName: header(h, IngestHeaders.accountName),
     };
-    const result = ingestEvent(ctx, event, context, request.id);
-    const now = ctx.now();
-    return { request_id: request.id, event_timestamp: event.event_timestamp ?? now, ingest_timestamp: now, xproxy_result: result };
+    return ctx.idempotency.once(request, () => {
+      const result = ingestEvent(ctx, event, context, request.id);
+      const now = ctx.now();
+      return { request_id: request.id, event_timestamp: event.event_timestamp ?? now, ingest_timestamp: now, xproxy_result: result };
+    });
   });
 
-  // Each event is checked on its own: a bad one becomes that item's error, the rest are ingested.
   app.post("/ingest/bulk", { schema: { body: z.array(z.unknown()).optional() }, config: invalidIngest }, async (request): Promise<BulkIngestResponse> => {
     const events = request.body ?? [];
-    const errors: NonNullable<BulkIngestResponse["errors"]> = [];
-    let ingested = 0;
-    events.forEach((raw, index) => {
-      try {
-        const event = parseInput(BulkIngestEventSchema, raw, "invalid_ingest_request", `[${index}]`);
-        ingestEvent(
-          ctx,
-          event,
-          {
-            limitIds: splitIds(event.limit_ids ?? []),
-            useCaseName: event.use_case_name ?? undefined,
-            useCaseId: event.use_case_id ?? undefined,
-            useCaseStep: event.use_case_step ?? undefined,
-            userId: event.user_id ?? undefined,
-            accountName: event.account_name ?? undefined,
-          },
-          `${request.id}_${index}`,
-        );
-        ingested++;
-      } catch (error) {
-        if (!(error instanceof ServiceError)) throw error;
-        errors.push({ item_index: index, xproxy_result: envelope(error.statusCode, error.code, error.message) });
-      }
-    });
-    return {
-      ingest_count: ingested,
-      ingest_timestamp: ctx.now(),
-      request_id: request.id,
-      error_count: errors.length,
-      item_error_count: errors.length,
-      total_count: events.length,
-      errors,
-    };
+    // One transaction around the batch: an item's own 4xx rolls back only that item (each ingest is a
+    // savepoint) and is reported per item; anything unexpected rolls back the whole batch before the 5xx.
+    return ctx.idempotency.once(request, () =>
+      ctx.db.transaction((): BulkIngestResponse => {
+        const errors: NonNullable<BulkIngestResponse["errors"]> = [];
+        let ingested = 0;
+        events.forEach((raw, index) => {
+          try {
+            const event = parseInput(BulkIngestEventSchema, raw, "invalid_ingest_request", `[${index}]`);
+            ingestEvent(
+              ctx,
+              event,
+              {
+                limitIds: splitIds(event.limit_ids ?? []),
+                useCaseName: event.use_case_name ?? undefined,
+                useCaseId: event.use_case_id ?? undefined,
+                useCaseStep: event.use_case_step ?? undefined,
+                userId: event.user_id ?? undefined,
+                accountName: event.account_name ?? undefined,
+              },
+              `${request.id}_${index}`,
+            );
+            ingested++;
+          } catch (error) {
+            if (!(error instanceof ServiceError)) throw error;
+            errors.push({ item_index: index, xproxy_result: envelope(error.statusCode, error.code, error.message) });
+          }
+        });
+        return {
+          ingest_count: ingested,
+          ingest_timestamp: ctx.now(),
+          request_id: request.id,
+          error_count: errors.length,
+          item_error_count: errors.length,
+          total_count: events.length,
+          errors,
+        };
+      })(),
+    );
   });
 }

@@ -14,15 +14,22 @@ import type { ServiceContext } from "../../context.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
 import { createDecision, limitViolations, maxBelowSpend } from "../../../rules/payi/limit.js";
 import { toUsd } from "../../../rules/payi/money.js";
-import { storageViolations } from "../storage-caps.js";
+import { idViolations, storageViolations } from "../storage-caps.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
 import { settingsOf, spendUnits, toWire, type LimitRow } from "../repositories/limits.js";
-import { rejectViolations } from "../validation.js";
+import { instantOf, rejectViolations } from "../validation.js";
 import { ListQuerySchema, page, paging } from "./paging.js";
 
 const IdParams = z.object({ limit_id: z.string() });
 const TagsBodySchema = z.object({ limit_tags: z.array(z.string()) });
-const ResetQuerySchema = z.looseObject({ resetDate: z.iso.datetime({ offset: true }).optional() });
+// Pay-i's Python client sends naive datetimes as they are; those are UTC.
+const ResetQuerySchema = z.looseObject({
+  resetDate: z
+    .string()
+    .refine((text) => instantOf(text) !== undefined, "must be an ISO-8601 date-time")
+    .transform((text) => new Date(instantOf(text) ?? 0).toISOString())
+    .optional(),
+});
 const LimitListQuerySchema = ListQuerySchema.extend({ limit_name: z.string().optional() });
 const invalidCreate = { invalidInput: "create_limit_validation_failed" };
 const invalidUpdate = { invalidInput: "update_limit_validation_failed" };
@@ -41,28 +48,37 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
 
   app.post("/limits", { schema: { body: LimitCreateParamsSchema }, config: invalidCreate }, async (request): Promise<LimitResponse> => {
     const body = request.body;
-    rejectViolations([...limitViolations(body), ...storageViolations(body)], "create_limit_validation_failed");
+    rejectViolations(
+      [...idViolations("limit_id", body.limit_id), ...limitViolations(body), ...storageViolations(body)],
+      "create_limit_validation_failed",
+    );
     const wanted = { max: body.max, threshold: body.threshold ?? null, limit_type: body.limit_type ?? "allow" };
-    const row = db.transaction(() => {
-      const byId = body.limit_id ? limits.findById(body.limit_id) : undefined;
-      const byName = limits.findByName(body.limit_name);
-      const decision = createDecision({ ...wanted, limit_name: body.limit_name, limit_id: body.limit_id }, byId && settingsOf(byId), byName && settingsOf(byName));
-      if (decision.kind === "conflict") throw conflict(decision.code, decision.message);
-      if (decision.kind === "existing") return mustFind(decision.limit.limit_id);
-      return limits.insert(
-        {
-          limit_id: body.limit_id ?? randomUUID(),
-          limit_name: body.limit_name,
-          limit_type: wanted.limit_type,
-          max: body.max,
-          threshold: wanted.threshold,
-          properties: body.properties ?? {},
-          limit_tags: body.limit_tags ?? [],
-        },
-        ctx.now(),
-      );
-    })();
-    return { limit: toWire(row), request_id: request.id };
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        const byId = body.limit_id ? limits.findById(body.limit_id) : undefined;
+        const byName = limits.findByName(body.limit_name);
+        const decision = createDecision(
+          { ...wanted, limit_name: body.limit_name, limit_id: body.limit_id },
+          byId && settingsOf(byId),
+          byName && settingsOf(byName),
+        );
+        if (decision.kind === "conflict") throw conflict(decision.code, decision.message);
+        if (decision.kind === "existing") return mustFind(decision.limit.limit_id);
+        return limits.insert(
+          {
+            limit_id: body.limit_id ?? randomUUID(),
+            limit_name: body.limit_name,
+            limit_type: wanted.limit_type,
+            max: body.max,
+            threshold: wanted.threshold,
+            properties: body.properties ?? {},
+            limit_tags: body.limit_tags ?? [],
+          },
+          ctx.now(),
+        );
+      })();
+      return { limit: toWire(row), request_id: request.id };
+    });
   });
 
   app.get("/limits", { schema: { querystring: LimitListQuerySchema }, config: invalidQuery }, async (request) => {
@@ -81,74 +97,84 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
     const limitId = request.params.limit_id;
     const body = request.body ?? {};
     rejectViolations([...limitViolations(body), ...storageViolations(body)], "update_limit_validation_failed");
-    const row = db.transaction(() => {
-      const current = mustFind(limitId);
-      const now = ctx.now();
-      if (body.limit_name != null && body.limit_name !== current.limit_name) {
-        const holder = limits.findByName(body.limit_name);
-        if (holder) {
-          throw conflict("limit_name_already_exist", `A limit named '${body.limit_name}' already exists with limit_id '${holder.limit_id}'`);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        const current = mustFind(limitId);
+        const now = ctx.now();
+        if (body.limit_name != null && body.limit_name !== current.limit_name) {
+          const holder = limits.findByName(body.limit_name);
+          if (holder) {
+            throw conflict("limit_name_already_exist", `A limit named '${body.limit_name}' already exists with limit_id '${holder.limit_id}'`);
+          }
+          limits.rename(limitId, body.limit_name, now);
         }
-        limits.rename(limitId, body.limit_name, now);
-      }
-      if (body.max != null) {
-        const spend = spendUnits(current);
-        if (maxBelowSpend(body.max, spend)) {
-          throw badRequest(
-            "invalid_max_limit_update",
-            `max ${body.max} is below the limit's current spend of ${toUsd(spend)}; reset the limit or choose a max of at least ${toUsd(spend)}`,
-          );
+        if (body.max != null) {
+          const spend = spendUnits(current);
+          if (maxBelowSpend(body.max, spend)) {
+            throw badRequest(
+              "invalid_max_limit_update",
+              `max ${body.max} is below the limit's current spend of ${toUsd(spend)}; reset the limit or choose a max of at least ${toUsd(spend)}`,
+            );
+          }
+          limits.setMax(limitId, body.max, now);
         }
-        limits.setMax(limitId, body.max, now);
-      }
-      return mustFind(limitId);
-    })();
-    return { limit: toWire(row), request_id: request.id };
+        return mustFind(limitId);
+      })();
+      return { limit: toWire(row), request_id: request.id };
+    });
   });
 
   app.delete("/limits/:limit_id", { schema: { params: IdParams } }, async (request): Promise<DefaultResponse> => {
     const limitId = request.params.limit_id;
-    db.transaction(() => {
-      mustFind(limitId);
-      limits.delete(limitId);
-    })();
-    return { request_id: request.id, message: `Limit '${limitId}' deleted` };
+    return ctx.idempotency.once(request, () => {
+      db.transaction(() => {
+        mustFind(limitId);
+        limits.delete(limitId);
+      })();
+      return { request_id: request.id, message: `Limit '${limitId}' deleted` };
+    });
   });
 
   const reset = { params: IdParams, querystring: ResetQuerySchema };
   app.post("/limits/:limit_id/reset", { schema: reset, config: invalidQuery }, async (request): Promise<LimitHistoryResponse> => {
     const limitId = request.params.limit_id;
     const { resetDate } = request.query;
-    const before = db.transaction(() => {
-      const row = mustFind(limitId);
-      limits.reset(row, resetDate ?? ctx.now());
-      return row;
-    })();
-    const wire = toWire(before);
-    return {
-      limit_history: {
-        limit_id: wire.limit_id,
-        limit_name: wire.limit_name,
-        limit_type: wire.limit_type,
-        max: wire.max,
-        limit_reset_timestamp: resetDate ?? ctx.now(),
-        limit_tags: before.limit_tags,
-        totals: wire.totals,
-      },
-      request_id: request.id,
-    };
+    return ctx.idempotency.once(request, () => {
+      const resetAt = resetDate ?? ctx.now();
+      const before = db.transaction(() => {
+        const row = mustFind(limitId);
+        limits.reset(row, resetAt);
+        return row;
+      })();
+      const wire = toWire(before);
+      return {
+        limit_history: {
+          limit_id: wire.limit_id,
+          limit_name: wire.limit_name,
+          limit_type: wire.limit_type,
+          max: wire.max,
+          limit_reset_timestamp: resetAt,
+          limit_tags: before.limit_tags,
+          totals: wire.totals,
+        },
+        request_id: request.id,
+      };
+    });
   });
 
   const properties = { params: IdParams, body: LimitPropertiesUpdateParamsSchema };
-  app.put("/limits/:limit_id/properties", { schema: properties, config: invalidUpdate }, async (request): Promise<LimitResponse> => {
+  // Pay-i's client types this answer as a list of limit responses (here, the one limit changed).
+  app.put("/limits/:limit_id/properties", { schema: properties, config: invalidUpdate }, async (request): Promise<LimitResponse[]> => {
     const limitId = request.params.limit_id;
     const body = request.body;
-    const row = db.transaction(() => {
-      const current = mustFind(limitId);
-      const merged = mergeProperties(current.properties, body.properties);
-      return limits.setProperties(limitId, merged, ctx.now());
-    })();
-    return { limit: toWire(row), request_id: request.id };
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        const current = mustFind(limitId);
+        const merged = mergeProperties(current.properties, body.properties);
+        return limits.setProperties(limitId, merged, ctx.now());
+      })();
+      return [{ limit: toWire(row), request_id: request.id }];
+    });
   });
 
   // Legacy limit tags (Pay-i clients before limit properties).

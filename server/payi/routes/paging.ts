@@ -46,10 +46,15 @@ function encodeCursor(seq: bigint, ascending: boolean): string {
   return Buffer.from(JSON.stringify({ s: seq.toString(), a: ascending })).toString("base64url");
 }
 
+const MAX_SEQ = 9_223_372_036_854_775_807n;
+
 function decodeCursor(cursor: string, ascending: boolean): bigint {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { s?: unknown; a?: unknown };
-    if (typeof parsed.s === "string" && /^\d+$/.test(parsed.s) && parsed.a === ascending) return BigInt(parsed.s);
+    // Sequence numbers are SQLite int64s: anything longer was not issued here.
+    if (typeof parsed.s === "string" && /^\d{1,19}$/.test(parsed.s) && parsed.a === ascending && BigInt(parsed.s) <= MAX_SEQ) {
+      return BigInt(parsed.s);
+    }
   } catch {
     // fall through to the error below
   }

@@ -47,22 +47,24 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     const body = request.body;
     rejectDefinition(useCaseViolations(body));
     const config = body.limit_config ? limitConfigOf(body.limit_config) : null;
-    const row = db.transaction(() => {
-      const existing = useCases.findDefinition(body.name);
-      if (existing) {
-        const same =
-          existing.description === body.description &&
-          (body.logging_enabled == null || existing.logging_enabled === body.logging_enabled) &&
-          (config === null || isDeepStrictEqual(existing.limit_config, config));
-        if (same) return existing;
-        throw conflict("use_case_already_exists", `Use case '${body.name}' already exists with different settings`);
-      }
-      return useCases.insertDefinition(
-        { name: body.name, description: body.description, logging_enabled: body.logging_enabled ?? null, limit_config: config },
-        ctx.now(),
-      );
-    })();
-    return definitionToWire(row, request.id);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        const existing = useCases.findDefinition(body.name);
+        if (existing) {
+          const same =
+            existing.description === body.description &&
+            (body.logging_enabled == null || existing.logging_enabled === body.logging_enabled) &&
+            (config === null || isDeepStrictEqual(existing.limit_config, config));
+          if (same) return existing;
+          throw conflict("use_case_already_exists", `Use case '${body.name}' already exists with different settings`);
+        }
+        return useCases.insertDefinition(
+          { name: body.name, description: body.description, logging_enabled: body.logging_enabled ?? null, limit_config: config },
+          ctx.now(),
+        );
+      })();
+      return definitionToWire(row, request.id);
+    });
   });
 
   app.get("/use_cases/definitions", { schema: { querystring: DefinitionListQuerySchema }, config: { invalidInput: "invalid_query" } }, async (request) => {
@@ -81,62 +83,73 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     const name = request.params.use_case_name;
     const body = request.body ?? {};
     rejectDefinition(useCaseViolations({ description: body.description }));
-    const row = db.transaction(() => {
-      mustFind(name);
-      return useCases.updateDefinition(
-        name,
-        {
-          ...(body.description != null ? { description: body.description } : {}),
-          ...(body.logging_enabled != null ? { logging_enabled: body.logging_enabled } : {}),
-        },
-        ctx.now(),
-      );
-    })();
-    return definitionToWire(row, request.id);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        mustFind(name);
+        return useCases.updateDefinition(
+          name,
+          {
+            ...(body.description != null ? { description: body.description } : {}),
+            ...(body.logging_enabled != null ? { logging_enabled: body.logging_enabled } : {}),
+          },
+          ctx.now(),
+        );
+      })();
+      return definitionToWire(row, request.id);
+    });
   });
 
   app.delete("/use_cases/definitions/:use_case_name", byName, async (request): Promise<UseCaseDefinition> => {
     const name = request.params.use_case_name;
-    const row = db.transaction(() => {
-      const existing = mustFind(name);
-      useCases.deleteDefinition(name);
-      return existing;
-    })();
-    return definitionToWire(row, request.id);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        const existing = mustFind(name);
+        useCases.deleteDefinition(name);
+        ctx.kpis.deleteAllOf(name);
+        return existing;
+      })();
+      return definitionToWire(row, request.id);
+    });
   });
 
   const limitConfig = { params: NameParams, body: LimitConfigCreateParamsSchema };
   app.post("/use_cases/definitions/:use_case_name/limit_config", { schema: limitConfig, config: invalidLimitConfig }, async (request): Promise<UseCaseDefinition> => {
     const name = request.params.use_case_name;
     const config = limitConfigOf(request.body);
-    const row = db.transaction(() => {
-      mustFind(name);
-      return useCases.setLimitConfig(name, config, ctx.now());
-    })();
-    return definitionToWire(row, request.id);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        mustFind(name);
+        return useCases.setLimitConfig(name, config, ctx.now());
+      })();
+      return definitionToWire(row, request.id);
+    });
   });
 
   app.delete("/use_cases/definitions/:use_case_name/limit_config", byName, async (request): Promise<UseCaseDefinition> => {
     const name = request.params.use_case_name;
-    const row = db.transaction(() => {
-      mustFind(name);
-      return useCases.setLimitConfig(name, null, ctx.now());
-    })();
-    return definitionToWire(row, request.id);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        mustFind(name);
+        return useCases.setLimitConfig(name, null, ctx.now());
+      })();
+      return definitionToWire(row, request.id);
+    });
   });
 
   app.post("/use_cases/definitions/:use_case_name/increment_version", byName, async (request): Promise<UseCaseDefinition> => {
     const name = request.params.use_case_name;
-    const row = db.transaction(() => {
-      mustFind(name);
-      return useCases.incrementVersion(name, ctx.now());
-    })();
-    return definitionToWire(row, request.id);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        mustFind(name);
+        return useCases.incrementVersion(name, ctx.now());
+      })();
+      return definitionToWire(row, request.id);
+    });
   });
 
   app.post("/use_cases/instances/:use_case_name", byName, async (request): Promise<UseCaseInstance> => {
     const name = request.params.use_case_name;
-    return instanceToWire(db.transaction(() => createInstance(ctx, mustFind(name)))());
+    return ctx.idempotency.once(request, () => instanceToWire(db.transaction(() => createInstance(ctx, mustFind(name)))()));
   });
 
   const mustFindInstance = ({ use_case_name, use_case_id }: z.infer<typeof InstanceParams>): InstanceRow => {
@@ -150,12 +163,15 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
   });
 
   app.delete("/use_cases/instances/:use_case_name/:use_case_id", byInstance, async (request): Promise<UseCaseInstance> => {
-    const row = db.transaction(() => {
-      const existing = mustFindInstance(request.params);
-      useCases.deleteInstance(existing.use_case_name, existing.use_case_id);
-      return existing;
-    })();
-    return instanceToWire(row);
+    return ctx.idempotency.once(request, () => {
+      const row = db.transaction(() => {
+        const existing = mustFindInstance(request.params);
+        useCases.deleteInstance(existing.use_case_name, existing.use_case_id);
+        ctx.kpis.deleteScoresOf(existing.use_case_name, existing.use_case_id);
+        return existing;
+      })();
+      return instanceToWire(row);
+    });
   });
 }
 

@@ -8,10 +8,9 @@ import { limitState } from "../../../rules/payi/spend-state.js";
 import { toUsd } from "../../../rules/payi/money.js";
 import { priceUnits } from "../pricing.js";
 import { spendUnits } from "../repositories/limits.js";
+import { MAX_EVENT_COST_UNITS, MAX_LIMIT_TOTAL_UNITS, MAX_LIMIT_TOTAL_USD, idViolations } from "../storage-caps.js";
+import { instantOf, rejectViolations } from "../validation.js";
 import { createInstance } from "./use-case-instances.js";
-
-/** Largest cost one event may add, in 1e-10 USD units ($100M): keeps every total inside int64. */
-const MAX_EVENT_COST_UNITS = 100_000_000n * 10_000_000_000n;
 
 /** How far in the future an event timestamp may be. */
 const MAX_FUTURE_MS = 5 * 60 * 1000;
@@ -35,19 +34,24 @@ export interface IngestContext {
  */
 export function ingestEvent(ctx: ServiceContext, event: IngestEvent, context: IngestContext, requestId: string): XproxyResult {
   if (event.category.trim() === "") throw badRequest("required_field_missing", "category must not be empty");
+  const now = ctx.now();
+  let at = now;
   if (event.event_timestamp != null) {
-    const at = Date.parse(event.event_timestamp);
-    if (Number.isNaN(at)) throw badRequest("invalid_ingest_event_timestamp", "event_timestamp must be an ISO-8601 date-time");
-    if (at - Date.parse(ctx.now()) > MAX_FUTURE_MS) {
+    const ms = instantOf(event.event_timestamp);
+    if (ms === undefined) throw badRequest("invalid_ingest_event_timestamp", "event_timestamp must be an ISO-8601 date-time");
+    if (ms - Date.parse(now) > MAX_FUTURE_MS) {
       throw badRequest("invalid_ingest_event_timestamp", "event_timestamp may not be more than 5 minutes in the future");
     }
+    at = new Date(ms).toISOString();
   }
   if (event.resource == null || event.resource === "") {
     throw badRequest("required_field_missing", "resource is required to price the event");
   }
-  const priced = ctx.resources.priceFor(event.category, event.resource);
+  rejectViolations(idViolations("use_case_id", context.useCaseId), "invalid_use_case_id");
+  const priced = ctx.resources.priceFor(event.category, event.resource, at);
   if (!priced) {
-    throw notFound("category_resource_not_found", `No resource '${event.resource}' in category '${event.category}'`);
+    if (!ctx.resources.hasCategory(event.category)) throw notFound("category_not_found", `No category '${event.category}'`);
+    throw notFound("category_resource_not_found", `No price for resource '${event.resource}' in category '${event.category}' at ${at}`);
   }
 
   return ctx.db.transaction((): XproxyResult => {
@@ -73,17 +77,24 @@ export function ingestEvent(ctx: ServiceContext, event: IngestEvent, context: In
     if (cost.inputUnits + cost.outputUnits > MAX_EVENT_COST_UNITS) {
       throw badRequest("invalid_units", `units: the event would cost $${toUsd(cost.inputUnits + cost.outputUnits)}, more than the $100000000 one event may add`);
     }
+    const rows = limitIds.flatMap((limitId) => ctx.limits.findById(limitId) ?? []); // a use-case limit may be deleted
+    const full = rows.find((row) => spendUnits(row) + cost.inputUnits + cost.outputUnits > MAX_LIMIT_TOTAL_UNITS);
+    if (full) {
+      throw badRequest(
+        "invalid_units",
+        `units: the event would take limit '${full.limit_id}' past the $${MAX_LIMIT_TOTAL_USD} a limit may track between resets; reset it first`,
+      );
+    }
     const states: Record<string, { state: LimitState }> = {};
-    for (const limitId of limitIds) {
-      const row = ctx.limits.findById(limitId);
-      if (!row) continue; // the use-case limit was deleted out from under its instance
+    for (const row of rows) {
+      const limitId = row.limit_id;
       const after = spendUnits(row) + cost.inputUnits + cost.outputUnits;
       const state: LimitState = failed ? "failed" : limitState(after, row.max_units, row.threshold_units);
       ctx.limits.addSpend(limitId, cost.inputUnits, cost.outputUnits, state);
       states[limitId] = { state };
     }
 
-    return {
+    const result: XproxyResult = {
       request_id: requestId,
       resource_id: priced.resource_id,
       cost: {
@@ -99,5 +110,16 @@ export function ingestEvent(ctx: ServiceContext, event: IngestEvent, context: In
       ...(context.userId !== undefined ? { user_id: context.userId } : {}),
       ...(context.accountName !== undefined ? { account_name: context.accountName } : {}),
     };
+    ctx.requests.insert(
+      {
+        request_id: requestId,
+        category: event.category,
+        provider_response_id: event.provider_response_id ?? null,
+        result,
+        properties: event.properties ?? {},
+      },
+      now,
+    );
+    return result;
   })();
 }

@@ -12,10 +12,13 @@ export function createInstance(ctx: ServiceContext, def: DefinitionRow, useCaseI
   const config = def.limit_config;
   if (config !== null) {
     limitId = randomUUID();
+    // Someone may have taken the instance's name for a limit of their own: the instance's limit then
+    // carries its id too, since its name is ours to choose and the other limit is not ours to touch.
+    const preferred = instanceLimitName(def.name, useCaseId);
     ctx.limits.insert(
       {
         limit_id: limitId,
-        limit_name: instanceLimitName(def.name, useCaseId),
+        limit_name: ctx.limits.findByName(preferred) ? `${preferred}/${limitId}` : preferred,
         limit_type: config.limit_type ?? "allow",
         max: config.max,
         threshold: config.threshold ?? null,

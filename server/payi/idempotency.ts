@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { IDEMPOTENCY_HEADER } from "../../sdk/payi/resources/shared.js";
+import type { Db } from "../db.js";
+import { ServiceError, badRequest } from "../errors.js";
+
+/** How long a key's answer is kept: a day, far longer than any client retries one call. */
+const KEY_TTL_MS = 24 * 60 * 60 * 1000;
+const KEY_MAX_LENGTH = 255;
+
+interface StoredAnswer {
+  fingerprint: string;
+  status: bigint;
+  response: string;
+}
+
+/** SQL for the first answer to each idempotency key. */
+export class IdempotencyStore {
+  readonly #find;
+  readonly #save;
+  readonly #prune;
+
+  constructor(db: Db) {
+    this.#find = db.prepare("SELECT fingerprint, status, response FROM idempotency_keys WHERE idempotency_key = ?");
+    this.#save = db.prepare(
+      "INSERT INTO idempotency_keys (idempotency_key, fingerprint, status, response, created_at) VALUES (?, ?, ?, ?, ?)",
+    );
+    this.#prune = db.prepare("DELETE FROM idempotency_keys WHERE created_at < ?");
+  }
+
+  find(key: string): StoredAnswer | undefined {
+    return this.#find.get(key) as StoredAnswer | undefined;
+  }
+
+  save(key: string, fingerprint: string, response: string, now: string): void {
+    this.#prune.run(new Date(Date.parse(now) - KEY_TTL_MS).toISOString());
+    this.#save.run(key, fingerprint, 200, response, now);
+  }
+}
+
+/** The request's idempotency key, if it sent one (400 when it is not a usable key). */
+function keyOf(request: FastifyRequest): string | undefined {
+  const raw = request.headers[IDEMPOTENCY_HEADER.toLowerCase()];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined || key === "") return undefined;
+  if (key.length > KEY_MAX_LENGTH) {
+    throw badRequest("invalid_idempotency_key", `${IDEMPOTENCY_HEADER} must be at most ${KEY_MAX_LENGTH} characters (got ${key.length})`);
+  }
+  return key;
+}
+
+/** What makes two requests the same call: method, URL and body. */
+function fingerprintOf(request: FastifyRequest): string {
+  return createHash("sha256")
+    .update(`${request.method} ${request.url}\n`)
+    .update(JSON.stringify(request.body ?? null))
+    .digest("hex");
+}
+
+/**
+ * Idempotent writes. A non-GET request that carries an `Idempotency-Key` runs its write through `once`, which
+ * stores the answer in the write's own transaction; a repeat of the key is answered with that stored answer
+ * by the hook before any route runs. A failed write stores nothing, so its retry runs again.
+ */
+export class Idempotency {
+  readonly #store: IdempotencyStore;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => string,
+  ) {
+    this.#store = new IdempotencyStore(db);
+  }
+
+  /** Registers the replay hook on an API's routes. */
+  register(app: FastifyInstance): void {
+    app.addHook("preHandler", async (request, reply) => {
+      if (request.method === "GET" || request.method === "HEAD") return;
+      const key = keyOf(request);
+      if (key === undefined) return;
+      const stored = this.#store.find(key);
+      if (!stored) return;
+      if (stored.fingerprint !== fingerprintOf(request)) {
+        throw new ServiceError(
+          422,
+          "idempotency_key_reused",
+          `${IDEMPOTENCY_HEADER} '${key}' was already used for a different request; use a new key for each call`,
+          false,
+        );
+      }
+      reply.header("idempotent-replayed", "true").header("content-type", "application/json; charset=utf-8");
+      return reply.status(Number(stored.status)).send(stored.response);
+    });
+  }
+
+  /** Runs `write` (which may open its own transaction) and stores its answer under the request's key. */
+  once<T>(request: FastifyRequest, write: () => T): T {
+    const key = request.method === "GET" ? undefined : keyOf(request);
+    if (key === undefined) return write();
+    return this.db.transaction(() => {
+      // Two concurrent requests with one key: the first committed, so this one retries into the replay.
+      if (this.#store.find(key)) {
+        throw new ServiceError(409, "idempotency_key_in_use", `${IDEMPOTENCY_HEADER} '${key}' is being answered; retry`, true);
+      }
+      const result = write();
+      this.#store.save(key, fingerprintOf(request), JSON.stringify(result), this.now());
+      return result;
+    })();
+  }
+}
