@@ -6,7 +6,7 @@ SERVER_ARGS ?= --port 8787 --data-dir .data --api-key local-key
 # make bench BENCH_SIZES=10 (CI) or the default 100,1000
 BENCH_SIZES ?= 100,1000
 
-.PHONY: bootstrap build test lint demo server bench clean
+.PHONY: bootstrap build test lint fuzz demo server bench clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -25,6 +25,11 @@ test: build
 lint: bootstrap
 	@$(ENV) npx biome ci .
 	@$(ENV) npx knip
+
+# The service fuzz test alone, longer than in `make test` (10,000): make fuzz FUZZ_REQUESTS=100000 FUZZ_SEED=7
+FUZZ_REQUESTS ?= 50000
+fuzz: build
+	@$(ENV) FUZZ_REQUESTS=$(FUZZ_REQUESTS) npx vitest run test/unit/fuzz.test.ts
 
 demo: build
 	@$(ENV) scripts/demo.sh
