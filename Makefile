@@ -6,17 +6,22 @@ SERVER_ARGS ?= --port 8787 --data-dir .data --api-key local-key
 # make bench BENCH_SIZES=10 (CI) or the default 100,1000
 BENCH_SIZES ?= 100,1000
 
-.PHONY: bootstrap build test lint fuzz demo server bench clean
+.PHONY: bootstrap build postgres test lint fuzz demo server bench clean
 
 bootstrap:
 	@scripts/bootstrap.sh
+
+# PostgreSQL server binaries for the state-backend tests and bench (apt-get, only when missing). Each test
+# file and the bench start their own cluster on loopback and stop it afterwards.
+postgres:
+	@scripts/postgres.sh
 
 build: bootstrap
 	@rm -rf dist && $(ENV) npx tsc -p tsconfig.build.json
 
 # Type-check everything (the type-level tests live there), vitest (unit + e2e against the real service and
 # engine), then the official Python client's conformance suite.
-test: build
+test: build postgres
 	@$(ENV) npx tsc -p tsconfig.json --noEmit
 	@$(ENV) npx vitest run
 	@$(ENV) scripts/conformance.sh
@@ -37,7 +42,7 @@ demo: build
 server: build
 	@$(ENV) node bin/pulumi-limits.js serve $(SERVER_ARGS)
 
-bench: build
+bench: build postgres
 	@$(ENV) BENCH_SIZES=$(BENCH_SIZES) node dist/bench/run.js
 
 clean:

@@ -4,6 +4,8 @@ export const ExitCode = {
   failure: 1,
   badInput: 2,
   drift: 3,
+  /** Another run holds the stack's lock (`up`, `refresh`, `destroy`); nothing was changed. */
+  locked: 4,
 } as const;
 
 /** An error the CLI reports as one line with an exit code, never as a stack trace. */

@@ -1,6 +1,7 @@
 import { readEnvironment, type CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { serveCommand } from "./serve-command.js";
+import { redactCredentials, stackLockedError } from "./backend-errors.js";
 import {
   destroyCommand,
   driftCommand,
@@ -28,7 +29,7 @@ Commands:
 Options of the stack commands:
   -f, --file FILE      budgets file (default budgets.yaml)
   -s, --stack NAME     stack (default dev)
-      --backend URL    Pulumi backend (default file://./.pulumi-state)
+      --backend URL    Pulumi backend: file://DIR (default ./.pulumi-state), postgres://…, s3://…
       --base-url URL   Pay-i API root (default PAYI_BASE_URL, else https://api.pay-i.com)
       --json           one JSON engine event per line
   -y, --yes            apply without a prompt (required when not interactive)
@@ -37,8 +38,9 @@ Options of the stack commands:
                        declares no use cases; the next up converges a killed run, see README)
 import: [--format yaml|ts] [--out FILE] [--base-url URL]
 
-Environment: PAYI_API_KEY (required), PAYI_BASE_URL, PULUMI_CONFIG_PASSPHRASE (local stack secrets).
-Exit codes: 0 ok, 1 failure, 2 bad input, 3 drift.`;
+Environment: PAYI_API_KEY (required), PAYI_BASE_URL, PULUMI_BACKEND_URL (as --backend),
+PULUMI_CONFIG_PASSPHRASE (stack secrets).
+Exit codes: 0 ok, 1 failure, 2 bad input, 3 drift, 4 stack locked by another run.`;
 
 const COMMANDS: Record<string, (args: string[], environment: CliEnvironment) => Promise<number>> = {
   preview: previewCommand,
@@ -62,7 +64,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   try {
     if (!run) throw new CliError(`unknown command '${command}' (see pulumi-limits --help)`, ExitCode.badInput);
     return await run(rest, readEnvironment(env));
-  } catch (error) {
+  } catch (caught) {
+    const error = stackLockedError(caught, command) ?? caught;
     if (error instanceof CliError) {
       console.error(`pulumi-limits: ${error.message}`);
       return error.exitCode;
@@ -73,7 +76,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     // Engine failures already streamed their diagnostics; say what failed in one line, no stack trace.
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`pulumi-limits ${command} failed: ${firstLines(message)}`);
+    console.error(`pulumi-limits ${command} failed: ${redactCredentials(firstLines(message))}`);
     return ExitCode.failure;
   }
 }

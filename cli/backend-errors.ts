@@ -1,0 +1,31 @@
+import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+import { CliError, ExitCode } from "./exit-codes.js";
+
+/**
+ * A stack locked by another run, as a one-line CLI error with exit code 4. Pulumi's DIY backends (file,
+ * object stores, PostgreSQL) lock a stack for the whole of `up`, `refresh` and `destroy` with a lock entry
+ * per run (`.pulumi/locks/<org>/<project>/<stack>/<uuid>.json`: user, host, pid, time) and fail at once
+ * instead of waiting; the Automation API reports that as `ConcurrentUpdateError`, whose text is the only
+ * place the holder is named.
+ */
+export function stackLockedError(error: unknown, command: string): CliError | undefined {
+  if (!(error instanceof ConcurrentUpdateError)) return undefined;
+  const text = error.message;
+  const holders = [...text.matchAll(/created by (\S+) \(pid (\d+)\) at (\S+)/g)].map(([, who, pid, at]) => `${who} (pid ${pid}) since ${at}`);
+  const stack = /\/locks\/([^/\s]+\/[^/\s]+\/[^/\s]+)\/[^/\s]+\.json/.exec(text)?.[1] ?? "<org>/<project>/<stack>";
+  const by = holders.length > 0 ? [...new Set(holders)].join(", ") : "another run";
+  return new CliError(
+    `${command}: stack is locked by ${by}: another update of ${stack} is running. Rerun when it has finished; ` +
+      `if that run was killed, remove its lock with \`pulumi cancel --stack ${stack} --yes\` (same PULUMI_BACKEND_URL).`,
+    ExitCode.locked,
+  );
+}
+
+/**
+ * Text with the password of every `scheme://user:password@host` URL masked. Pulumi names the backend URL
+ * as configured when it cannot open it (`unable to open state database "postgres://user:pass@…"`), and a
+ * CI log must not carry the database password.
+ */
+export function redactCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+):[^\s@"']*@/gi, "$1:****@");
+}
