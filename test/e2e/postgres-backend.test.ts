@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -283,5 +283,40 @@ describe("PostgreSQL state backend shared by CI runners", () => {
     expect(state).not.toContain(TEST_API_KEY);
     await stack.destroy();
     expect((await service.client.limits.list({ limit_name: "Team Program Cap" })).items).toEqual([]);
+  });
+
+  test("the README's recipe moves a file-backend stack into PostgreSQL as written", async () => {
+    const readme = await readFile(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
+    const recipe = /\*\*Moving a file-backend stack to PostgreSQL\*\*[^\n]*\n\n```bash\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(recipe).toBeDefined();
+    const repo = path.join(root, "solo");
+    const bin = path.join(root, "bin");
+    await mkdir(repo);
+    await mkdir(bin);
+    await symlink(path.resolve(__dirname, "..", "..", "bin", "pulumi-limits.js"), path.join(bin, "pulumi-limits"));
+    await writeFile(path.join(repo, "budgets.yaml"), "limits:\n  - name: Migrated Cap\n    max: 40\n    type: block\n");
+    const solo = { PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: service.url, PULUMI_CONFIG_PASSPHRASE: "solo" };
+    expect((await runCli(["up", "--yes"], solo, repo)).code).toBe(0);
+    expect(existsSync(path.join(repo, ".pulumi-state"))).toBe(true);
+
+    await pg.query("CREATE DATABASE migrated").catch(() => undefined);
+    const script = (recipe ?? "")
+      .replaceAll("PAYI_API_KEY='...' PULUMI_CONFIG_PASSPHRASE='...'", `PAYI_API_KEY='${TEST_API_KEY}' PULUMI_CONFIG_PASSPHRASE='solo'`)
+      .replaceAll("'postgres://pulumi:PASSWORD@db.internal:5432/pulumi?sslmode=require'", `'${pg.url.replace("/pulumi?", "/migrated?")}'`);
+    expect(script).not.toContain("db.internal");
+    const { stdout } = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], {
+      cwd: repo,
+      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env["PATH"] ?? ""}`, PAYI_BASE_URL: service.url },
+    });
+    expect(stdout).toContain("Import complete.");
+    expect(stdout).toMatch(/2 unchanged/);
+    expect(existsSync(path.join(repo, ".pulumi-state"))).toBe(false);
+
+    const shared = { ...solo, PULUMI_BACKEND_URL: pg.url.replace("/pulumi?", "/migrated?") };
+    const up = await runCli(["up", "--yes"], shared, repo);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain("2 unchanged");
+    expect((await service.client.limits.list({ limit_name: "Migrated Cap" })).items).toHaveLength(1);
+    expect((await runCli(["destroy", "--yes"], shared, repo)).code).toBe(0);
   });
 });

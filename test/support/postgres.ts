@@ -34,7 +34,7 @@ export interface PostgresOptions {
  * The server binaries: PG_BIN, else the newest Debian `/usr/lib/postgresql/<major>/bin`, else PATH. The
  * repo's set-up (`scripts/postgres.sh`, run by `make test` and `make bench`) installs them when missing.
  */
-export function postgresBin(env: NodeJS.ProcessEnv = process.env): string {
+function postgresBin(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env["PG_BIN"];
   if (fromEnv) return fromEnv;
   const root = "/usr/lib/postgresql";

@@ -3,9 +3,17 @@ import path from "node:path";
 import { expect, test } from "vitest";
 import { parse } from "yaml";
 
+interface Job {
+  if: string;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }>;
+}
+
 const workflow = parse(readFileSync(path.resolve(__dirname, "..", "..", "examples", "github-actions", "budgets.yml"), "utf8")) as {
   on: Record<string, unknown>;
-  jobs: Record<string, { if: string; steps: Array<{ run?: string }> }>;
+  concurrency?: unknown;
+  env: Record<string, string>;
+  jobs: Record<string, Job>;
 };
 
 const runs = (job: string) => (workflow.jobs[job]?.steps ?? []).flatMap((s) => (s.run ? [s.run] : []));
@@ -17,4 +25,31 @@ test("the workflow previews pull requests, applies merges and gates drift nightl
   expect(runs("apply").at(-1)).toMatch(/^npx pulumi-limits up -f budgets\.yaml .*--yes$/);
   expect(workflow.jobs["drift"]?.if).toContain("schedule");
   expect(runs("drift").at(-1)).toMatch(/^npx pulumi-limits drift -f budgets\.yaml/);
+});
+
+test("every job shares one stack in PostgreSQL, its URL and the passphrase coming from secrets", () => {
+  expect(workflow.env).toMatchObject({
+    PULUMI_BACKEND_URL: "${{ secrets.PULUMI_BACKEND_URL }}",
+    PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+    PAYI_API_KEY: "${{ secrets.PAYI_API_KEY }}",
+  });
+  for (const job of ["preview", "apply", "drift"]) {
+    expect(runs(job).at(-1)).toMatch(/--stack prod\b/);
+    expect(runs(job).join("\n")).not.toContain("--backend");
+    const pulumi = workflow.jobs[job]?.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(pulumi?.with?.["pulumi-version"], job).toBe("3.259.0");
+  }
+  expect(readFileSync(path.resolve(__dirname, "..", "..", "examples", "github-actions", "README.md"), "utf8")).toContain("postgres://");
+});
+
+test("applies queue in one group across refs and are never cancelled; previews and drift stay out of it", () => {
+  expect(workflow.concurrency).toBeUndefined();
+  const apply = workflow.jobs["apply"]?.concurrency;
+  expect(apply?.["cancel-in-progress"]).toBe(false);
+  expect(apply?.group).not.toMatch(/github\.(ref|sha|run_id|head_ref)/);
+  const preview = workflow.jobs["preview"]?.concurrency;
+  expect(preview).toEqual({ group: expect.stringContaining("${{ github.ref }}"), "cancel-in-progress": true });
+  expect(workflow.jobs["drift"]?.concurrency?.group).toBeDefined();
+  expect(workflow.jobs["drift"]?.concurrency?.group).not.toBe(apply?.group);
+  expect(preview?.group).not.toBe(apply?.group);
 });
