@@ -64,7 +64,8 @@ export function limitKey(entry: LimitEntry): string {
   return entry.key ?? slug(entry.name);
 }
 
-function slug(name: string): string {
+/** A resource key made from a name: lower case, runs of other characters as `-`. */
+export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "limit";
 }
 
@@ -72,7 +73,7 @@ function slug(name: string): string {
  * Parses budgets.yaml text. Every problem (YAML syntax, schema, Pay-i's limit rules, duplicates) is
  * reported with its line and column; the result is either the file or the full list of problems.
  */
-export function parseBudgets(text: string): { budgets: BudgetsFile } | { problems: FileProblem[] } {
+export function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: boolean } | { problems: FileProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -127,11 +128,23 @@ export function parseBudgets(text: string): { budgets: BudgetsFile } | { problem
     if (dup !== undefined) problems.push(at(["useCases", i, "name"], `duplicate use case '${entry.name}' (also useCases[${dup}])`));
     seenUseCases.set(entry.name, i);
   });
-  return problems.length > 0 ? { problems } : { budgets };
+  if (problems.length > 0) return { problems };
+  // An explicit `limits: []` says "no limits" on purpose; an empty or comment-only file may be an accident.
+  const explicit = doc.contents !== null && doc.has("limits");
+  return { budgets, declaresNothing: !explicit && isEmpty(budgets) };
 }
 
-/** Reads and parses a budgets file; problems become one CliError (exit 2) listing `file:line:col: path: message`. */
-export async function loadBudgets(file: string): Promise<BudgetsFile> {
+/** True when the file declares no limit and no use case: applying it deletes everything the stack manages. */
+export function isEmpty(budgets: BudgetsFile): boolean {
+  return budgets.limits.length === 0 && budgets.useCases.length === 0;
+}
+
+/**
+ * Reads and parses a budgets file; problems become one CliError (exit 2) listing `file:line:col: path: message`.
+ * A file that declares nothing (empty, comments only) is refused unless `allowEmpty`: applied, it would
+ * delete every limit of the stack. `limits: []` declares that on purpose.
+ */
+export async function loadBudgets(file: string, options: { allowEmpty?: boolean } = {}): Promise<BudgetsFile> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -142,6 +155,12 @@ export async function loadBudgets(file: string): Promise<BudgetsFile> {
   if ("problems" in result) {
     const lines = result.problems.map((p) => `${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.message}`);
     throw new CliError(`${file} is not valid:\n${lines.join("\n")}`, ExitCode.badInput);
+  }
+  if (result.declaresNothing && !options.allowEmpty) {
+    throw new CliError(
+      `${file} declares no limits and no use cases: applying it would delete every limit and use case of the stack. Write \`limits: []\` in the file to mean that, or pass --allow-empty.`,
+      ExitCode.badInput,
+    );
   }
   return result.budgets;
 }

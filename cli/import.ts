@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import type { Payi } from "../sdk/index.js";
 import { definedProperties } from "../rules/payi/properties.js";
 import { instanceLimitName } from "../rules/payi/use-case.js";
-import type { BudgetsFile } from "./budgets-file.js";
+import { limitKey, type BudgetsFile } from "./budgets-file.js";
 
 /**
  * Reads every limit and use case on the service into a budgets file whose limits all carry
@@ -52,33 +52,49 @@ export function budgetsYaml(budgets: BudgetsFile, source: string): string {
   return header + stringify(budgets, { lineWidth: 0 });
 }
 
-/** The same set as a TypeScript Pulumi program. */
+/**
+ * The same set as a TypeScript Pulumi program: every field the YAML carries, and the resource names the
+ * CLI gives the same entries (a slug of each limit's name, `use-case-<name>`), so either form manages
+ * the same resources.
+ */
 export function budgetsProgramSource(budgets: BudgetsFile): string {
   const lines = [
     'import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "pulumi-limits";',
     "",
     "// Imported by `pulumi-limits import`: adopt takes the existing limits over without changing them.",
   ];
-  budgets.limits.forEach((l, i) => {
+  const keys = new Set<string>();
+  for (const l of budgets.limits) {
+    let key = limitKey(l);
+    for (let n = 2; keys.has(key); n++) key = `${limitKey(l)}-${n}`;
+    keys.add(key);
     const args = {
       limitName: l.name,
       max: l.max,
       limitType: l.type,
       ...(l.threshold !== undefined ? { threshold: l.threshold } : {}),
       ...(l.properties ? { properties: l.properties } : {}),
-      limitId: l.id,
-      adopt: true,
+      ...(l.id !== undefined ? { limitId: l.id } : {}),
+      adopt: l.adopt,
     };
-    lines.push(`new Limit(${JSON.stringify(`limit-${i + 1}`)}, ${JSON.stringify(args, null, 2)});`);
-  });
+    lines.push(`new Limit(${JSON.stringify(key)}, ${JSON.stringify(args, null, 2)});`);
+  }
   for (const u of budgets.useCases) {
-    lines.push(`const ${identifier(u.name)} = new UseCaseDefinition(${JSON.stringify(`use-case-${u.name}`)}, ${JSON.stringify({ name: u.name, description: u.description })});`);
+    const definition = {
+      name: u.name,
+      description: u.description,
+      ...(u.loggingEnabled !== undefined ? { loggingEnabled: u.loggingEnabled } : {}),
+    };
+    lines.push(`const ${identifier(u.name)} = new UseCaseDefinition(${JSON.stringify(`use-case-${u.name}`)}, ${JSON.stringify(definition, null, 2)});`);
     if (u.limitConfig) {
       const c = u.limitConfig;
-      const args = { max: c.max, limitType: c.type, ...(c.threshold !== undefined ? { threshold: c.threshold } : {}) };
-      lines.push(
-        `new UseCaseLimitConfig(${JSON.stringify(`use-case-${u.name}-limit`)}, { useCaseName: ${identifier(u.name)}.name, ...${JSON.stringify(args)} });`,
-      );
+      const args = {
+        max: c.max,
+        limitType: c.type,
+        ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
+        ...(c.properties ? { properties: c.properties } : {}),
+      };
+      lines.push(`new UseCaseLimitConfig(${JSON.stringify(`use-case-${u.name}-limit`)}, { useCaseName: ${identifier(u.name)}.name, ...${JSON.stringify(args)} });`);
     }
   }
   return `${lines.join("\n")}\n`;

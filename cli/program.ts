@@ -1,22 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "../provider/index.js";
-import { limitKey, type BudgetsFile } from "./budgets-file.js";
+import type { BudgetsFile } from "./budgets-file.js";
 
 /** Stack output holding `{ [key]: limitId }` for every declared limit; `status` reads it. */
 export const LIMIT_IDS_OUTPUT = "limitIds";
 
+/** Stack output holding the names of the declared use cases; `status` reads it. */
+export const USE_CASES_OUTPUT = "useCases";
+
 /**
- * The Pulumi program a budgets file stands for: one resource per entry. At preview it first warns
- * `previewNotes()` (what goes with the entries the file dropped), as engine diagnostics.
+ * The Pulumi program a budgets file stands for: one resource per entry. `limitKeys` holds the resource
+ * key of each `limits[]` entry (see `resolveLimitKeys`), read when the engine runs the program. At
+ * preview it first warns `previewNotes()` (what goes with the entries the file dropped), as engine diagnostics.
  */
-export function budgetsProgram(budgets: BudgetsFile, previewNotes?: () => Promise<string[]>): pulumi.automation.PulumiFn {
+export function budgetsProgram(
+  budgets: BudgetsFile,
+  limitKeys: () => string[],
+  previewNotes?: () => Promise<string[]>,
+): pulumi.automation.PulumiFn {
   return async () => {
     if (previewNotes && pulumi.runtime.isDryRun()) {
       for (const note of await previewNotes()) await pulumi.log.warn(note);
     }
     const limitIds: Record<string, pulumi.Output<string>> = {};
-    for (const entry of budgets.limits) {
-      const key = limitKey(entry);
+    const keys = limitKeys();
+    for (const [i, entry] of budgets.limits.entries()) {
+      const key = keys[i] ?? "";
       const limit = new Limit(key, {
         limitName: entry.name,
         max: entry.max,
@@ -45,6 +54,6 @@ export function budgetsProgram(budgets: BudgetsFile, previewNotes?: () => Promis
         });
       }
     }
-    return { [LIMIT_IDS_OUTPUT]: limitIds };
+    return { [LIMIT_IDS_OUTPUT]: limitIds, [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name) };
   };
 }

@@ -7,10 +7,10 @@ import { loadBudgets, type BudgetsFile } from "./budgets-file.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
 import { streaming, type Output } from "./output.js";
-import { LIMIT_IDS_OUTPUT } from "./program.js";
-import { limitStatus, statusTable } from "./status.js";
+import { stackStatus, statusTable, useCaseTable } from "./status.js";
 import type { CliEnvironment } from "./environment.js";
-import { budgetsStack, type StackSettings } from "./workspace.js";
+import { budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
+import { PlanRecorder, renderPlan, type Plan } from "./plan.js";
 
 /** Flags every stack command takes. */
 const COMMON = {
@@ -21,12 +21,15 @@ const COMMON = {
   json: { type: "boolean", default: false },
   yes: { type: "boolean", short: "y", default: false },
   "skip-refresh": { type: "boolean", default: false },
+  "allow-empty": { type: "boolean", default: false },
 } as const;
 
 interface Parsed {
   file: string;
   /** Read every resource from the service before comparing, so changes made behind Pulumi's back are converged too. */
   refresh: boolean;
+  /** Accept a file that declares nothing (and so deletes everything the stack manages). */
+  allowEmpty: boolean;
   settings: StackSettings;
   yes: boolean;
   out: Output;
@@ -39,6 +42,7 @@ function parse(args: string[], environment: CliEnvironment, extra: Record<string
   return {
     file: String(values.file),
     refresh: values["skip-refresh"] !== true,
+    allowEmpty: values["allow-empty"] === true,
     yes: values.yes === true,
     out: { json, write: (text) => process.stdout.write(text) },
     settings: {
@@ -83,30 +87,68 @@ async function confirm(question: string, yes: boolean): Promise<void> {
   if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", ExitCode.failure);
 }
 
+/** Loads the file and opens its stack; the file must declare something unless `--allow-empty`. */
+async function open(p: Parsed): Promise<BudgetsStack> {
+  return budgetsStack(await loadBudgets(p.file, { allowEmpty: p.allowEmpty }), p.settings);
+}
+
+/** Engine callbacks that stream progress (text or JSON) and record the plan. */
+function recording(p: Parsed): { recorder: PlanRecorder; callbacks: ReturnType<typeof streaming> } {
+  const recorder = new PlanRecorder();
+  const stream = streaming(p.out);
+  return {
+    recorder,
+    callbacks: {
+      ...stream,
+      onEvent: (event) => {
+        recorder.onEvent(event);
+        stream.onEvent?.(event);
+      },
+    },
+  };
+}
+
+/** Prints the plan with every amount (text), or as one `{"plan": …}` line (`--json`). */
+function printPlan(p: Parsed, b: BudgetsStack, plan: Plan, title: string): void {
+  const renamed = b.renames.map((r) => `note: limit '${r.from}' is renamed to '${r.to}' in place (resource ${r.key}): its id and tracked spend are kept`);
+  if (p.out.json) {
+    p.out.write(`${JSON.stringify({ plan: { stack: p.settings.stack, ...plan, renames: b.renames } })}\n`);
+    return;
+  }
+  p.out.write(`\n${renderPlan(plan, title)}`);
+  for (const line of renamed) p.out.write(`${line}\n`);
+}
+
 export async function previewCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment);
-  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
-  await stack.preview({ ...streaming(p.out), refresh: p.refresh });
+  const b = await open(p);
+  const { recorder, callbacks } = recording(p);
+  await b.stack.preview({ ...callbacks, refresh: p.refresh });
+  printPlan(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }
 
 export async function upCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment, CHECKPOINTS);
-  const budgets = await loadBudgets(p.file);
-  const stack = await budgetsStack(budgets, p.settings);
-  writeStateOnceUnless(stack, p, budgets);
+  const budgets = await loadBudgets(p.file, { allowEmpty: p.allowEmpty });
+  const b = await budgetsStack(budgets, p.settings);
+  writeStateOnceUnless(b.stack, p, budgets);
   if (!p.yes) {
-    const preview = await stack.preview({ ...streaming(p.out), refresh: p.refresh });
+    const { recorder, callbacks } = recording(p);
+    const preview = await b.stack.preview({ ...callbacks, refresh: p.refresh });
     if (!hasChanges(preview.changeSummary)) return ExitCode.ok;
+    printPlan(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
     await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
   }
-  await stack.up({ ...streaming(p.out), refresh: p.refresh });
+  const { recorder, callbacks } = recording(p);
+  await b.stack.up({ ...callbacks, refresh: p.refresh });
+  printPlan(p, b, recorder.plan(), `Applied to stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }
 
 export async function refreshCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment);
-  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
+  const { stack } = await open(p);
   await confirm(`Refresh stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.refresh(streaming(p.out));
   return ExitCode.ok;
@@ -114,8 +156,9 @@ export async function refreshCommand(args: string[], environment: CliEnvironment
 
 export async function destroyCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment, CHECKPOINTS);
-  const budgets = await loadBudgets(p.file);
-  const stack = await budgetsStack(budgets, p.settings);
+  // destroy deletes everything by definition: an empty file is fine here.
+  const budgets = await loadBudgets(p.file, { allowEmpty: true });
+  const { stack } = await budgetsStack(budgets, p.settings);
   writeStateOnceUnless(stack, p, budgets);
   await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.destroy(streaming(p.out));
@@ -125,12 +168,14 @@ export async function destroyCommand(args: string[], environment: CliEnvironment
 /** Refreshes from the service and previews the file against it: exit 3 when they differ. */
 export async function driftCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment);
-  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
-  const preview = await stack.preview({ ...streaming(p.out), refresh: true });
+  const b = await open(p);
+  const { recorder, callbacks } = recording(p);
+  const preview = await b.stack.preview({ ...callbacks, refresh: true });
   if (!hasChanges(preview.changeSummary)) {
     if (!p.out.json) p.out.write(`\nNo drift: the service matches ${p.file}.\n`);
     return ExitCode.ok;
   }
+  printPlan(p, b, recorder.plan(), `Differences between the service and ${p.file}`);
   if (!p.out.json) {
     const changed = Object.entries(preview.changeSummary).filter(([op]) => op !== "same").map(([op, n]) => `${n} to ${op}`);
     p.out.write(`\nDrift: the service differs from ${p.file} (${changed.join(", ")}). Run \`pulumi-limits up\` to converge.\n`);
@@ -138,19 +183,26 @@ export async function driftCommand(args: string[], environment: CliEnvironment):
   return ExitCode.drift;
 }
 
-/** Spend vs max, threshold and state of every limit in the stack, read live from the service. */
+/**
+ * Spend vs max, threshold and state of every limit, and the use cases with their instance limits, that
+ * the stack manages, read live from the service. One deleted out of band shows as MISSING.
+ */
 export async function statusCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment);
-  const stack = await budgetsStack(await loadBudgets(p.file), p.settings);
-  const outputs = await stack.outputs();
-  const ids = (outputs[LIMIT_IDS_OUTPUT]?.value ?? {}) as Record<string, string>;
+  const { state } = await budgetsStack(await loadBudgets(p.file, { allowEmpty: true }), p.settings);
   const client = new Payi({ apiKey: environment.apiKeys[0], baseURL: p.settings.baseUrl ?? environment.baseUrl });
   try {
-    const rows = [];
-    for (const [key, limitId] of Object.entries(ids)) rows.push(limitStatus(key, (await client.limits.retrieve(limitId)).limit));
+    const rows = await stackStatus(client, state);
+    const limits = rows.filter((r) => r.kind === "limit");
+    const useCases = rows.filter((r) => r.kind === "useCase");
     if (p.out.json) p.out.write(`${JSON.stringify(rows, null, 2)}\n`);
     else if (rows.length === 0) p.out.write(`Stack '${p.settings.stack}' has no limits yet: run \`pulumi-limits up\`.\n`);
-    else p.out.write(`Budget status of stack '${p.settings.stack}':\n${statusTable(rows)}\n`);
+    else {
+      if (limits.length > 0) p.out.write(`Budget status of stack '${p.settings.stack}':\n${statusTable(limits)}\n`);
+      if (useCases.length > 0) p.out.write(`Use cases of stack '${p.settings.stack}':\n${useCaseTable(useCases)}\n`);
+      const missing = rows.filter((r) => r.state === "missing").length;
+      if (missing > 0) p.out.write(`${missing} missing on the service: \`pulumi-limits drift\` shows them, \`up\` recreates them.\n`);
+    }
     return ExitCode.ok;
   } finally {
     await client.close();

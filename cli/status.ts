@@ -1,9 +1,11 @@
 import Table from "cli-table3";
-import type { Limit } from "../sdk/index.js";
+import { NotFoundError, type Limit, type Payi, type UseCaseDefinition } from "../sdk/index.js";
 import { spendState } from "../rules/payi/spend-state.js";
+import type { StateResource } from "./resource-keys.js";
 
-/** One row of the budget status report. */
+/** One limit row of the budget status report. */
 export interface LimitStatus {
+  kind: "limit";
   key: string;
   limitId: string;
   name: string;
@@ -15,10 +17,70 @@ export interface LimitStatus {
   state: "ok" | "exceeded" | "overrun";
 }
 
+/** A limit the stack manages that the service no longer has (deleted out of band): `up` recreates it. */
+export interface MissingLimitStatus {
+  kind: "limit";
+  key: string;
+  limitId: string;
+  name: string;
+  state: "missing";
+}
+
+/** One use case the stack manages, with the limit each of its instances gets. */
+export interface UseCaseStatus {
+  kind: "useCase";
+  key: string;
+  name: string;
+  description: string;
+  /** The limit config on the service; null when it has none. */
+  limitConfig: { max: number; type: string; threshold: number | null } | null;
+  /** `missing` when the definition, or the limit config the stack declares, is gone from the service. */
+  state: "ok" | "missing";
+}
+
+export type StatusRow = LimitStatus | MissingLimitStatus | UseCaseStatus;
+
+/**
+ * Reads every limit and use case the stack manages from the service. One deleted out of band is a
+ * `missing` row, never a failure of the whole report.
+ */
+export async function stackStatus(client: Payi, state: StateResource[]): Promise<StatusRow[]> {
+  const rows: StatusRow[] = [];
+  const configs = new Set(state.filter((r) => r.kind === "useCaseLimitConfig").map((r) => String(r.inputs["useCaseName"])));
+  for (const r of state) {
+    if (r.kind === "limit") {
+      const limit = await orMissing(client.limits.retrieve(r.id).then((res) => res.limit));
+      rows.push(limit ? limitStatus(r.key, limit) : { kind: "limit", key: r.key, limitId: r.id, name: String(r.inputs["limitName"]), state: "missing" });
+    } else if (r.kind === "useCase") {
+      const name = String(r.inputs["name"]);
+      const definition = await orMissing(client.useCases.definitions.retrieve(name));
+      rows.push(useCaseStatus(r.key, name, definition, configs.has(name)));
+    }
+  }
+  return rows;
+}
+
+async function orMissing<T>(read: PromiseLike<T>): Promise<T | undefined> {
+  return Promise.resolve(read).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)));
+}
+
+function useCaseStatus(key: string, name: string, definition: UseCaseDefinition | undefined, declaresConfig: boolean): UseCaseStatus {
+  const c = definition?.limit_config;
+  return {
+    kind: "useCase",
+    key,
+    name,
+    description: definition?.description ?? "",
+    limitConfig: c ? { max: c.max, type: c.limit_type ?? "allow", threshold: c.threshold ?? null } : null,
+    state: definition && (c || !declaresConfig) ? "ok" : "missing",
+  };
+}
+
 export function limitStatus(key: string, limit: Limit): LimitStatus {
   const spend = limit.totals.cost.total.base;
   const threshold = limit.threshold ?? null;
   return {
+    kind: "limit",
     key,
     limitId: limit.limit_id,
     name: limit.limit_name,
@@ -45,13 +107,17 @@ export function usageBar(usedPercent: number, threshold: number | null): string 
 }
 
 /** The budget status report, money with 5 decimals for spend and 2 for budgets as the limits guide advises. */
-export function statusTable(rows: LimitStatus[]): string {
+export function statusTable(rows: Array<LimitStatus | MissingLimitStatus>): string {
   const table = new Table({
     head: ["Limit", "Type", "Spend", "Max", "Used", "Threshold", "State", "Usage"],
     style: { head: [], border: [], compact: true },
     colAligns: ["left", "left", "right", "right", "right", "right", "left", "left"],
   });
   for (const r of rows) {
+    if (r.state === "missing") {
+      table.push([r.name, "-", "-", "-", "-", "-", "MISSING", "deleted on the service; `up` recreates it"]);
+      continue;
+    }
     table.push([
       r.name,
       r.type,
@@ -61,6 +127,26 @@ export function statusTable(rows: LimitStatus[]): string {
       r.threshold === null ? "-" : `${Math.round(r.threshold * 100)}%`,
       r.state === "ok" ? "ok" : r.state.toUpperCase(),
       usageBar(r.usedPercent, r.threshold),
+    ]);
+  }
+  return table.toString();
+}
+
+/** Use cases and the limit each of their instances gets. */
+export function useCaseTable(rows: UseCaseStatus[]): string {
+  const table = new Table({
+    head: ["Use case", "Instance limit", "Type", "Threshold", "State"],
+    style: { head: [], border: [], compact: true },
+    colAligns: ["left", "right", "left", "right", "left"],
+  });
+  for (const r of rows) {
+    const c = r.limitConfig;
+    table.push([
+      r.name,
+      c ? `$${c.max.toFixed(2)}` : "-",
+      c ? c.type : "-",
+      c && c.threshold !== null ? `${Math.round(c.threshold * 100)}%` : "-",
+      r.state === "ok" ? "ok" : "MISSING",
     ]);
   }
   return table.toString();

@@ -5,6 +5,7 @@ import type { BudgetsFile } from "./budgets-file.js";
 import { pulumiEnv, type CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgram } from "./program.js";
+import { resolveLimitKeys, stateResources, type ResolvedKeys, type StateResource } from "./resource-keys.js";
 import { droppedUseCaseNotes } from "./use-case-notes.js";
 
 /** Settings shared by the stack commands: flags, falling back to the environment read in main. */
@@ -27,18 +28,29 @@ export function defaultBackend(cwd: string = process.cwd()): string {
   return `file://${dir}`;
 }
 
+/** A budgets stack, what its state held before this run, and the renames the file carries out. */
+export interface BudgetsStack {
+  stack: automation.Stack;
+  state: StateResource[];
+  renames: ResolvedKeys["renames"];
+}
+
 /**
  * The Automation API stack for a budgets file: inline program, local backend, passphrase secrets. The
- * API key is never stored in the stack: the provider reads it from PAYI_API_KEY.
+ * API key is never stored in the stack: the provider reads it from PAYI_API_KEY. Limits keep the
+ * resource that manages them across renames (see `resolveLimitKeys`).
  */
-export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings): Promise<automation.Stack> {
+export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings): Promise<BudgetsStack> {
   const { environment } = settings;
   const [apiKey] = environment.apiKeys;
   if (!apiKey) {
     throw new CliError("PAYI_API_KEY is not set: the provider needs it to reach Pay-i (or the local service)", ExitCode.badInput);
   }
+  const backend = settings.backend ?? environment.backend ?? defaultBackend();
+  // The file backend fails on a missing directory; create it as the default backend does.
+  if (backend.startsWith("file://") && !backend.startsWith("file://~")) mkdirSync(backend.slice("file://".length).split("?")[0] ?? "", { recursive: true });
   const envVars = pulumiEnv({
-    backend: settings.backend ?? environment.backend ?? defaultBackend(),
+    backend,
     passphrase: environment.passphrase,
     apiKey,
     baseUrl: settings.baseUrl ?? environment.baseUrl,
@@ -46,9 +58,12 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   });
   const service = { apiKey, baseURL: settings.baseUrl ?? environment.baseUrl };
   const notes = (): Promise<string[]> => droppedUseCaseNotes(stack, budgets, service);
+  let resolved: ResolvedKeys = { keys: [], renames: [] };
   const stack: automation.Stack = await automation.LocalWorkspace.createOrSelectStack(
-    { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets, notes) },
+    { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets, () => resolved.keys, notes) },
     { envVars },
   );
-  return stack;
+  const state = await stateResources(stack);
+  resolved = resolveLimitKeys(budgets.limits, state);
+  return { stack, state, renames: resolved.renames };
 }

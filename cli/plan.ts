@@ -1,0 +1,160 @@
+import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
+
+/** What a plan does to one resource. */
+export type ChangeOp = "create" | "update" | "replace" | "delete";
+
+/** Resource kinds of a budgets stack, as the file names them. */
+export type ResourceKind = "limit" | "useCase" | "useCaseLimitConfig";
+
+/** One changed property: the file's field name and its value before and after (`undefined` = not set). */
+export interface PropertyChange {
+  property: string;
+  old: unknown;
+  new: unknown;
+}
+
+/** One resource change of a plan: what a reviewer needs to approve it. */
+export interface ResourceChange {
+  op: ChangeOp;
+  kind: ResourceKind;
+  /** Resource key in the stack. */
+  key: string;
+  /** Limit or use-case name (the new one for creates and updates). */
+  name: string;
+  /** Pay-i limit id, or use-case name, of the object changed; absent for creates. */
+  id?: string;
+  changes: PropertyChange[];
+  /** Why the resource is replaced rather than updated, one line per property. */
+  replaceReasons: string[];
+  /** Tracked spend that a replace or delete discards, USD (limits only). */
+  spendDiscardedUsd?: number;
+}
+
+/** A plan: every resource change, plus warnings a reviewer must not miss. */
+export interface Plan {
+  changes: ResourceChange[];
+  warnings: string[];
+}
+
+/** How each kind's Pulumi inputs appear in budgets.yaml: file field name and how to print a value. */
+const FIELDS: Record<ResourceKind, Record<string, string>> = {
+  limit: { limitName: "name", max: "max", limitType: "type", threshold: "threshold", properties: "properties", limitId: "id", reset: "reset" },
+  useCase: { name: "name", description: "description", loggingEnabled: "loggingEnabled" },
+  useCaseLimitConfig: { max: "max", limitType: "type", threshold: "threshold", properties: "properties" },
+};
+
+const KINDS: Record<string, ResourceKind> = { Limit: "limit", UseCaseDefinition: "useCase", UseCaseLimitConfig: "useCaseLimitConfig" };
+
+const PLANNED: Partial<Record<OpType, ChangeOp>> = { create: "create", update: "update", replace: "replace", delete: "delete" };
+
+/** The resource kind of a Pulumi type token (`pulumi-nodejs:dynamic/payi:Limit`), if it is one of ours. */
+export function resourceKind(type: string): ResourceKind | undefined {
+  return KINDS[type.slice(type.lastIndexOf(":") + 1)];
+}
+
+/** Collects a plan from the engine's step events (`onEvent` of preview or up). */
+export class PlanRecorder {
+  private readonly byUrn = new Map<string, ResourceChange>();
+
+  /** Feed every engine event; only resource pre-events of our kinds count. */
+  readonly onEvent = (event: EngineEvent): void => {
+    const metadata = event.resourcePreEvent?.metadata;
+    if (metadata) this.record(metadata);
+  };
+
+  private record(step: StepEventMetadata): void {
+    const op = PLANNED[step.op];
+    const kind = resourceKind(step.type);
+    if (!op || !kind) return;
+    const oldInputs = step.old?.inputs ?? {};
+    const newInputs = step.new?.inputs ?? {};
+    const key = step.urn.slice(step.urn.lastIndexOf("::") + 2);
+    const nameField = kind === "limit" ? "limitName" : kind === "useCase" ? "name" : "useCaseName";
+    const name = String(newInputs[nameField] ?? oldInputs[nameField] ?? key);
+    const id = step.old?.id || undefined;
+    const change: ResourceChange = {
+      op,
+      kind,
+      key,
+      name,
+      ...(id ? { id } : {}),
+      changes: op === "delete" ? [] : propertyChanges(kind, oldInputs, newInputs),
+      replaceReasons: op === "replace" ? (step.keys ?? []).map((k) => replaceReason(kind, k)) : [],
+    };
+    const spend = step.old?.outputs?.["spendUsd"];
+    if (kind === "limit" && (op === "replace" || op === "delete") && typeof spend === "number") change.spendDiscardedUsd = spend;
+    this.byUrn.set(step.urn, change);
+  }
+
+  /** The plan so far; warnings name every amount a replace or delete discards. */
+  plan(): Plan {
+    const changes = [...this.byUrn.values()];
+    const warnings = changes
+      .filter((c) => (c.spendDiscardedUsd ?? 0) > 0)
+      .map(
+        (c) =>
+          `${c.op === "delete" ? "deleting" : "replacing"} limit '${c.name}'${c.id ? ` (${c.id})` : ""} discards its tracked spend of ${usd(c.spendDiscardedUsd ?? 0)}`,
+      );
+    return { changes, warnings };
+  }
+}
+
+function propertyChanges(kind: ResourceKind, olds: Record<string, unknown>, news: Record<string, unknown>): PropertyChange[] {
+  const out: PropertyChange[] = [];
+  for (const [input, field] of Object.entries(FIELDS[kind])) {
+    const before = olds[input];
+    const after = news[input];
+    if (input === "properties") {
+      const a = record(before);
+      const b = record(after);
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+        if (a[k] !== b[k]) out.push({ property: `properties.${k}`, old: a[k], new: b[k] });
+      }
+    } else if (JSON.stringify(before ?? null) !== JSON.stringify(after ?? null)) {
+      out.push({ property: field, old: before, new: after });
+    }
+  }
+  return out;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? { ...value } : {};
+}
+
+function replaceReason(kind: ResourceKind, input: string): string {
+  const field = FIELDS[kind][input] ?? input;
+  if (kind === "limit" && input === "limitId") return "id is the limit's identity in Pay-i: a new id means a new limit";
+  return `${field} cannot change in place (Pay-i fixes it when the ${kind === "useCase" ? "use case" : "limit"} is created)`;
+}
+
+/** USD as a reviewer reads it: `$1,200.00`, `$0.05`, `$12.34567`. */
+export function usd(amount: number): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount);
+}
+
+/** A property value as printed in a plan: money as USD, thresholds as percent of max. */
+export function formatValue(property: string, value: unknown): string {
+  if (value === undefined || value === null) return "(none)";
+  if (property === "max" && typeof value === "number") return usd(value);
+  if (property === "threshold" && typeof value === "number") return `${Number((value * 100).toFixed(2))}%`;
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+const SYMBOL: Record<ChangeOp, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+const LABEL: Record<ResourceKind, string> = { limit: "limit", useCase: "use case", useCaseLimitConfig: "use-case limit" };
+
+/** The plan as text: one block per resource, every changed property `old → new`. */
+export function renderPlan(plan: Plan, title: string): string {
+  if (plan.changes.length === 0) return `${title}: no changes.\n`;
+  const lines = [`${title}:`];
+  for (const c of plan.changes) {
+    lines.push(`  ${SYMBOL[c.op].padEnd(2)} ${c.op.padEnd(7)} ${LABEL[c.kind]} '${c.name}'${c.id && c.op !== "create" ? ` (${c.id})` : ""}`);
+    for (const p of c.changes) {
+      lines.push(c.op === "create" ? `        ${p.property}: ${formatValue(p.property, p.new)}` : `        ${p.property}: ${formatValue(p.property, p.old)} → ${formatValue(p.property, p.new)}`);
+    }
+    for (const reason of c.replaceReasons) lines.push(`        replaced because ${reason}`);
+    if (c.spendDiscardedUsd !== undefined) lines.push(`        tracked spend discarded: ${usd(c.spendDiscardedUsd)}`);
+  }
+  for (const w of plan.warnings) lines.push(`warning: ${w}`);
+  return `${lines.join("\n")}\n`;
+}
