@@ -10,6 +10,7 @@ import { spawnServe } from "../test/support/serve-process.js";
 import { benchProgram, type CliRun, cliRun, engineRun, type EngineRun } from "./engine.js";
 import { ingestThroughput, sdkVsRaw } from "./http.js";
 import { packPackage } from "./packed-program.js";
+import { postgresRuns, postgresSection } from "./postgres.js";
 import { report } from "./report.js";
 
 const API_KEY = "bench-key";
@@ -50,7 +51,11 @@ async function main(): Promise<void> {
       console.log(`cli x${n}: up ${c.upMs.toFixed(0)} ms, destroy ${c.destroyMs.toFixed(0)} ms`);
       cli.push(c);
     }
-    const text = report({ sizes, sdk, ingest, runs, cli, command: `make bench BENCH_SIZES=${sizes.join(",")}` });
+    const largest = Math.max(...sizes);
+    const pg = await postgresRuns(program, largest, target);
+    for (const r of pg.runs) console.log(`limit x${largest} on postgres ${r.checkpoints ? "with" : "without"} checkpoints: up ${r.upMs.toFixed(0)} ms`);
+    const sections = [postgresSection(largest, runs, pg)];
+    const text = report({ sizes, sdk, ingest, runs, cli, sections, command: `make bench BENCH_SIZES=${sizes.join(",")}` });
     const file = path.join(packageRoot(), small ? "BENCHMARKS.ci.md" : "BENCHMARKS.md");
     await writeFile(file, text);
     console.log(`\n${text}\nwritten to ${path.relative(process.cwd(), file)}`);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are GitHub Actions expressions, not templates
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
