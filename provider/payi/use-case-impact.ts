@@ -14,11 +14,14 @@ export interface InstanceLimits {
   spendUsd: number;
 }
 
-/** Reads the instance limits of `useCaseName` from the service (every limit, a page of 100 at a time). */
+/**
+ * Reads the instance limits of `useCaseName` from the service: every limit, at the service's default page
+ * size (Pay-i's largest is unconfirmed).
+ */
 export async function instanceLimits(api: Payi, useCaseName: string): Promise<InstanceLimits> {
   let count = 0;
   let spend = 0n;
-  for await (const limit of api.limits.list({ limit: 100 })) {
+  for await (const limit of api.limits.list()) {
     if (!isInstanceLimitOf(limit.limit_name, useCaseName)) continue;
     count += 1;
     spend += toUnits(limit.totals.cost.total.base);

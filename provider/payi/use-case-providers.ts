@@ -105,7 +105,10 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
       // A config moving to another use case is the definition's rename: its diff tells what goes.
       if (!replaces.includes("useCaseName")) {
         const change = { kind: replaces.length > 0 ? "replace" : "update", fields: [...replaces, ...updates] } as const;
-        const note = configChangeNote(change, await instanceLimits(client(), olds.useCaseName));
+        const impact = await instanceLimits(client(), olds.useCaseName).catch((error: unknown) =>
+          Promise.reject(failure(`reading the instance limits of use case '${olds.useCaseName}'`, error)),
+        );
+        const note = configChangeNote(change, impact);
         if (note) await warn(note);
       }
       // One config per use case, keyed by its name: a replacement created first would be deleted with the old one.
