@@ -11,6 +11,7 @@ import { benchProgram, type CliRun, cliRun, engineRun, type EngineRun } from "./
 import { ingestThroughput, sdkVsRaw } from "./http.js";
 import { packPackage } from "./packed-program.js";
 import { postgresRuns, postgresSection } from "./postgres.js";
+import { PROFILE_NOTES } from "./profile-notes.js";
 import { report } from "./report.js";
 
 const API_KEY = "bench-key";
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     const largest = Math.max(...sizes);
     const pg = await postgresRuns(program, largest, target);
     for (const r of pg.runs) console.log(`limit x${largest} on postgres ${r.checkpoints ? "with" : "without"} checkpoints: up ${r.upMs.toFixed(0)} ms`);
-    const sections = [postgresSection(largest, runs, pg)];
+    const sections = [postgresSection(largest, runs, pg), ...(small ? [] : [PROFILE_NOTES])];
     const text = report({ sizes, sdk, ingest, runs, cli, sections, command: `make bench BENCH_SIZES=${sizes.join(",")}` });
     const file = path.join(packageRoot(), small ? "BENCHMARKS.ci.md" : "BENCHMARKS.md");
     await writeFile(file, text);
