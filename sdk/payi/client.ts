@@ -3,6 +3,7 @@ import { SDKError, asRecord, asString, type ErrorEnvelope } from "../core/errors
 import { Categories } from "./resources/categories.js";
 import { Ingest } from "./resources/ingest.js";
 import { Limits } from "./resources/limits.js";
+import { Requests } from "./resources/requests.js";
 import { IDEMPOTENCY_HEADER } from "./resources/shared.js";
 import { UseCases } from "./resources/use-cases.js";
 
@@ -43,6 +44,7 @@ export class Payi extends BaseClient {
   readonly useCases: UseCases;
   readonly ingest: Ingest;
   readonly categories: Categories;
+  readonly requests: Requests;
 
   constructor(options: ClientOptions = {}) {
     const apiKey = options.apiKey ?? process.env["PAYI_API_KEY"];
@@ -57,6 +59,7 @@ export class Payi extends BaseClient {
     this.useCases = new UseCases(this);
     this.ingest = new Ingest(this);
     this.categories = new Categories(this);
+    this.requests = new Requests(this);
   }
 
   /** A new client with these options changed; it shares nothing with this one but its settings. */

@@ -22,4 +22,5 @@ export type { Limit, LimitType, LimitResponse, LimitHistoryResponse, LimitCreate
 export type { UseCaseDefinition, UseCaseInstance, LimitConfig, UseCaseDefinitionCreateParams } from "./resources/use-cases.js";
 export type { IngestResponse, IngestUnitsParams, BulkIngestEvent, BulkIngestResponse } from "./resources/ingest.js";
 export type { CategoryResource, Category, ResourceCreateParams } from "./resources/categories.js";
+export type { RequestResult, PropertiesResponse, PropertiesUpdateParams } from "./resources/requests.js";
 export type { LimitState, TotalCostData, XproxyResult, DefaultResponse } from "./resources/shared.js";

@@ -69,6 +69,21 @@ export class Categories {
     return this.client.list({ ...options, method: "GET", path: "/api/v1/categories", query: listQuery(params), schema: CategoryPageSchema }, samePage);
   }
 
+  /** Deletes every custom resource version in `category`; answers with the versions deleted. */
+  delete(category: string, options?: RequestOptions): APIPromise<CategoryResource[]> {
+    return this.client.request({ ...options, method: "DELETE", path: `/api/v1/categories/${segment(category)}`, schema: z.array(CategoryResourceSchema) });
+  }
+
+  /** Deletes every version of one custom resource; answers with the versions deleted. */
+  deleteResource(category: string, resource: string, options?: RequestOptions): APIPromise<CategoryResource[]> {
+    return this.client.request({
+      ...options,
+      method: "DELETE",
+      path: `/api/v1/categories/${segment(category)}/resources/${segment(resource)}`,
+      schema: z.array(CategoryResourceSchema),
+    });
+  }
+
   /** The newest version of every resource in `category`. */
   listResources(category: string, params: CategoryListParams = {}, options?: RequestOptions): PagePromise<CategoryResource> {
     return this.client.list({

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { PropertiesSchema } from "../../../sdk/payi/resources/shared.js";
+import { PropertiesUpdateParamsSchema } from "../../../sdk/payi/resources/requests.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
 import type { ServiceContext } from "../../context.js";
 import { notFound } from "../../errors.js";
@@ -9,7 +9,6 @@ import type { RequestRow } from "../repositories/requests.js";
 
 const RequestIdParams = z.object({ request_id: z.string() });
 const ResponseIdParams = z.object({ category: z.string(), provider_response_id: z.string() });
-const PropertiesBodySchema = z.object({ properties: PropertiesSchema });
 const invalidProperties = { invalidInput: "invalid_properties" };
 
 /**
@@ -41,7 +40,7 @@ export function requestRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     xproxy_result: byRequestId(request.params).result,
   }));
 
-  const byId = { schema: { params: RequestIdParams, body: PropertiesBodySchema }, config: invalidProperties };
+  const byId = { schema: { params: RequestIdParams, body: PropertiesUpdateParamsSchema }, config: invalidProperties };
   app.put("/requests/:request_id/properties", byId, async (request) =>
     updateProperties(request, () => byRequestId(request.params), request.body.properties),
   );
@@ -50,7 +49,7 @@ export function requestRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     xproxy_result: byResponseId(request.params).result,
   }));
 
-  const byResponse = { schema: { params: ResponseIdParams, body: PropertiesBodySchema }, config: invalidProperties };
+  const byResponse = { schema: { params: ResponseIdParams, body: PropertiesUpdateParamsSchema }, config: invalidProperties };
   app.put("/requests/provider/:category/:provider_response_id/properties", byResponse, async (request) =>
     updateProperties(request, () => byResponseId(request.params), request.body.properties),
   );

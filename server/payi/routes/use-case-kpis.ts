@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { PropertiesSchema } from "../../../sdk/payi/resources/shared.js";
+import { PropertiesUpdateParamsSchema } from "../../../sdk/payi/resources/requests.js";
 import type { UseCaseInstance } from "../../../sdk/payi/resources/use-cases.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
 import type { ServiceContext } from "../../context.js";
@@ -27,7 +27,6 @@ const KpiUpdateSchema = z.object({
   goal: z.number().nullish(),
 });
 const ScoreSchema = z.object({ score: z.union([z.boolean(), z.number()]).nullish() });
-const PropertiesBodySchema = z.object({ properties: PropertiesSchema });
 const invalidKpi = { invalidInput: "invalid_kpi" };
 const invalidQuery = { invalidInput: "invalid_query" };
 
@@ -164,7 +163,7 @@ export function useCaseKpiRoutes(server: FastifyInstance, ctx: ServiceContext): 
     return page(kpis.scores(use_case_name, use_case_id, query), p, (row) => scoreToWire(row, kpis.find(use_case_name, row.kpi_name)?.kpi_type));
   });
 
-  const properties = { schema: { params: InstanceParams, body: PropertiesBodySchema }, config: { invalidInput: "invalid_properties" } };
+  const properties = { schema: { params: InstanceParams, body: PropertiesUpdateParamsSchema }, config: { invalidInput: "invalid_properties" } };
   app.put("/use_cases/instances/:use_case_name/:use_case_id/properties", properties, async (request): Promise<UseCaseInstance> => {
     const { use_case_name, use_case_id } = request.params;
     const body = request.body;
