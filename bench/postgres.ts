@@ -21,12 +21,17 @@ function postgresBackend(cluster: PostgresCluster): Backend {
 }
 
 /** The PostgreSQL runs: Limits x `n`, with and without checkpoints (preview with the latter, as the file runs). */
-export async function postgresRuns(program: PackedProgram, n: number, service: BenchService): Promise<{ runs: EngineRun[]; server: string }> {
+export async function postgresRuns(
+  program: PackedProgram,
+  n: number,
+  service: BenchService,
+): Promise<{ runs: EngineRun[]; server: string }> {
   const cluster = await startPostgres({ durable: true });
   try {
     const backend = postgresBackend(cluster);
     const runs: EngineRun[] = [];
-    for (const checkpoints of [false, true]) runs.push(await engineRun(program, "limit", n, service, { checkpoints, preview: !checkpoints, backend }));
+    for (const checkpoints of [false, true])
+      runs.push(await engineRun(program, "limit", n, service, { checkpoints, preview: !checkpoints, backend }));
     const [version] = await cluster.query("SHOW server_version");
     return { runs, server: `PostgreSQL ${version?.split(" ")[0] ?? "?"}` };
   } finally {
@@ -43,7 +48,8 @@ export function postgresSection(n: number, all: EngineRun[], pg: { runs: EngineR
   const [fileWith, fileOnce] = [pick(all, "file", true), pick(all, "file", false)];
   const [pgWith, pgOnce] = [pick(pg.runs, "postgres", true), pick(pg.runs, "postgres", false)];
   if (!fileWith || !fileOnce || !pgWith || !pgOnce) return [];
-  const row = (label: string, file: number, postgres: number) => `| ${label} | ${ms(file)} | ${ms(postgres)} | ${(postgres / file).toFixed(2)} |`;
+  const row = (label: string, file: number, postgres: number) =>
+    `| ${label} | ${ms(file)} | ${ms(postgres)} | ${(postgres / file).toFixed(2)} |`;
   const perStep = (withCheckpoints: EngineRun, once: EngineRun) => (withCheckpoints.upMs - once.upMs) / n;
   const fileStep = perStep(fileWith, fileOnce);
   const pgStep = perStep(pgWith, pgOnce);
@@ -64,6 +70,8 @@ export function postgresSection(n: number, all: EngineRun[], pg: { runs: EngineR
     row("preview (no changes)", fileOnce.previewMs, pgOnce.previewMs),
     row("refresh", fileOnce.refreshMs, pgOnce.refreshMs),
     row("destroy, state written once", fileOnce.destroyMs, pgOnce.destroyMs),
-    ...(n < 100 ? ["", `At N = ${n} the per-step differences are within run-to-run noise; the figures that decide are at N = 1,000.`] : []),
+    ...(n < 100
+      ? ["", `At N = ${n} the per-step differences are within run-to-run noise; the figures that decide are at N = 1,000.`]
+      : []),
   ];
 }

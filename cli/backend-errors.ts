@@ -11,7 +11,9 @@ import { CliError, ExitCode } from "./exit-codes.js";
 export function stackLockedError(error: unknown, command: string): CliError | undefined {
   if (!(error instanceof ConcurrentUpdateError)) return undefined;
   const text = error.message;
-  const holders = [...text.matchAll(/created by (\S+) \(pid (\d+)\) at (\S+)/g)].map(([, who, pid, at]) => `${who} (pid ${pid}) since ${at}`);
+  const holders = [...text.matchAll(/created by (\S+) \(pid (\d+)\) at (\S+)/g)].map(
+    ([, who, pid, at]) => `${who} (pid ${pid}) since ${at}`,
+  );
   const stack = /\/locks\/([^/\s]+\/[^/\s]+\/[^/\s]+)\/[^/\s]+\.json/.exec(text)?.[1] ?? "<org>/<project>/<stack>";
   const by = holders.length > 0 ? [...new Set(holders)].join(", ") : "another run";
   return new CliError(

@@ -50,7 +50,12 @@ afterAll(async () => {
 
 /** The environment a CI runner has: the shared backend and passphrase from its secrets. */
 function runnerEnv(baseUrl: string = service.url): Record<string, string> {
-  return { PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: baseUrl, PULUMI_BACKEND_URL: pg.url, PULUMI_CONFIG_PASSPHRASE: "team-passphrase" };
+  return {
+    PAYI_API_KEY: TEST_API_KEY,
+    PAYI_BASE_URL: baseUrl,
+    PULUMI_BACKEND_URL: pg.url,
+    PULUMI_CONFIG_PASSPHRASE: "team-passphrase",
+  };
 }
 
 function cli(clone: string, args: string[], baseUrl?: string): Promise<CliResult> {
@@ -78,7 +83,9 @@ const declared = (monthlyMax: number) => ["Daily Safety Cap 50", `Monthly Budget
 /** The lock rows of the stack: the holder's pid, user and host, as Pulumi wrote them. */
 async function locks(): Promise<Array<{ pid: number; username: string; hostname: string }>> {
   const rows = await pg.query(`SELECT data->>'data' FROM pulumi_state WHERE key LIKE '${LOCKS}'`);
-  return rows.map((b64) => JSON.parse(Buffer.from(b64, "base64").toString("utf8")) as { pid: number; username: string; hostname: string });
+  return rows.map(
+    (b64) => JSON.parse(Buffer.from(b64, "base64").toString("utf8")) as { pid: number; username: string; hostname: string },
+  );
 }
 
 async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
@@ -139,7 +146,11 @@ describe("PostgreSQL state backend shared by CI runners", () => {
 
     const preview = await cli(b, ["preview", "--json"]);
     expect(preview.code, preview.stderr).toBe(0);
-    const summary = preview.stdout.trim().split("\n").map((line) => JSON.parse(line) as { summaryEvent?: { resourceChanges: Record<string, number> } }).find((e) => e.summaryEvent);
+    const summary = preview.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { summaryEvent?: { resourceChanges: Record<string, number> } })
+      .find((e) => e.summaryEvent);
     expect(summary?.summaryEvent?.resourceChanges).toEqual({ same: 6 });
     expect((await cli(b, ["drift"])).code).toBe(0);
 
@@ -158,12 +169,17 @@ describe("PostgreSQL state backend shared by CI runners", () => {
     const gate = await gatedProxy(service.url);
     try {
       const first = cli(a, ["up", "--yes"], gate.url);
-      await until("the first up to hold the lock and wait on the service", async () => gate.held() > 0 && (await locks()).length === 1);
+      await until(
+        "the first up to hold the lock and wait on the service",
+        async () => gate.held() > 0 && (await locks()).length === 1,
+      );
       const [holder] = await locks();
 
       const second = await cli(b, ["up", "--yes"]);
       expect(second.code, second.stderr).toBe(4);
-      expect(second.stderr).toContain(`pulumi-limits: up: stack is locked by ${holder?.username}@${holder?.hostname} (pid ${holder?.pid}) since `);
+      expect(second.stderr).toContain(
+        `pulumi-limits: up: stack is locked by ${holder?.username}@${holder?.hostname} (pid ${holder?.pid}) since `,
+      );
       expect(second.stderr).toContain(`\`pulumi cancel --stack ${STACK} --yes\``);
       expect(second.stderr).not.toContain(pg.password);
 
@@ -211,7 +227,9 @@ describe("PostgreSQL state backend shared by CI runners", () => {
     expect(updates.length).toBeGreaterThanOrEqual(1);
     expect(updates.every((u) => u.kind === "update" && u.result === "succeeded")).toBe(true);
     for (let i = 1; i < updates.length; i++) {
-      expect(updates[i]?.startTime.getTime()).toBeGreaterThanOrEqual(updates[i - 1]?.endTime?.getTime() ?? Number.POSITIVE_INFINITY);
+      expect(updates[i]?.startTime.getTime()).toBeGreaterThanOrEqual(
+        updates[i - 1]?.endTime?.getTime() ?? Number.POSITIVE_INFINITY,
+      );
     }
     expect(await locks()).toEqual([]);
   });
@@ -222,14 +240,22 @@ describe("PostgreSQL state backend shared by CI runners", () => {
     const gate = await gatedProxy(service.url);
     try {
       // The whole process group, as a cancelled CI job or a lost runner: CLI, engine, language and provider hosts.
-      const killed = spawn(process.execPath, [path.resolve(__dirname, "..", "..", "bin", "pulumi-limits.js"), "up", "--yes", "-f", "budgets.yaml"], {
-        cwd: a,
-        env: { ...process.env, ...runnerEnv(gate.url) },
-        detached: true,
-        stdio: "ignore",
-      });
+      const killed = spawn(
+        process.execPath,
+        [path.resolve(__dirname, "..", "..", "bin", "pulumi-limits.js"), "up", "--yes", "-f", "budgets.yaml"],
+        {
+          cwd: a,
+          env: { ...process.env, ...runnerEnv(gate.url) },
+          detached: true,
+          stdio: "ignore",
+        },
+      );
       const exited = new Promise((resolve) => killed.once("exit", resolve));
-      await until("the up to hold the lock and wait on the service", async () => gate.held() > 0 && (await locks()).length === 1, 60_000);
+      await until(
+        "the up to hold the lock and wait on the service",
+        async () => gate.held() > 0 && (await locks()).length === 1,
+        60_000,
+      );
       process.kill(-(killed.pid ?? 0), "SIGKILL");
       await exited;
     } finally {
@@ -278,7 +304,9 @@ describe("PostgreSQL state backend shared by CI runners", () => {
     expect((await service.client.limits.list({ limit_name: "Team Program Cap" })).items).toHaveLength(1);
     expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
 
-    const state = (await pg.query("SELECT data->>'data' FROM pulumi_state")).map((b64) => Buffer.from(b64, "base64").toString("utf8")).join("\n");
+    const state = (await pg.query("SELECT data->>'data' FROM pulumi_state"))
+      .map((b64) => Buffer.from(b64, "base64").toString("utf8"))
+      .join("\n");
     expect(state).toContain("Team Program Cap");
     expect(state).not.toContain(TEST_API_KEY);
     await stack.destroy();
@@ -301,8 +329,14 @@ describe("PostgreSQL state backend shared by CI runners", () => {
 
     await pg.query("CREATE DATABASE migrated").catch(() => undefined);
     const script = (recipe ?? "")
-      .replaceAll("PAYI_API_KEY='...' PULUMI_CONFIG_PASSPHRASE='...'", `PAYI_API_KEY='${TEST_API_KEY}' PULUMI_CONFIG_PASSPHRASE='solo'`)
-      .replaceAll("'postgres://pulumi:PASSWORD@db.internal:5432/pulumi?sslmode=require'", `'${pg.url.replace("/pulumi?", "/migrated?")}'`);
+      .replaceAll(
+        "PAYI_API_KEY='...' PULUMI_CONFIG_PASSPHRASE='...'",
+        `PAYI_API_KEY='${TEST_API_KEY}' PULUMI_CONFIG_PASSPHRASE='solo'`,
+      )
+      .replaceAll(
+        "'postgres://pulumi:PASSWORD@db.internal:5432/pulumi?sslmode=require'",
+        `'${pg.url.replace("/pulumi?", "/migrated?")}'`,
+      );
     expect(script).not.toContain("db.internal");
     const { stdout } = await promisify(execFile)("bash", ["-euo", "pipefail", "-c", script], {
       cwd: repo,

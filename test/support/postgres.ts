@@ -69,7 +69,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const password = randomBytes(12).toString("hex");
   const asRoot = process.getuid?.() === 0;
   const server = (command: string, args: string[]) =>
-    asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { cwd: dir }) : run(path.join(bin, command), args, { cwd: dir });
+    asRoot
+      ? run("runuser", ["-u", "postgres", "--", path.join(bin, command), ...args], { cwd: dir })
+      : run(path.join(bin, command), args, { cwd: dir });
   try {
     await writeFile(path.join(dir, "pwfile"), `${password}\n`, { mode: 0o600 });
     if (asRoot) {
@@ -78,16 +80,48 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       await chown(dir, uid, gid);
       await chown(path.join(dir, "pwfile"), uid, gid);
     }
-    await server("initdb", ["-D", data, "-U", "pulumi", `--pwfile=${path.join(dir, "pwfile")}`, "-A", "scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"]);
+    await server("initdb", [
+      "-D",
+      data,
+      "-U",
+      "pulumi",
+      `--pwfile=${path.join(dir, "pwfile")}`,
+      "-A",
+      "scram-sha-256",
+      "-E",
+      "UTF8",
+      "--locale=C",
+      "--no-sync",
+    ]);
     const port = await freePort();
     const settings = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses=127.0.0.1"];
     if (!options.durable) settings.push("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
     await server("pg_ctl", ["start", "-w", "-t", "60", "-D", data, "-l", path.join(dir, "server.log"), "-o", settings.join(" ")]);
     const psql = async (database: string, sql: string) => {
-      const { stdout } = await run(path.join(bin, "psql"), ["-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "pulumi", "-d", database, "-c", sql], {
-        env: { ...process.env, PGPASSWORD: password },
-        maxBuffer: 256 * 1024 * 1024,
-      });
+      const { stdout } = await run(
+        path.join(bin, "psql"),
+        [
+          "-X",
+          "-q",
+          "-tA",
+          "-v",
+          "ON_ERROR_STOP=1",
+          "-h",
+          "127.0.0.1",
+          "-p",
+          String(port),
+          "-U",
+          "pulumi",
+          "-d",
+          database,
+          "-c",
+          sql,
+        ],
+        {
+          env: { ...process.env, PGPASSWORD: password },
+          maxBuffer: 256 * 1024 * 1024,
+        },
+      );
       return stdout.split("\n").filter((line) => line !== "");
     };
     await psql("postgres", "CREATE DATABASE pulumi");
@@ -105,6 +139,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     const log = await readFile(path.join(dir, "server.log"), "utf8").catch(() => "");
     await server("pg_ctl", ["stop", "-w", "-m", "immediate", "-D", data]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`could not start PostgreSQL from ${bin}: ${error instanceof Error ? error.message : String(error)}${log ? `\n${log}` : ""}`, { cause: error });
+    throw new Error(
+      `could not start PostgreSQL from ${bin}: ${error instanceof Error ? error.message : String(error)}${log ? `\n${log}` : ""}`,
+      { cause: error },
+    );
   }
 }

@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are GitHub Actions expressions, not templates
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
@@ -10,7 +9,9 @@ interface Job {
   steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }>;
 }
 
-const workflow = parse(readFileSync(path.resolve(__dirname, "..", "..", "examples", "github-actions", "budgets.yml"), "utf8")) as {
+const workflow = parse(
+  readFileSync(path.resolve(__dirname, "..", "..", "examples", "github-actions", "budgets.yml"), "utf8"),
+) as {
   on: Record<string, unknown>;
   concurrency?: unknown;
   env: Record<string, string>;
@@ -40,7 +41,9 @@ test("every job shares one stack in PostgreSQL, its URL and the passphrase comin
     const pulumi = workflow.jobs[job]?.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
     expect(pulumi?.with?.["pulumi-version"], job).toBe("3.259.0");
   }
-  expect(readFileSync(path.resolve(__dirname, "..", "..", "examples", "github-actions", "README.md"), "utf8")).toContain("postgres://");
+  expect(readFileSync(path.resolve(__dirname, "..", "..", "examples", "github-actions", "README.md"), "utf8")).toContain(
+    "postgres://",
+  );
 });
 
 test("applies queue in one group across refs and are never cancelled; previews and drift stay out of it", () => {
