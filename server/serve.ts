@@ -37,19 +37,23 @@ export async function serve(config: ServeConfig): Promise<RunningService> {
   }
   const { port } = app.server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  // Stops listening and waits for requests in flight; a client still sending after the grace period is cut.
+  const shutdown = async (): Promise<void> => {
+    const deadline = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+    try {
+      await app.close();
+    } finally {
+      clearTimeout(deadline);
+    }
+    db.close();
+  };
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
-    close: () =>
-      (closing ??= (async () => {
-        const deadline = setTimeout(() => app.server.closeAllConnections(), config.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
-        try {
-          await app.close();
-        } finally {
-          clearTimeout(deadline);
-        }
-        db.close();
-      })()),
+    close: () => {
+      closing ??= shutdown();
+      return closing;
+    },
   };
 }
 

@@ -33,7 +33,7 @@ export function scale(units: bigint, fractionUnits: bigint): bigint {
  * (`1.5e-11` → 15 × 10^-12). It reads the shortest text that round-trips the number, which is what
  * a client that typed `0.000015` sent.
  */
-export function exactDecimal(value: number): { digits: bigint; scale: number } {
+function exactDecimal(value: number): { digits: bigint; scale: number } {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`not a finite non-negative amount: ${value}`);
   const [mantissa = "0", exponentText = "0"] = String(value).toLowerCase().split("e");
   const [whole = "0", fraction = ""] = mantissa.split(".");
