@@ -124,6 +124,7 @@ function record(value: unknown): Record<string, unknown> {
 function replaceReason(kind: ResourceKind, input: string): string {
   const field = FIELDS[kind][input] ?? input;
   if (kind === "limit" && input === "limitId") return "id is the limit's identity in Pay-i: a new id means a new limit";
+  if (kind === "useCaseLimitConfig" && input !== "useCaseName") return `a new ${field} makes a different limit: the config is deleted, then set again, and only new instances get it`;
   return `${field} cannot change in place (Pay-i fixes it when the ${kind === "useCase" ? "use case" : "limit"} is created)`;
 }
 

@@ -1,13 +1,7 @@
-import type * as automation from "@pulumi/pulumi/automation";
-import { z } from "zod";
 import { configChangeNote, instanceLimits, useCaseGoneNote } from "../provider/payi/use-case-impact.js";
 import { Payi } from "../sdk/payi/index.js";
 import type { BudgetsFile } from "./budgets-file.js";
-
-/** The part of an exported deployment this reads: each resource's type and outputs. */
-const DeploymentSchema = z.looseObject({
-  resources: z.array(z.looseObject({ type: z.string(), outputs: z.record(z.string(), z.unknown()).optional() })).default([]),
-});
+import type { StateResource } from "./resource-keys.js";
 
 /**
  * What goes with the use cases and limit configs the stack holds but the file no longer declares (a use
@@ -16,16 +10,15 @@ const DeploymentSchema = z.looseObject({
  * (pulumi/pulumi#13576), so the CLI's program says it at preview.
  */
 export async function droppedUseCaseNotes(
-  stack: automation.Stack,
+  state: StateResource[],
   budgets: BudgetsFile,
   service: { apiKey: string; baseURL: string | undefined },
 ): Promise<string[]> {
-  const { resources } = DeploymentSchema.parse((await stack.exportStack()).deployment ?? {});
-  const held = (type: string, key: string) =>
-    resources.flatMap((r) => (r.type.endsWith(`:${type}`) && typeof r.outputs?.[key] === "string" ? [String(r.outputs[key])] : []));
+  const held = (kind: StateResource["kind"], key: string) =>
+    state.flatMap((r) => (r.kind === kind && typeof r.outputs[key] === "string" ? [String(r.outputs[key])] : []));
   const declared = new Map(budgets.useCases.map((u) => [u.name, u]));
-  const droppedDefinitions = held("UseCaseDefinition", "name").filter((name) => !declared.has(name));
-  const droppedConfigs = held("UseCaseLimitConfig", "useCaseName").filter((name) => declared.has(name) && !declared.get(name)?.limitConfig);
+  const droppedDefinitions = held("useCase", "name").filter((name) => !declared.has(name));
+  const droppedConfigs = held("useCaseLimitConfig", "useCaseName").filter((name) => declared.has(name) && !declared.get(name)?.limitConfig);
   if (droppedDefinitions.length + droppedConfigs.length === 0) return [];
 
   const client = new Payi({ apiKey: service.apiKey, baseURL: service.baseURL });

@@ -57,13 +57,14 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
     nodePath: environment.nodePath,
   });
   const service = { apiKey, baseURL: settings.baseUrl ?? environment.baseUrl };
-  const notes = (): Promise<string[]> => droppedUseCaseNotes(stack, budgets, service);
+  let state: StateResource[] = [];
+  const notes = (): Promise<string[]> => droppedUseCaseNotes(state, budgets, service);
   let resolved: ResolvedKeys = { keys: [], renames: [] };
-  const stack: automation.Stack = await automation.LocalWorkspace.createOrSelectStack(
+  const stack = await automation.LocalWorkspace.createOrSelectStack(
     { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets, () => resolved.keys, notes) },
     { envVars },
   );
-  const state = await stateResources(stack);
+  state = await stateResources(stack);
   resolved = resolveLimitKeys(budgets.limits, state);
   return { stack, state, renames: resolved.renames };
 }

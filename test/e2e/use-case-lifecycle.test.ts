@@ -184,6 +184,7 @@ describe("use-case lifecycle against the real engine", () => {
     const typeChange = await runCli(["preview", ...common], cliEnv, dir);
     expect(typeChange.code, typeChange.stderr).toBe(0);
     expect(typeChange.stdout).toContain("+-1 to replace");
+    expect(typeChange.stdout).toContain("replaced because a new type makes a different limit: the config is deleted, then set again, and only new instances get it");
     expect(typeChange.stdout).toContain(
       "warning: replacing the limit config of use case 'summarize' to change limitType: only new instances get the new settings; its 2 existing instances keep their current limits and $0.0375 of spend",
     );
