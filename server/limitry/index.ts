@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { validatorCompiler } from "fastify-type-provider-zod";
+import { contractViolation } from "../contract.js";
 import { ServiceError } from "../errors.js";
 import type { LimitryContext } from "./context.js";
 import { LimitryServiceError, limitryEnvelope } from "./errors.js";
@@ -11,13 +13,15 @@ import { meterRoutes } from "./routes/meters.js";
 
 /**
  * The Limitry API (register under `/v1`): every route needs `Authorization: Bearer <key>` with a key the
- * service knows (the same keys as the Pay-i API). Errors use Limitry's envelope
+ * service knows (the same keys as the Pay-i API). Routes declare their contracts as zod schemas from the SDK
+ * (validated by the zod type provider, as the Pay-i routes). Errors use Limitry's envelope
  * `{error: {code, message, status, requestId}}`; `Idempotency-Key`, `X-Workspace`, `X-Environment`,
  * `X-Project` and `X-Stainless-*` headers are accepted and ignored.
  */
 export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
   const keyDigests = apiKeys.map(digest);
   return async (api: FastifyInstance): Promise<void> => {
+    api.setValidatorCompiler(validatorCompiler);
     api.addHook("onRequest", async (request) => {
       const header = request.headers.authorization;
       const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header);
@@ -31,7 +35,7 @@ export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
     });
 
     api.setErrorHandler((error, request, reply) => {
-      const { statusCode, code, message, shouldRetry } = toLimitryError(error);
+      const { statusCode, code, message, shouldRetry } = toLimitryError(error, request);
       if (shouldRetry !== undefined) reply.header("x-should-retry", String(shouldRetry));
       if (statusCode >= 500) ctx.log(`${request.method} ${pathOf(request)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return reply.status(statusCode).send(limitryEnvelope(statusCode, code, message, request.id));
@@ -51,11 +55,18 @@ export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
 }
 
 /**
- * Our own errors keep their Limitry code; anything else that is the caller's fault (bad JSON, too large,
+ * Our own errors keep their Limitry code; a request failing its route's schema is `missing_required_field`
+ * or `invalid_field_value` naming each field; anything else that is the caller's fault (bad JSON, too large,
  * wrong content type) is `invalid_request` with its message, and the rest a generic `internal_error`.
  */
-function toLimitryError(error: unknown): ServiceError {
+function toLimitryError(error: unknown, request: FastifyRequest): ServiceError {
   if (error instanceof LimitryServiceError) return error;
+  const violation = contractViolation(error, request);
+  if (violation) {
+    // zod words an absent field "expected string, received undefined": Limitry has a code of its own for it.
+    const missing = /received undefined/.test(violation.message);
+    return new LimitryServiceError(400, missing ? "missing_required_field" : "invalid_field_value", violation.message);
+  }
   const status = error instanceof ServiceError ? error.statusCode : statusOf(error);
   if (status !== undefined && status >= 400 && status < 500) {
     const message = error instanceof Error ? error.message : "Bad request";

@@ -322,7 +322,7 @@ describe("alerts", () => {
 
 describe("errors use Limitry's envelope with the field and the rule", () => {
   test.for([
-    ["a missing required field", "/v1/limits", '{"name":"a","limitValue":1,"period":"day"}', 400, "missing_required_field", "meterId: is required"],
+    ["a missing required field", "/v1/limits", '{"name":"a","limitValue":1,"period":"day"}', 400, "missing_required_field", "meterId: expected string, received undefined"],
     ["a wrong type", "/v1/meters", '{"name":"a","aggregation":"sum","field":1}', 400, "invalid_field_value", "field: expected string, received number"],
     ["an unknown period", "/v1/limits", '{"name":"a","meterId":"m","limitValue":1,"period":"minute"}', 400, "invalid_field_value", "period"],
     ["a zero limitValue", "/v1/limits", '{"name":"a","meterId":"m","limitValue":0,"period":"day"}', 400, "invalid_field_value", "limitValue must be an integer greater than 0 (got 0)"],

@@ -1,19 +1,20 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { CustomerCreateParamsSchema, type Customer } from "../../../sdk/limitry/resources/customers.js";
 import { customerViolations, parseTimestamp } from "../../../rules/limitry/validation.js";
 import type { LimitryContext } from "../context.js";
 import { conflict, notFound, rejectViolations } from "../errors.js";
 import { customerToWire } from "../repositories/customers.js";
-import { parseInput } from "../validation.js";
 import { now } from "./meters.js";
 
 const IdParams = z.object({ id: z.string() });
 
 /** Routes for /v1/customers. */
-export function customerRoutes(app: FastifyInstance, ctx: LimitryContext): void {
-  app.post("/customers", async (request, reply): Promise<Customer> => {
-    const body = parseInput(CustomerCreateParamsSchema, request.body);
+export function customerRoutes(server: FastifyInstance, ctx: LimitryContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  app.post("/customers", { schema: { body: CustomerCreateParamsSchema } }, async (request, reply): Promise<Customer> => {
+    const body = request.body;
     rejectViolations(customerViolations(body));
     return ctx.db.transaction(() => {
       const existing = ctx.customers.findByExternalId(body.externalId);
@@ -28,8 +29,8 @@ export function customerRoutes(app: FastifyInstance, ctx: LimitryContext): void 
     })();
   });
 
-  app.get("/customers/:id", async (request): Promise<Customer> => {
-    const { id } = IdParams.parse(request.params);
+  app.get("/customers/:id", { schema: { params: IdParams } }, async (request): Promise<Customer> => {
+    const { id } = request.params;
     const row = ctx.customers.find(id);
     if (!row) throw notFound("customer_not_found", `Customer '${id}' was not found`);
     return customerToWire(row);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import {
   EventBatchParamsSchema,
   EventRecordParamsSchema,
@@ -11,13 +12,13 @@ import type { LimitryContext } from "../context.js";
 import { rejectViolations } from "../errors.js";
 import type { NewEvent } from "../repositories/events.js";
 import { fireAlerts } from "../services/usage.js";
-import { parseInput } from "../validation.js";
 import { now } from "./meters.js";
 
 type ParsedEvent = ReturnType<typeof EventRecordParamsSchema.parse>;
 
 /** Routes for /v1/events: record one, or a batch of up to 1000 (all or none). */
-export function eventRoutes(app: FastifyInstance, ctx: LimitryContext): void {
+export function eventRoutes(server: FastifyInstance, ctx: LimitryContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
   /** Stores events, creating unknown customers, then fires the alerts they cause: one transaction. */
   const recordAll = (events: ParsedEvent[]): string[] =>
     ctx.db.transaction(() => {
@@ -31,16 +32,16 @@ export function eventRoutes(app: FastifyInstance, ctx: LimitryContext): void {
       return ids;
     })();
 
-  app.post("/events/record", async (request, reply): Promise<EventRecordResponse> => {
-    const event = parseInput(EventRecordParamsSchema, request.body);
+  app.post("/events/record", { schema: { body: EventRecordParamsSchema } }, async (request, reply): Promise<EventRecordResponse> => {
+    const event = request.body;
     rejectViolations(eventViolations(event));
     const [id] = recordAll([event]);
     reply.status(201);
     return { id: id ?? "", recorded: true };
   });
 
-  app.post("/events/batch", async (request, reply): Promise<EventBatchResponse> => {
-    const { events } = parseInput(EventBatchParamsSchema, request.body);
+  app.post("/events/batch", { schema: { body: EventBatchParamsSchema } }, async (request, reply): Promise<EventBatchResponse> => {
+    const { events } = request.body;
     rejectViolations([...batchViolations(events.length), ...events.flatMap((e, i) => eventViolations(e, `events[${i}].`))]);
     const ids = recordAll(events);
     reply.status(201);

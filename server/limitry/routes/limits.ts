@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   LimitCheckParamsSchema,
@@ -14,16 +15,15 @@ import { notFound, rejectViolations } from "../errors.js";
 import { limitDefinitionOf, limitToWire, type LimitDefinition, type LimitRow } from "../repositories/limits.js";
 import { toWirePage, type WirePage } from "../repositories/page.js";
 import { check } from "../services/usage.js";
-import { parseInput } from "../validation.js";
-import { listQuery } from "./list-query.js";
+import { ListQuerySchema, listQuery } from "./list-query.js";
 import { now } from "./meters.js";
 
 const IdParams = z.object({ id: z.string() });
 
 /** Routes for /v1/limits, including `POST /v1/limits/check`. */
-export function limitRoutes(app: FastifyInstance, ctx: LimitryContext): void {
-  const mustFind = (params: unknown): LimitRow => {
-    const { id } = IdParams.parse(params);
+export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const mustFind = ({ id }: { id: string }): LimitRow => {
     const row = ctx.limits.find(id);
     if (!row) throw notFound("limit_not_found", `Limit '${id}' was not found`);
     return row;
@@ -32,8 +32,8 @@ export function limitRoutes(app: FastifyInstance, ctx: LimitryContext): void {
     if (!ctx.meters.find(meterId)) throw notFound("meter_not_found", `meterId: meter '${meterId}' was not found`);
   };
 
-  app.post("/limits", async (request, reply): Promise<Limit> => {
-    const body = parseInput(LimitCreateParamsSchema, request.body);
+  app.post("/limits", { schema: { body: LimitCreateParamsSchema } }, async (request, reply): Promise<Limit> => {
+    const body = request.body;
     const limit: LimitDefinition = {
       name: body.name,
       meterId: body.meterId,
@@ -51,22 +51,22 @@ export function limitRoutes(app: FastifyInstance, ctx: LimitryContext): void {
     })();
   });
 
-  app.get("/limits", async (request): Promise<WirePage<Limit>> => {
+  app.get("/limits", { schema: { querystring: ListQuerySchema } }, async (request): Promise<WirePage<Limit>> => {
     const q = listQuery(request.query);
     return toWirePage(ctx.limits.page(q, q.customerId), q.size, limitToWire);
   });
 
-  app.post("/limits/check", async (request): Promise<LimitCheckResult> => {
-    const body = parseInput(LimitCheckParamsSchema, request.body ?? {});
+  app.post("/limits/check", { schema: { body: LimitCheckParamsSchema.optional() } }, async (request): Promise<LimitCheckResult> => {
+    const body = request.body ?? {};
     return check(ctx, body.customerId ?? null, body.dimensions ?? null);
   });
 
-  app.get("/limits/:id", async (request): Promise<Limit> => limitToWire(mustFind(request.params)));
+  app.get("/limits/:id", { schema: { params: IdParams } }, async (request): Promise<Limit> => limitToWire(mustFind(request.params)));
 
   // A partial update: omitted fields keep their value; an explicit null clears customerId,
   // dimensionFilters (to {}) or alertThresholds.
-  app.put("/limits/:id", async (request): Promise<Limit> => {
-    const body = parseInput(LimitUpdateParamsSchema, request.body ?? {});
+  app.put("/limits/:id", { schema: { params: IdParams, body: LimitUpdateParamsSchema.optional() } }, async (request): Promise<Limit> => {
+    const body = request.body ?? {};
     return ctx.db.transaction(() => {
       const row = mustFind(request.params);
       const current = limitDefinitionOf(row);
@@ -85,7 +85,7 @@ export function limitRoutes(app: FastifyInstance, ctx: LimitryContext): void {
     })();
   });
 
-  app.delete("/limits/:id", async (request): Promise<DeleteResponse> => {
+  app.delete("/limits/:id", { schema: { params: IdParams } }, async (request): Promise<DeleteResponse> => {
     const row = mustFind(request.params);
     ctx.limits.delete(row.id);
     return { success: true };

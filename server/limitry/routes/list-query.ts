@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decodeCursor, type PageQuery } from "../repositories/page.js";
-import { parseInput } from "../validation.js";
 
 /** Query parameters of every list: `limit` 1–100 (default 50) and `cursor`, plus each list's filters. */
 export const ListQuerySchema = z.looseObject({
@@ -10,7 +9,7 @@ export const ListQuerySchema = z.looseObject({
   limitId: z.string().optional(),
 });
 
-export function listQuery(query: unknown): PageQuery & z.infer<typeof ListQuerySchema> {
-  const q = parseInput(ListQuerySchema, query, "query");
+/** The keyset position and page size a validated list query stands for. */
+export function listQuery(q: z.output<typeof ListQuerySchema>): PageQuery & z.output<typeof ListQuerySchema> {
   return { ...q, afterSeq: decodeCursor(q.cursor), size: q.limit ?? DEFAULT_PAGE_SIZE };
 }

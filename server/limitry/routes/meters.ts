@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import {
   MeterCreateParamsSchema,
@@ -13,22 +14,21 @@ import type { LimitryContext } from "../context.js";
 import { conflict, invalidField, notFound, rejectViolations } from "../errors.js";
 import { definitionOf, meterToWire, type MeterDefinition, type MeterRow } from "../repositories/meters.js";
 import { toWirePage, type WirePage } from "../repositories/page.js";
-import { parseInput } from "../validation.js";
-import { listQuery } from "./list-query.js";
+import { ListQuerySchema, listQuery } from "./list-query.js";
 
 const IdParams = z.object({ id: z.string() });
 
 /** Routes for /v1/meters. */
-export function meterRoutes(app: FastifyInstance, ctx: LimitryContext): void {
-  const mustFind = (params: unknown): MeterRow => {
-    const { id } = IdParams.parse(params);
+export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const mustFind = ({ id }: { id: string }): MeterRow => {
     const row = ctx.meters.find(id);
     if (!row) throw notFound("meter_not_found", `Meter '${id}' was not found`);
     return row;
   };
 
-  app.post("/meters", async (request, reply): Promise<Meter> => {
-    const body = parseInput(MeterCreateParamsSchema, request.body);
+  app.post("/meters", { schema: { body: MeterCreateParamsSchema } }, async (request, reply): Promise<Meter> => {
+    const body = request.body;
     const meter: MeterDefinition = {
       name: body.name,
       description: body.description ?? null,
@@ -41,15 +41,15 @@ export function meterRoutes(app: FastifyInstance, ctx: LimitryContext): void {
     return meterToWire(ctx.meters.insert(meter, now(ctx)));
   });
 
-  app.get("/meters", async (request): Promise<WirePage<Meter>> => {
+  app.get("/meters", { schema: { querystring: ListQuerySchema } }, async (request): Promise<WirePage<Meter>> => {
     const q = listQuery(request.query);
     return toWirePage(ctx.meters.page(q), q.size, meterToWire);
   });
 
-  app.get("/meters/:id", async (request): Promise<Meter> => meterToWire(mustFind(request.params)));
+  app.get("/meters/:id", { schema: { params: IdParams } }, async (request): Promise<Meter> => meterToWire(mustFind(request.params)));
 
-  app.put("/meters/:id", async (request): Promise<Meter> => {
-    const body = parseInput(MeterUpdateParamsSchema, request.body ?? {});
+  app.put("/meters/:id", { schema: { params: IdParams, body: MeterUpdateParamsSchema.optional() } }, async (request): Promise<Meter> => {
+    const body = request.body ?? {};
     return ctx.db.transaction(() => {
       const row = mustFind(request.params);
       const current = definitionOf(row);
@@ -65,7 +65,7 @@ export function meterRoutes(app: FastifyInstance, ctx: LimitryContext): void {
     })();
   });
 
-  app.delete("/meters/:id", async (request): Promise<DeleteResponse> => {
+  app.delete("/meters/:id", { schema: { params: IdParams } }, async (request): Promise<DeleteResponse> => {
     return ctx.db.transaction(() => {
       const row = mustFind(request.params);
       const users = ctx.limits.usingMeter(row.id);
@@ -77,9 +77,10 @@ export function meterRoutes(app: FastifyInstance, ctx: LimitryContext): void {
     })();
   });
 
-  app.post("/meters/:id/query", async (request): Promise<MeterQueryResult> => {
+  const query = { params: IdParams, body: MeterQueryParamsSchema.optional() };
+  app.post("/meters/:id/query", { schema: query }, async (request): Promise<MeterQueryResult> => {
     const row = mustFind(request.params);
-    const body = parseInput(MeterQueryParamsSchema, request.body ?? {});
+    const body = request.body ?? {};
     const from = dateOf("startDate", body.startDate);
     const to = dateOf("endDate", body.endDate);
     const meter = definitionOf(row);
