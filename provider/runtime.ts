@@ -4,25 +4,32 @@
  * created by older versions.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { Limitry } from "../sdk/limitry/index.js";
 import type { Payi } from "../sdk/payi/index.js";
+import { limitryClientFromConfig } from "./limitry/client.js";
+import { limitProvider as limitryLimitProvider, meterProvider as limitryMeterProvider } from "./limitry/providers.js";
 import { clientFromConfig, userError } from "./payi/client.js";
 import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
 import { PROVIDER_VERSION } from "./version.js";
 
 
-export type ProviderKind = "limit" | "useCaseDefinition" | "useCaseLimitConfig";
+export type ProviderKind = "limit" | "useCaseDefinition" | "useCaseLimitConfig" | "limitryMeter" | "limitryLimit";
 
 /** A provider with every method present, as the stub calls it. */
 export type RuntimeProvider = Required<pulumi.dynamic.ResourceProvider>;
 
 let client: Payi | undefined;
 const getClient = (): Payi => (client ??= clientFromConfig(undefined));
+let limitry: Limitry | undefined;
+const getLimitry = (): Limitry => (limitry ??= limitryClientFromConfig(undefined));
 
 const providers = {
   limit: limitProvider(getClient),
   useCaseDefinition: useCaseDefinitionProvider(getClient),
   useCaseLimitConfig: useCaseLimitConfigProvider(getClient),
+  limitryMeter: limitryMeterProvider(getLimitry),
+  limitryLimit: limitryLimitProvider(getLimitry),
 };
 
 /** The provider for `kind`. `stubVersion` is the contract the caller's stub was written against. */
@@ -31,6 +38,15 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
     throw userError(
       `This stack was last updated with a newer pulumi-limits (provider v${stubVersion}) than the one installed (v${PROVIDER_VERSION}); upgrade pulumi-limits.`,
     );
+  }
+  if (kind === "limitryMeter" || kind === "limitryLimit") {
+    // Limitry's own credentials: a stack with only Limitry resources needs no Pay-i key.
+    return {
+      ...providers[kind],
+      async configure(req) {
+        limitry = limitryClientFromConfig(req.config);
+      },
+    };
   }
   return {
     ...providers[kind],

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Period } from "../../sdk/limitry/resources/limits.js";
+import { providerStub } from "../stub.js";
+import { PROVIDER_VERSION } from "../version.js";
+
+const LIMIT_PROVIDER = providerStub("limitryLimit", PROVIDER_VERSION);
+
+/** Inputs of a {@link Limit}. */
+export interface LimitArgs {
+  /** Display name (not unique). Changes in place. */
+  name: pulumi.Input<string>;
+  /** The meter counted: a `limitry.Meter`'s `id`, or an existing meter's id. Changing it replaces the limit. */
+  meterId: pulumi.Input<string>;
+  /** Integer > 0 in the meter's unit. Changes in place. */
+  limitValue: pulumi.Input<number>;
+  /** `hour`, `day`, `week`, `month`, `annual` or `all_time`. Changing it replaces the limit. */
+  period: pulumi.Input<Period>;
+  /** The customer (your external id) the limit is for; none: every customer, each on its own. Changing it replaces the limit. */
+  customerId?: pulumi.Input<string>;
+  /** Only events with all these dimensions count (e.g. `{ model: "gpt-4" }`). Changing it replaces the limit. */
+  dimensionFilters?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Percentages 1–100 of `limitValue` at which alerts fire. Changes in place. */
+  alertThresholds?: pulumi.Input<pulumi.Input<number>[]>;
+  /** Take over this existing limit (`lmt_…`) instead of creating one: meter, period, customer and filters must match it. */
+  adoptId?: pulumi.Input<string>;
+}
+
+/**
+ * A Limitry usage limit (URN type `pulumi-nodejs:dynamic/limitry:Limit`). Name, limit value and alert
+ * thresholds update in place; meter, period, customer and dimension filters replace it.
+ *
+ * ```ts
+ * new limitry.Limit("daily", { name: "Daily token limit", meterId: tokens.id, limitValue: 100_000,
+ *   period: "day", customerId: "cust_123", alertThresholds: [50, 80, 100] });
+ * ```
+ */
+export class Limit extends pulumi.dynamic.Resource {
+  /** Limitry's id (`lmt_…`), also the resource id. */
+  declare readonly limitId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly meterId: pulumi.Output<string>;
+  declare readonly limitValue: pulumi.Output<number>;
+  declare readonly period: pulumi.Output<Period>;
+  declare readonly customerId: pulumi.Output<string | undefined>;
+  declare readonly dimensionFilters: pulumi.Output<Record<string, string>>;
+  declare readonly alertThresholds: pulumi.Output<number[] | undefined>;
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly updatedAt: pulumi.Output<string>;
+
+  constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
+    super(LIMIT_PROVIDER, name, { ...args, limitId: undefined, createdAt: undefined, updatedAt: undefined }, opts, "limitry", "Limit");
+  }
+}

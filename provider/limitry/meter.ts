@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Aggregation } from "../../sdk/limitry/resources/meters.js";
+import { providerStub } from "../stub.js";
+import { PROVIDER_VERSION } from "../version.js";
+
+const METER_PROVIDER = providerStub("limitryMeter", PROVIDER_VERSION);
+
+/** Inputs of a {@link Meter}. */
+export interface MeterArgs {
+  /** Display name (not unique). Changes in place. */
+  name: pulumi.Input<string>;
+  /** `sum`, `count`, `max` or `latest`. Changing it replaces the meter. */
+  aggregation: pulumi.Input<Aggregation>;
+  /** `values.<key>` of each event, or `*` with `count`. Changing it replaces the meter. */
+  field: pulumi.Input<string>;
+  /** Changes in place. */
+  description?: pulumi.Input<string>;
+  /** Only events of this type and with all these dimensions count. Changing it replaces the meter. */
+  eventFilter?: pulumi.Input<{ eventType?: pulumi.Input<string>; dimensions?: pulumi.Input<Record<string, pulumi.Input<string>>> }>;
+  /** Take over this existing meter (`mtr_…`) instead of creating one: aggregation, field and filter must match it. */
+  adoptId?: pulumi.Input<string>;
+}
+
+/**
+ * A Limitry meter (URN type `pulumi-nodejs:dynamic/limitry:Meter`): what is counted. Name and description
+ * update in place; aggregation, field and event filter replace it (and the limits that count it).
+ *
+ * ```ts
+ * const tokens = new limitry.Meter("tokens", { name: "Total Tokens", aggregation: "sum", field: "values.tokens",
+ *   eventFilter: { eventType: "llm.completion" } });
+ * ```
+ */
+export class Meter extends pulumi.dynamic.Resource {
+  /**
+   * Limitry's id (`mtr_…`), the same as the resource `id`. Give a `limitry.Limit` the meter's `id`: it stays known
+   * at preview while the meter updates in place, where this output (like every output of a dynamic resource
+   * being updated) is unknown and would show the limits as replaced.
+   */
+  declare readonly meterId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly aggregation: pulumi.Output<Aggregation>;
+  declare readonly field: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string | undefined>;
+  declare readonly eventFilter: pulumi.Output<{ eventType?: string; dimensions?: Record<string, string> } | undefined>;
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly updatedAt: pulumi.Output<string>;
+
+  constructor(name: string, args: MeterArgs, opts?: pulumi.CustomResourceOptions) {
+    super(METER_PROVIDER, name, { ...args, meterId: undefined, createdAt: undefined, updatedAt: undefined }, opts, "limitry", "Meter");
+  }
+}

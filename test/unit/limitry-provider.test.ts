@@ -1,0 +1,101 @@
+import { describe, expect } from "vitest";
+import { checkLimit, checkMeter } from "../../provider/limitry/inputs.js";
+import { limitProvider, meterProvider, type LimitOutputs, type MeterOutputs } from "../../provider/limitry/providers.js";
+import { test } from "../support/limitry-service.js";
+
+// Provider methods called directly against the real local service (no engine).
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const meterArgs = { name: "Total Tokens", aggregation: "sum", field: "values.tokens", eventFilter: { eventType: "llm.completion" } } as const;
+const limitArgs = { name: "Daily token limit", meterId: "mtr_1", limitValue: 100_000, period: "day", customerId: "cust_123" } as const;
+
+describe("check", () => {
+  test("valid inputs pass with defaults applied", () => {
+    expect(checkLimit({ ...limitArgs })).toEqual({ inputs: { ...limitArgs, dimensionFilters: {} } });
+    expect(checkMeter({ ...meterArgs, __provider: "stub" })).toEqual({ inputs: meterArgs });
+  });
+
+  test.for([
+    [{ ...limitArgs, limitValue: 0 }, "limitValue", "limitValue must be an integer greater than 0 (got 0)"],
+    [{ ...limitArgs, period: "minute" }, "period", 'period: expected one of "hour"|"day"|"week"|"month"|"annual"|"all_time"'],
+    [{ ...limitArgs, alertThresholds: [50, 50] }, "alertThresholds", "alertThresholds[1] must not repeat an earlier threshold (got 50)"],
+    [{ ...limitArgs, dimensionFilters: { "bad key": "x" } }, "dimensionFilters", "dimensionFilters keys must be letters, digits or _, up to 64 (got 'bad key')"],
+  ] as const)("a limit failing %#: names %s and the rule", ([news, property, reason]) => {
+    expect(checkLimit({ ...news }).failures).toEqual([{ property, reason }]);
+  });
+
+  test("a meter with '*' and sum fails on field", () => {
+    expect(checkMeter({ ...meterArgs, field: "*" }).failures).toEqual([
+      { property: "field", reason: "field may be '*' only with aggregation count (aggregation is sum) (got '*')" },
+    ]);
+  });
+
+  test("known fields are still checked while the meter id is unknown; the engine's values are kept", () => {
+    const pending = { ...limitArgs, meterId: UNKNOWN };
+    expect(checkLimit(pending)).toEqual({ inputs: pending });
+    expect(checkLimit({ ...pending, limitValue: -5 }).failures).toEqual([
+      { property: "limitValue", reason: "limitValue must be an integer greater than 0 (got -5)" },
+    ]);
+    expect(checkLimit({ ...pending, dimensionFilters: { model: UNKNOWN }, alertThresholds: [101] }).failures).toEqual([
+      { property: "alertThresholds", reason: "alertThresholds[0] must be an integer between 1 and 100 (got 101)" },
+    ]);
+  });
+});
+
+describe("diff, create, read, update, delete", () => {
+  test("meter: name and description update in place; aggregation, field and filter replace", async ({ limitry }) => {
+    const p = meterProvider(() => limitry.client);
+    const created = await p.create({ ...meterArgs });
+    const olds = created.outs as MeterOutputs;
+    expect(olds).toMatchObject({ ...meterArgs, meterId: created.id });
+    expect(await p.diff(created.id, olds, { ...meterArgs })).toEqual({ changes: false });
+    expect(await p.diff(created.id, olds, { ...meterArgs, name: "Tokens", description: "LLM" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    for (const change of [{ aggregation: "max" }, { field: "values.total" }, { eventFilter: { eventType: "llm.embedding" } }]) {
+      const diff = await p.diff(created.id, olds, { ...meterArgs, ...change });
+      expect(diff.replaces).toEqual(Object.keys(change));
+    }
+    const { outs } = await p.update(created.id, olds, { ...meterArgs, description: "LLM tokens" });
+    expect(outs).toMatchObject({ description: "LLM tokens", meterId: created.id });
+    expect((await limitry.client.meters.retrieve(created.id)).description).toBe("LLM tokens");
+  });
+
+  test("limit: name, value and thresholds update in place sending only what changed; what is counted replaces", async ({ limitry }) => {
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const p = limitProvider(() => limitry.client);
+    const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {}, alertThresholds: [50, 80, 100] };
+    const created = await p.create(inputs);
+    const olds = created.outs as LimitOutputs;
+    expect(await p.diff(created.id, olds, inputs)).toEqual({ changes: false });
+    expect((await p.diff(created.id, olds, { ...inputs, limitValue: 5, alertThresholds: undefined })).replaces).toEqual([]);
+    for (const change of [{ meterId: "mtr_other" }, { period: "week" }, { customerId: "cust_9" }, { dimensionFilters: { model: "gpt-4" } }]) {
+      expect((await p.diff(created.id, olds, { ...inputs, ...change })).replaces).toEqual(Object.keys(change));
+    }
+    // An out-of-band rename must survive an update that only changes the value.
+    await limitry.client.limits.update(created.id, { name: "Renamed elsewhere" });
+    await p.update(created.id, olds, { ...inputs, limitValue: 5, alertThresholds: undefined });
+    expect(await limitry.client.limits.retrieve(created.id)).toMatchObject({ name: "Renamed elsewhere", limitValue: 5, alertThresholds: null });
+  });
+
+  test("read reports drift and drops a deleted object; delete of a gone object succeeds", async ({ limitry }) => {
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const p = limitProvider(() => limitry.client);
+    const { id } = await p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {} });
+    await limitry.client.limits.update(id, { limitValue: 7 });
+    expect((await p.read(id, undefined)).inputs).toMatchObject({ limitValue: 7 });
+    await p.delete(id);
+    expect(await p.read(id, undefined)).toEqual({});
+    await expect(p.delete(id)).resolves.toBeUndefined();
+  });
+
+  test("adoptId takes over an existing limit when what it counts matches, and refuses otherwise", async ({ limitry }) => {
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const existing = await limitry.client.limits.create({ ...limitArgs, meterId: meter.id });
+    const p = limitProvider(() => limitry.client);
+    const adopted = await p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {}, limitValue: 150_000, adoptId: existing.id });
+    expect(adopted.id).toBe(existing.id);
+    expect((await limitry.client.limits.retrieve(existing.id)).limitValue).toBe(150_000);
+    await expect(p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {}, period: "week", adoptId: existing.id })).rejects.toThrow(
+      `cannot adopt Limitry limit ${existing.id}: its period differs from the declaration (period "day")`,
+    );
+    expect((await limitry.client.limits.list()).items).toHaveLength(1);
+  });
+});
