@@ -81,9 +81,9 @@ describe("diff, create, read, update, delete", () => {
     const { id } = await p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {} });
     await limitry.client.limits.update(id, { limitValue: 7 });
     expect((await p.read(id, undefined)).inputs).toMatchObject({ limitValue: 7 });
-    await p.delete(id);
+    await p.delete(id, undefined);
     expect(await p.read(id, undefined)).toEqual({});
-    await expect(p.delete(id)).resolves.toBeUndefined();
+    await expect(p.delete(id, undefined)).resolves.toBeUndefined();
   });
 
   test("adoptId takes over an existing limit when what it counts matches, and refuses otherwise", async ({ limitry }) => {
