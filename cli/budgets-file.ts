@@ -5,6 +5,7 @@ import { limitViolations } from "../rules/payi/limit.js";
 import { USE_CASE_NAME } from "../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../rules/violation.js";
 import { CliError, ExitCode } from "./exit-codes.js";
+import { LimitrySectionSchema, limitrySectionProblems, limitryShapeAt } from "./limitry-file.js";
 
 const LimitTypeSchema = z.enum(["allow", "block"], { error: "type must be allow or block" });
 const PropertiesSchema = z.record(z.string(), z.string({ error: "property values must be strings" }));
@@ -48,6 +49,8 @@ export type UseCaseEntry = z.infer<typeof UseCaseEntrySchema>;
 export const BudgetsFileSchema = z.strictObject({
   limits: z.array(LimitEntrySchema).default([]),
   useCases: z.array(UseCaseEntrySchema).default([]),
+  /** Limitry meters and limits, applied in the same stack (see cli/limitry-file.ts). */
+  limitry: LimitrySectionSchema.optional(),
 });
 export type BudgetsFile = z.infer<typeof BudgetsFileSchema>;
 
@@ -128,6 +131,7 @@ export function parseBudgets(text: string): { budgets: BudgetsFile; declaresNoth
     if (dup !== undefined) problems.push(at(["useCases", i, "name"], `duplicate use case '${entry.name}' (also useCases[${dup}])`));
     seenUseCases.set(entry.name, i);
   });
+  if (budgets.limitry) problems.push(...limitrySectionProblems(budgets.limitry).map((p) => at(p.path, p.message)));
   if (problems.length > 0) return { problems };
   // An explicit `limits: []` says "no limits" on purpose; an empty or comment-only file may be an accident.
   const explicit = doc.contents !== null && doc.has("limits");
@@ -136,7 +140,8 @@ export function parseBudgets(text: string): { budgets: BudgetsFile; declaresNoth
 
 /** True when the file declares no limit and no use case: applying it deletes everything the stack manages. */
 export function isEmpty(budgets: BudgetsFile): boolean {
-  return budgets.limits.length === 0 && budgets.useCases.length === 0;
+  const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
+  return budgets.limits.length === 0 && budgets.useCases.length === 0 && limitry === 0;
 }
 
 /**
@@ -182,6 +187,7 @@ function position(doc: Document, lineCounter: LineCounter, path: Array<string | 
 function shapeAt(path: Array<string | number>): Record<string, unknown> {
   if (path.length === 0) return BudgetsFileSchema.shape;
   if (path[0] === "limits") return LimitEntrySchema.shape;
+  if (path[0] === "limitry") return limitryShapeAt(path);
   if (path.includes("limitConfig")) return UseCaseEntrySchema.shape.limitConfig.unwrap().shape;
   return UseCaseEntrySchema.shape;
 }

@@ -12,6 +12,10 @@ export interface CliEnvironment {
   passphrase: string;
   /** `NODE_PATH`, kept behind this package's own entries. */
   nodePath: string | undefined;
+  /** `LIMITRY_API_KEY` (the provider reads it from the same environment). */
+  limitryApiKey: string | undefined;
+  /** `LIMITRY_BASE_URL`. */
+  limitryBaseUrl: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
@@ -21,6 +25,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
     backend: env["PULUMI_BACKEND_URL"] || undefined,
     passphrase: env["PULUMI_CONFIG_PASSPHRASE"] ?? "",
     nodePath: env["NODE_PATH"] || undefined,
+    limitryApiKey: env["LIMITRY_API_KEY"] || undefined,
+    limitryBaseUrl: env["LIMITRY_BASE_URL"] || undefined,
   };
 }
 
@@ -37,6 +43,9 @@ export function pulumiEnv(options: {
   apiKey?: string | undefined;
   baseUrl?: string | undefined;
   nodePath?: string | undefined;
+  /** Limitry's key and API root, for a `limitry:` section (same reason as the Pay-i URL). */
+  limitryApiKey?: string | undefined;
+  limitryBaseUrl?: string | undefined;
 }): Record<string, string> {
   return {
     PULUMI_BACKEND_URL: options.backend,
@@ -45,5 +54,7 @@ export function pulumiEnv(options: {
     NODE_PATH: nodePathWithPackage(options.nodePath),
     ...(options.apiKey ? { PAYI_API_KEY: options.apiKey } : {}),
     ...(options.baseUrl ? { PAYI_BASE_URL: options.baseUrl } : {}),
+    ...(options.limitryApiKey ? { LIMITRY_API_KEY: options.limitryApiKey } : {}),
+    ...(options.limitryBaseUrl ? { LIMITRY_BASE_URL: options.limitryBaseUrl } : {}),
   };
 }

@@ -36,9 +36,11 @@ Options of the stack commands:
       --skip-refresh   preview/up: compare with the stack's state instead of reading the service first
       --checkpoints    up/destroy: write state after every step (default: once at the end, when the file
                        declares no use cases; the next up converges a killed run, see README)
-import: [--format yaml|ts] [--out FILE] [--base-url URL]
+import: [--format yaml|ts] [--out FILE] [--base-url URL]   (adds a limitry: section when LIMITRY_API_KEY is set)
+status: [--customer ID[,ID]]   Limitry customers to report on (default: those the file names)
 
-Environment: PAYI_API_KEY (required), PAYI_BASE_URL, PULUMI_BACKEND_URL (as --backend),
+Environment: PAYI_API_KEY (required for Pay-i entries), PAYI_BASE_URL, LIMITRY_API_KEY and LIMITRY_BASE_URL
+(for a limitry: section), PULUMI_BACKEND_URL (as --backend),
 PULUMI_CONFIG_PASSPHRASE (stack secrets).
 Exit codes: 0 ok, 1 failure, 2 bad input, 3 drift, 4 stack locked by another run.`;
 

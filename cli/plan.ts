@@ -49,6 +49,8 @@ const PLANNED: Partial<Record<OpType, ChangeOp>> = { create: "create", update: "
 
 /** The resource kind of a Pulumi type token (`pulumi-nodejs:dynamic/payi:Limit`), if it is one of ours. */
 export function resourceKind(type: string): ResourceKind | undefined {
+  // Pay-i's module only: `pulumi-nodejs:dynamic/limitry:Limit` is Limitry's, not a Pay-i limit.
+  if (!type.includes("/payi:")) return undefined;
   return KINDS[type.slice(type.lastIndexOf(":") + 1)];
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "../provider/index.js";
 import type { BudgetsFile } from "./budgets-file.js";
+import { LIMITRY_LIMIT_IDS_OUTPUT, declareLimitry } from "./limitry-program.js";
 
 /** Stack output holding `{ [key]: limitId }` for every declared limit; `status` reads it. */
 export const LIMIT_IDS_OUTPUT = "limitIds";
@@ -54,6 +55,7 @@ export function budgetsProgram(
         });
       }
     }
-    return { [LIMIT_IDS_OUTPUT]: limitIds, [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name) };
+    const limitry = budgets.limitry ? { [LIMITRY_LIMIT_IDS_OUTPUT]: declareLimitry(budgets.limitry) } : {};
+    return { [LIMIT_IDS_OUTPUT]: limitIds, [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name), ...limitry };
   };
 }

@@ -8,6 +8,9 @@ import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
 import { streaming, type Output } from "./output.js";
 import { stackStatus, statusTable, useCaseTable } from "./status.js";
+import { importLimitry } from "./limitry-import.js";
+import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
+import { limitryClient, limitryCustomers, limitryStatusRows, limitryStatusTable } from "./limitry-status.js";
 import type { CliEnvironment } from "./environment.js";
 import { budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
 import { PlanRecorder, renderPlan, type Plan } from "./plan.js";
@@ -69,7 +72,9 @@ const CHECKPOINTS = { checkpoints: { type: "boolean", default: false } } as cons
  * that declares any keeps the checkpoints.
  */
 function writeStateOnceUnless(stack: Stack, p: Parsed, budgets: BudgetsFile): void {
-  if (p.rest["checkpoints"] !== true && budgets.useCases.length === 0) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
+  // Limitry ids are the service's: a meter or limit a lost run created would be created again.
+  const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
+  if (p.rest["checkpoints"] !== true && budgets.useCases.length === 0 && limitry === 0) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
 }
 
 /** True when the summary holds anything but unchanged resources. */
@@ -188,24 +193,39 @@ export async function driftCommand(args: string[], environment: CliEnvironment):
  * the stack manages, read live from the service. One deleted out of band shows as MISSING.
  */
 export async function statusCommand(args: string[], environment: CliEnvironment): Promise<number> {
-  const p = parse(args, environment);
-  const { state } = await budgetsStack(await loadBudgets(p.file, { allowEmpty: true }), p.settings);
-  const client = new Payi({ apiKey: environment.apiKeys[0], baseURL: p.settings.baseUrl ?? environment.baseUrl });
+  const p = parse(args, environment, { customer: { type: "string" } });
+  const budgets = await loadBudgets(p.file, { allowEmpty: true });
+  const { stack, state } = await budgetsStack(budgets, p.settings);
+  // A limitry-only stack needs no Pay-i key.
+  const client = state.length > 0 ? new Payi({ apiKey: environment.apiKeys[0], baseURL: p.settings.baseUrl ?? environment.baseUrl }) : undefined;
+  const limitry = budgets.limitry ? limitryClient(environment) : undefined;
   try {
-    const rows = await stackStatus(client, state);
+    const rows = client ? await stackStatus(client, state) : [];
     const limits = rows.filter((r) => r.kind === "limit");
     const useCases = rows.filter((r) => r.kind === "useCase");
-    if (p.out.json) p.out.write(`${JSON.stringify(rows, null, 2)}\n`);
-    else if (rows.length === 0) p.out.write(`Stack '${p.settings.stack}' has no limits yet: run \`pulumi-limits up\`.\n`);
+    const limitryIds = (limitry ? ((await stack.outputs())[LIMITRY_LIMIT_IDS_OUTPUT]?.value ?? {}) : {}) as Record<string, string>;
+    const customer = typeof p.rest["customer"] === "string" ? p.rest["customer"] : undefined;
+    const limitryRows = budgets.limitry && limitry ? await limitryStatusRows(limitry, limitryIds, limitryCustomers(budgets.limitry, customer)) : undefined;
+    // With a limitry: section the JSON report holds both backends: {payi: [...], limitry: [...]}.
+    if (p.out.json) p.out.write(`${JSON.stringify(limitryRows ? { payi: rows, limitry: limitryRows } : rows, null, 2)}\n`);
+    else if (rows.length === 0 && Object.keys(limitryIds).length === 0) p.out.write(`Stack '${p.settings.stack}' has no limits yet: run \`pulumi-limits up\`.\n`);
     else {
       if (limits.length > 0) p.out.write(`Budget status of stack '${p.settings.stack}':\n${statusTable(limits)}\n`);
       if (useCases.length > 0) p.out.write(`Use cases of stack '${p.settings.stack}':\n${useCaseTable(useCases)}\n`);
       const missing = rows.filter((r) => r.state === "missing").length;
       if (missing > 0) p.out.write(`${missing} missing on the service: \`pulumi-limits drift\` shows them, \`up\` recreates them.\n`);
     }
+    if (limitryRows && !p.out.json && Object.keys(limitryIds).length > 0) {
+      p.out.write(
+        limitryRows.length
+          ? `Limitry limits of stack '${p.settings.stack}' (current window per customer):\n${limitryStatusTable(limitryRows)}\n`
+          : "Limitry: no customer to report on; name them under limitry.customers or pass --customer.\n",
+      );
+    }
     return ExitCode.ok;
   } finally {
-    await client.close();
+    await client?.close();
+    await limitry?.close();
   }
 }
 
@@ -222,6 +242,15 @@ export async function importCommand(args: string[], environment: CliEnvironment)
   const client = new Payi({ apiKey, baseURL: values["base-url"] ?? environment.baseUrl });
   try {
     const budgets = await importBudgets(client);
+    // With LIMITRY_API_KEY set, Limitry's meters and limits come too, as a limitry: section.
+    if (environment.limitryApiKey) {
+      const limitry = limitryClient(environment);
+      try {
+        budgets.limitry = await importLimitry(limitry);
+      } finally {
+        await limitry.close();
+      }
+    }
     const text = values.format === "ts" ? budgetsProgramSource(budgets) : budgetsYaml(budgets, client.baseURL);
     if (values.out) {
       await writeFile(values.out, text);

@@ -43,8 +43,12 @@ export interface BudgetsStack {
 export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings): Promise<BudgetsStack> {
   const { environment } = settings;
   const [apiKey] = environment.apiKeys;
-  if (!apiKey) {
+  const limitryOnly = budgets.limitry !== undefined && budgets.limits.length === 0 && budgets.useCases.length === 0;
+  if (!apiKey && !limitryOnly) {
     throw new CliError("PAYI_API_KEY is not set: the provider needs it to reach Pay-i (or the local service)", ExitCode.badInput);
+  }
+  if (budgets.limitry && !environment.limitryApiKey) {
+    throw new CliError("LIMITRY_API_KEY is not set: the provider needs it for the file's limitry: section", ExitCode.badInput);
   }
   const backend = settings.backend ?? environment.backend ?? defaultBackend();
   // The file backend fails on a missing directory; create it as the default backend does.
@@ -55,8 +59,11 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
     apiKey,
     baseUrl: settings.baseUrl ?? environment.baseUrl,
     nodePath: environment.nodePath,
+    limitryApiKey: environment.limitryApiKey,
+    limitryBaseUrl: environment.limitryBaseUrl,
   });
-  const service = { apiKey, baseURL: settings.baseUrl ?? environment.baseUrl };
+  // A limitry-only file has no Pay-i key; the notes only call Pay-i when use cases were dropped.
+  const service = { apiKey: apiKey ?? "", baseURL: settings.baseUrl ?? environment.baseUrl };
   let state: StateResource[] = [];
   const notes = (): Promise<string[]> => droppedUseCaseNotes(state, budgets, service);
   let resolved: ResolvedKeys = { keys: [], renames: [] };

@@ -1,0 +1,124 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import * as automation from "@pulumi/pulumi/automation";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Limitry } from "../../sdk/limitry/index.js";
+import { runCli } from "../support/cli.js";
+import { linkPackage } from "../support/link-package.js";
+import { TEST_API_KEY } from "../support/service.js";
+import { useServiceAndBackend } from "../support/stack-env.js";
+
+const EXAMPLE_DIR = path.resolve(__dirname, "..", "..", "examples", "limitry-meters");
+const env = useServiceAndBackend();
+let dir: string;
+let limitry: Limitry;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-limitry-cli-"));
+  limitry = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${env.service().url}/v1`, maxRetries: 0 });
+  linkPackage(EXAMPLE_DIR);
+});
+afterAll(async () => {
+  await limitry.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function cliEnv(): Record<string, string> {
+  return {
+    PAYI_API_KEY: TEST_API_KEY,
+    PAYI_BASE_URL: env.service().url,
+    LIMITRY_API_KEY: TEST_API_KEY,
+    LIMITRY_BASE_URL: `${env.service().url}/v1`,
+    PULUMI_CONFIG_PASSPHRASE: "cli-test",
+  };
+}
+
+describe("limitry: in budgets.yaml and the examples", () => {
+  test("a limitry: section with mistakes exits 2 naming file, line, column, field and rule", async () => {
+    const file = path.join(dir, "bad.yaml");
+    const lines = [
+      "limitry:",
+      "  meters:",
+      "    - key: tokens",
+      "      name: Total Tokens",
+      "      aggregation: sum",
+      "      field: tokens",
+      "  limits:",
+      "    - name: Daily",
+      "      meter: tokenz",
+      "      limitValue: 0",
+      "      period: day",
+      "      alertThresholds: [50, 120]",
+      "      colour: red",
+      "",
+    ];
+    await writeFile(file, lines.join("\n"));
+    const res = await runCli(["preview", "-f", file], cliEnv(), dir);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${file}:13:15: limitry.limits[0].colour: unknown field 'colour'`);
+    lines.splice(12, 1);
+    await writeFile(file, lines.join("\n"));
+    const rules = await runCli(["preview", "-f", file], cliEnv(), dir);
+    expect(rules.code).toBe(2);
+    expect(rules.stderr).toContain(`${file}:6:14: limitry.meters[0].field: field must be 'values.<key>'`);
+    expect(rules.stderr).toContain(`${file}:9:14: limitry.limits[0].meter: no meter with key 'tokenz' in limitry.meters (keys: tokens)`);
+    expect(rules.stderr).toContain(`${file}:10:19: limitry.limits[0].limitValue: limitValue must be an integer greater than 0 (got 0)`);
+    expect(rules.stderr).toContain(`${file}:12:29: limitry.limits[0].alertThresholds[1]: alertThresholds[1] must be an integer between 1 and 100 (got 120)`);
+  });
+
+  test("one budgets.yaml drives Pay-i and Limitry in one stack: up, status per customer, import, destroy", async () => {
+    const common = ["-f", path.join(EXAMPLE_DIR, "budgets.yaml"), "--backend", env.backend().envVars["PULUMI_BACKEND_URL"] ?? "", "--stack", "both"];
+    const up = await runCli(["up", ...common, "--yes"], cliEnv(), dir);
+    expect(up.code, up.stderr).toBe(0);
+    expect((await env.service().client.limits.list()).items.map((l) => l.limit_name)).toEqual(["Monthly Budget"]);
+    const limits = (await limitry.limits.list()).items;
+    expect(limits.map((l) => [l.name, l.limitValue, l.customerId]).sort()).toEqual([
+      ["Daily token limit", 100_000, "cust_123"],
+      ["GPT-4 daily limit", 50_000, "cust_123"],
+    ]);
+
+    await limitry.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 60_000 }, dimensions: { model: "gpt-4" } });
+    const status = await runCli(["status", ...common, "--json"], cliEnv(), dir);
+    expect(status.code, status.stderr).toBe(0);
+    const report = JSON.parse(status.stdout) as { payi: Array<{ name: string }>; limitry: Array<Record<string, unknown>> };
+    expect(report.payi.map((r) => r.name)).toEqual(["Monthly Budget"]);
+    expect(report.limitry.map((r) => [r["customerId"], r["name"], r["used"], r["limit"], r["remaining"], r["exceeded"]]).sort()).toEqual([
+      ["cust_123", "Daily token limit", 60_000, 100_000, 40_000, false],
+      ["cust_123", "GPT-4 daily limit", 60_000, 50_000, 0, true],
+    ]);
+    const table = await runCli(["status", ...common, "--customer", "cust_123"], cliEnv(), dir);
+    expect(table.stdout).toMatch(/cust_123[\s│]+GPT-4 daily limit[\s│]+day[\s│]+60,000[\s│]+50,000[\s│]+0[\s│]+\S+ \S+[\s│]+EXCEEDED/);
+
+    const imported = await runCli(["import"], cliEnv(), dir);
+    expect(imported.code, imported.stderr).toBe(0);
+    const file = parse(imported.stdout) as { limitry: { meters: Array<Record<string, unknown>>; limits: Array<Record<string, unknown>> } };
+    expect(file.limitry.meters).toEqual([
+      expect.objectContaining({ key: "meter-1", name: "Total Tokens", field: "values.tokens", adoptId: expect.stringMatching(/^mtr_/) }),
+    ]);
+    expect(file.limitry.limits.map((l) => [l["name"], l["meter"], l["adoptId"]]).sort()).toEqual(
+      limits.map((l) => [l.name, "meter-1", l.id]).sort(),
+    );
+
+    const destroyed = await runCli(["destroy", ...common, "--yes"], cliEnv(), dir);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect((await limitry.limits.list()).items).toEqual([]);
+    expect((await limitry.meters.list()).items).toEqual([]);
+  });
+
+  test("examples/limitry-meters runs as a user runs it: up, a clean preview, destroy", async () => {
+    const stack = await automation.LocalWorkspace.createOrSelectStack(
+      { stackName: "example", workDir: EXAMPLE_DIR },
+      { envVars: { ...env.backend().envVars, LIMITRY_API_KEY: TEST_API_KEY, LIMITRY_BASE_URL: `${env.service().url}/v1` } },
+    );
+    const up = await stack.up();
+    const ids = up.outputs["limitIds"]?.value as Record<string, string>;
+    expect(await limitry.limits.retrieve(ids["gpt4"] ?? "")).toMatchObject({ dimensionFilters: { model: "gpt-4" }, limitValue: 50_000 });
+    expect(await limitry.limits.retrieve(ids["daily"] ?? "")).toMatchObject({ alertThresholds: [50, 80, 100], period: "day" });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
+    await stack.destroy();
+    const left = (await limitry.limits.list()).items.map((l) => l.id);
+    expect(left.filter((id) => Object.values(ids).includes(id))).toEqual([]);
+  });
+});
