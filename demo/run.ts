@@ -2,7 +2,8 @@
  * `make demo`: start the local service, apply the demo program (Pulumi.yaml at the root runs
  * examples/multi-layer-budgets) with the real Pulumi engine, spend
  * through the SDK until the daily cap goes ok → exceeded → overrun, print the budget status, preview a
- * threshold change (a replace), and stop the service cleanly.
+ * threshold change (a replace); then the same for Limitry (demo/limitry.ts: a customer goes from allowed to
+ * not allowed); and stop the service cleanly.
  */
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
@@ -11,6 +12,7 @@ import { packageRoot } from "../cli/node-path.js";
 import { defaultBackend } from "../cli/workspace.js";
 import { limitStatus, statusTable } from "../cli/status.js";
 import { Payi } from "../sdk/index.js";
+import { limitryDemo } from "./limitry.js";
 import { linkPackage } from "../test/support/link-package.js";
 import { spawnServe } from "../test/support/serve-process.js";
 
@@ -80,6 +82,8 @@ async function main(): Promise<void> {
     const preview = await stack.preview({ onOutput: (s) => process.stdout.write(s) });
     console.log(`\npreview: ${JSON.stringify(preview.changeSummary)} (a threshold cannot change in place: the limit is replaced)`);
     await stack.removeConfig("pulumi-limits-demo:dailyThreshold");
+
+    await limitryDemo({ root, serviceUrl: service.url, apiKey: DEMO_API_KEY, environment, heading });
   } finally {
     await client.close();
     heading("Stopping the service");

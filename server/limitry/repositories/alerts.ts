@@ -1,4 +1,4 @@
-import type { Alert } from "../../../sdk/limitry/resources/alerts.js";
+import { AlertSchema, type Alert } from "../../../sdk/limitry/resources/alerts.js";
 import type { Db } from "../../db.js";
 import { fromJson, newId } from "./json.js";
 import type { PageQuery } from "./page.js";
@@ -64,7 +64,7 @@ export class AlertsRepository {
 }
 
 export function alertToWire(row: AlertRow): Alert {
-  const alert = fromJson<Alert>(row.payload);
+  const alert = fromJson(AlertSchema, row.payload);
   if (!alert) throw new Error(`alert ${row.id} has no payload`);
   return alert;
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Customer } from "../../../sdk/limitry/resources/customers.js";
 import type { Db } from "../../db.js";
 import { fromJson, newId } from "./json.js";
@@ -81,7 +82,7 @@ export function customerToWire(row: CustomerRow): Customer {
     email: row.email,
     billingCycleStart: row.billing_cycle_start,
     timezone: row.timezone,
-    metadata: fromJson<Record<string, unknown>>(row.metadata) ?? {},
+    metadata: fromJson(z.record(z.string(), z.unknown()), row.metadata) ?? {},
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
+import type { z } from "zod";
 
 /** A Limitry-style id: `mtr_`, `lmt_`, `cust_`, `evt_`, `alrt_` and 24 hex digits. */
 export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(12).toString("hex")}`;
 }
 
-/** A JSON column read back; columns are only ever written by this service, from validated values. */
-export function fromJson<T>(text: string | null): T | null {
-  if (text === null) return null;
-  const value: T = JSON.parse(text);
-  return value;
+/** A JSON column decoded with the SDK's schema for it (null stays null). */
+export function fromJson<T>(schema: z.ZodType<T>, text: string | null): T | null {
+  return text === null ? null : schema.parse(JSON.parse(text));
 }

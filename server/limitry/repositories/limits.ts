@@ -1,5 +1,6 @@
 import type { Limit, Period } from "../../../sdk/limitry/resources/limits.js";
-import type { Dimensions } from "../../../sdk/limitry/resources/shared.js";
+import { z } from "zod";
+import { DimensionsSchema, type Dimensions } from "../../../sdk/limitry/resources/shared.js";
 import type { Db } from "../../db.js";
 import { fromJson, newId } from "./json.js";
 import type { PageQuery } from "./page.js";
@@ -123,8 +124,8 @@ export function limitDefinitionOf(row: LimitRow): LimitDefinition {
     limitValue: Number(row.limit_value),
     period: row.period,
     customerId: row.customer_id,
-    dimensionFilters: fromJson<Dimensions>(row.dimension_filters) ?? {},
-    alertThresholds: fromJson<number[]>(row.alert_thresholds),
+    dimensionFilters: fromJson(DimensionsSchema, row.dimension_filters) ?? {},
+    alertThresholds: fromJson(z.array(z.number()), row.alert_thresholds),
   };
 }
 

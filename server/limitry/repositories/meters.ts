@@ -1,4 +1,4 @@
-import type { Aggregation, EventFilter, Meter } from "../../../sdk/limitry/resources/meters.js";
+import { EventFilterSchema, type Aggregation, type EventFilter, type Meter } from "../../../sdk/limitry/resources/meters.js";
 import type { Db } from "../../db.js";
 import { fromJson, newId } from "./json.js";
 import type { PageQuery } from "./page.js";
@@ -90,7 +90,7 @@ export function definitionOf(row: MeterRow): MeterDefinition {
     description: row.description,
     aggregation: row.aggregation,
     field: row.field,
-    eventFilter: fromJson<EventFilter>(row.event_filter),
+    eventFilter: fromJson(EventFilterSchema, row.event_filter),
   };
 }
 
