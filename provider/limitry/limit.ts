@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Period } from "../../sdk/limitry/resources/limits.js";
-import { providerStub } from "../stub.js";
-import { PROVIDER_VERSION } from "../version.js";
-
-const LIMIT_PROVIDER = providerStub("limitryLimit", PROVIDER_VERSION);
+// One stub for every limit, the exports of its own module: installed, it serializes as a require.
+import LIMIT_PROVIDER from "./stubs/limit.js";
 
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Aggregation } from "../../sdk/limitry/resources/meters.js";
-import { providerStub } from "../stub.js";
-import { PROVIDER_VERSION } from "../version.js";
-
-const METER_PROVIDER = providerStub("limitryMeter", PROVIDER_VERSION);
+// One stub for every meter, the exports of its own module: installed, it serializes as a require.
+import METER_PROVIDER from "./stubs/meter.js";
 
 /** Inputs of a {@link Meter}. */
 export interface MeterArgs {
