@@ -8,7 +8,7 @@ const KEY = z.string().regex(/^[A-Za-z0-9._-]+$/, "key may contain letters, digi
 const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }));
 
 /** One meter in the `limitry:` section of budgets.yaml. */
-export const LimitryMeterEntrySchema = z.strictObject({
+const LimitryMeterEntrySchema = z.strictObject({
   /** How limits in this file name the meter, and its resource key; defaults to a slug of the name. */
   key: KEY.optional(),
   name: z.string({ error: "name is required" }),
@@ -23,7 +23,7 @@ export const LimitryMeterEntrySchema = z.strictObject({
 export type LimitryMeterEntry = z.infer<typeof LimitryMeterEntrySchema>;
 
 /** One limit in the `limitry:` section: `meter` names a meter of this file, `meterId` an existing one. */
-export const LimitryLimitEntrySchema = z.strictObject({
+const LimitryLimitEntrySchema = z.strictObject({
   key: KEY.optional(),
   name: z.string({ error: "name is required" }),
   meter: z.string().optional(),

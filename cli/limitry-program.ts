@@ -6,8 +6,8 @@ import { limitryLimitKey, limitryMeterKey, type LimitrySection } from "./limitry
 export const LIMITRY_LIMIT_IDS_OUTPUT = "limitryLimitIds";
 
 /** Resource names are prefixed so that a Limitry key never collides with a Pay-i limit's key. */
-export const limitryMeterResource = (key: string) => `limitry-meter-${key}`;
-export const limitryLimitResource = (key: string) => `limitry-limit-${key}`;
+const limitryMeterResource = (key: string) => `limitry-meter-${key}`;
+const limitryLimitResource = (key: string) => `limitry-limit-${key}`;
 
 /** Declares the section's meters and limits (inside a Pulumi program); returns the limits' ids by key. */
 export function declareLimitry(section: LimitrySection): Record<string, pulumi.Output<string>> {

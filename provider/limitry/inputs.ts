@@ -11,7 +11,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" });
 
 /** Inputs of a `limitry.Meter`, as stored in state after `check`. */
-export const MeterInputsSchema = z.object({
+const MeterInputsSchema = z.object({
   name: z.string({ error: "name is required and must be a string" }),
   aggregation: AggregationSchema,
   field: z.string({ error: "field is required and must be a string" }),
@@ -26,7 +26,7 @@ export const MeterInputsSchema = z.object({
 export type MeterInputs = z.infer<typeof MeterInputsSchema>;
 
 /** Inputs of a `limitry.Limit`, as stored in state after `check`. */
-export const LimitInputsSchema = z.object({
+const LimitInputsSchema = z.object({
   name: z.string({ error: "name is required and must be a string" }),
   meterId: z.string({ error: "meterId is required and must be a string" }),
   limitValue: z.number({ error: "must be a number" }),

@@ -22,11 +22,11 @@ export interface LimitOutputs extends LimitInputs {
 }
 
 /** A meter's name and description change in place; what it counts (aggregation, field, filter) replaces it. */
-export const METER_UPDATABLE = ["name", "description"] as const;
-export const METER_REPLACING = ["aggregation", "field", "eventFilter"] as const;
+const METER_UPDATABLE = ["name", "description"] as const;
+const METER_REPLACING = ["aggregation", "field", "eventFilter"] as const;
 /** A limit's name, value and alerts change in place; what it counts (meter, period, customer, filters) replaces it. */
-export const LIMIT_UPDATABLE = ["name", "limitValue", "alertThresholds"] as const;
-export const LIMIT_REPLACING = ["meterId", "period", "customerId", "dimensionFilters"] as const;
+const LIMIT_UPDATABLE = ["name", "limitValue", "alertThresholds"] as const;
+const LIMIT_REPLACING = ["meterId", "period", "customerId", "dimensionFilters"] as const;
 
 function changes<T, K extends keyof T>(olds: T, news: T, updatable: readonly K[], replacing: readonly K[]) {
   return {

@@ -4,15 +4,15 @@ import type { Violation } from "../violation.js";
 import { isKnownTimezone } from "./window.js";
 
 /** Dimension keys: letters, digits and underscores, 1–64 characters (Limitry's docs). */
-export const DIMENSION_KEY = /^[A-Za-z0-9_]{1,64}$/;
+const DIMENSION_KEY = /^[A-Za-z0-9_]{1,64}$/;
 /** Longest dimension value, in characters (Limitry's docs). */
-export const DIMENSION_VALUE_MAX = 256;
+const DIMENSION_VALUE_MAX = 256;
 /** Longest name, id or event type we store, in characters. */
-export const TEXT_MAX = 256;
+const TEXT_MAX = 256;
 /** A meter's `field`: `values.<key>` with a dimension-style key. */
-export const VALUE_FIELD = /^values\.[A-Za-z0-9_]{1,64}$/;
+const VALUE_FIELD = /^values\.[A-Za-z0-9_]{1,64}$/;
 /** Most events in one batch. */
-export const BATCH_MAX = 1000;
+const BATCH_MAX = 1000;
 
 /** A meter as the rules see it; absent (or unknown, at preview) fields are not checked. */
 export interface MeterFields {

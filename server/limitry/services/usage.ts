@@ -7,7 +7,7 @@ import { limitDefinitionOf, type LimitRow } from "../repositories/limits.js";
 import { definitionOf } from "../repositories/meters.js";
 
 /** The customer's timezone and billing cycle, or nothing (UTC, calendar) for a customer not on file. */
-export function anchorOf(ctx: LimitryContext, customerId: string | null): WindowAnchor {
+function anchorOf(ctx: LimitryContext, customerId: string | null): WindowAnchor {
   const customer = customerId === null ? undefined : ctx.customers.findByExternalId(customerId);
   if (!customer) return {};
   return {
@@ -20,7 +20,7 @@ export function anchorOf(ctx: LimitryContext, customerId: string | null): Window
  * What a limit's meter counted for `customerId` (every customer when null) in `window`: events matching
  * the meter's event filter and the limit's dimension filters.
  */
-export function usedIn(ctx: LimitryContext, limit: LimitRow, customerId: string | null, window: Window): number {
+function usedIn(ctx: LimitryContext, limit: LimitRow, customerId: string | null, window: Window): number {
   const meterRow = ctx.meters.find(limit.meter_id);
   if (!meterRow) return 0;
   const meter = definitionOf(meterRow);
