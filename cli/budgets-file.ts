@@ -1,58 +1,108 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { limitViolations } from "../rules/payi/limit.js";
+import { THRESHOLD_MAX, THRESHOLD_MIN, limitViolations } from "../rules/payi/limit.js";
+import { RESET_SCHEDULES } from "../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../rules/violation.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { LimitrySectionSchema, limitrySectionProblems, limitryShapeAt } from "./limitry-file.js";
 
-const LimitTypeSchema = z.enum(["allow", "block"], { error: "type must be allow or block" });
-const PropertiesSchema = z.record(z.string(), z.string({ error: "property values must be strings" }));
+/** What a wrong value is, as an error names it: `the string "50"`, `the number 5`, `a list`. */
+function found(input: unknown): string {
+  if (input === null) return "an empty value";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "string") return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
+  if (typeof input === "object") return "a map";
+  return `the ${typeof input} ${String(input)}`;
+}
+
+/** An error that names the field, what it must be, and what was found (or that it is missing). */
+function must(field: string, what: string): (issue: { input?: unknown }) => string {
+  return (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be ${what}, got ${found(issue.input)}`);
+}
+
+const LimitTypeSchema = z
+  .enum(["allow", "block"], { error: must("type", "allow or block") })
+  .describe("allow (track and alert, the default) or block (stop requests at max when Pay-i proxies them). Changing it replaces the limit.");
+const PropertiesSchema = z
+  .record(z.string(), z.string({ error: must("a property value", "a string") }), { error: must("properties", "a map of strings") })
+  .describe("String properties stored on the limit. Change in place.");
+const ThresholdSchema = z
+  .number({ error: must("threshold", "a number") })
+  .meta({
+    description: "Fraction of max at which the limit becomes `exceeded`, 0.75-0.99. Changing it replaces the limit.",
+    minimum: THRESHOLD_MIN,
+    maximum: THRESHOLD_MAX,
+  });
 
 /** One limit in budgets.yaml. */
-export const LimitEntrySchema = z.strictObject({
-  /** Unique limit name in Pay-i. */
-  name: z.string({ error: "name is required" }),
-  /** Resource key in the stack; defaults to a slug of the name. Keep it when renaming to rename in place. */
-  key: z.string().regex(/^[A-Za-z0-9._-]+$/, "key may contain letters, digits, '.', '-' and '_'").optional(),
-  /** USD. */
-  max: z.number({ error: "max is required and must be a number" }),
-  type: LimitTypeSchema.default("allow"),
-  /** 0.75–0.99. */
-  threshold: z.number({ error: "threshold must be a number" }).optional(),
-  properties: PropertiesSchema.optional(),
-  /** Pay-i limit id; derived from the stack and key when absent. */
-  id: z.string().min(1).optional(),
-  /** Take over an existing limit with this name instead of failing. */
-  adopt: z.boolean().default(false),
-});
+export const LimitEntrySchema = z
+  .strictObject({
+    name: z.string({ error: must("name", "a string") }).describe("Unique limit name in Pay-i. Renaming changes it in place."),
+    key: z
+      .string({ error: must("key", "a string") })
+      .regex(/^[A-Za-z0-9._-]+$/, "key may contain letters, digits, '.', '-' and '_'")
+      .optional()
+      .describe("Resource key in the stack; defaults to a slug of the name. Pins which resource manages this limit."),
+    max: z
+      .number({ error: must("max", "a number") })
+      .meta({ description: "Maximum spend in USD, > 0. Changes in place (never below the current spend).", exclusiveMinimum: 0 }),
+    type: LimitTypeSchema.default("allow"),
+    threshold: ThresholdSchema.optional(),
+    properties: PropertiesSchema.optional(),
+    id: z.string({ error: must("id", "a string") }).min(1).optional().describe("Pay-i limit id; derived from the stack and key when absent. Changing it replaces the limit."),
+    adopt: z.boolean({ error: must("adopt", "true or false") }).default(false).describe("Take over an existing limit with this name (its type and threshold must match) instead of failing."),
+    reset: z
+      .enum(RESET_SCHEDULES, { error: must("reset", "daily, weekly or monthly") })
+      .optional()
+      .describe("Start the spend from zero every UTC day, ISO week (Monday) or month; `pulumi-limits reset --due` carries it out."),
+  })
+  .describe("A Pay-i spending limit.");
 export type LimitEntry = z.infer<typeof LimitEntrySchema>;
 
 /** One use case, optionally with the limit each of its instances gets. */
-export const UseCaseEntrySchema = z.strictObject({
-  name: z.string({ error: "name is required" }).regex(USE_CASE_NAME, "name must be 1-64 characters of letters, digits, '.', '-' or '_'"),
-  description: z.string().default(""),
-  loggingEnabled: z.boolean().optional(),
-  limitConfig: z
-    .strictObject({
-      max: z.number({ error: "max is required and must be a number" }),
-      type: LimitTypeSchema.default("allow"),
-      threshold: z.number().optional(),
-      properties: PropertiesSchema.optional(),
-    })
-    .optional(),
-});
+export const UseCaseEntrySchema = z
+  .strictObject({
+    name: z
+      .string({ error: must("name", "a string") })
+      .regex(USE_CASE_NAME, "name must be 1-64 characters of letters, digits, '.', '-' or '_'")
+      .describe("Use-case name: 1-64 letters, digits, '.', '-', '_'. Changing it replaces the use case."),
+    description: z.string({ error: must("description", "a string") }).default(""),
+    loggingEnabled: z.boolean({ error: must("loggingEnabled", "true or false") }).optional(),
+    limitConfig: z
+      .strictObject(
+        {
+          max: z.number({ error: must("max", "a number") }).meta({ description: "USD each instance may spend, > 0.", exclusiveMinimum: 0 }),
+          type: LimitTypeSchema.default("allow"),
+          threshold: ThresholdSchema.optional(),
+          properties: PropertiesSchema.optional(),
+        },
+        { error: must("limitConfig", "a map") },
+      )
+      .optional()
+      .describe("The limit every new instance of the use case gets."),
+  })
+  .describe("A Pay-i use-case definition.");
 export type UseCaseEntry = z.infer<typeof UseCaseEntrySchema>;
 
-/** The whole file. */
-export const BudgetsFileSchema = z.strictObject({
-  limits: z.array(LimitEntrySchema).default([]),
-  useCases: z.array(UseCaseEntrySchema).default([]),
-  /** Limitry meters and limits, applied in the same stack (see cli/limitry-file.ts). */
-  limitry: LimitrySectionSchema.optional(),
-});
+/**
+ * The whole file: one schema with a section per kind of object (and, as backends are added, per backend).
+ * Top-level keys starting with `x-` are free for YAML anchors (`x-defaults: &defaults`) and are ignored.
+ */
+export const BudgetsFileSchema = z.strictObject(
+  {
+    limits: z.array(LimitEntrySchema, { error: must("limits", "a list") }).default([]).describe("Pay-i spending limits."),
+    useCases: z.array(UseCaseEntrySchema, { error: must("useCases", "a list") }).default([]).describe("Pay-i use cases."),
+    /** Limitry meters and limits, applied in the same stack (see cli/limitry-file.ts). */
+    limitry: LimitrySectionSchema.optional(),
+  },
+  { error: must("the file", "a map of sections (limits, useCases)") },
+);
 export type BudgetsFile = z.infer<typeof BudgetsFileSchema>;
+
+/** Top-level keys reserved for anchors and tooling: `x-anything`. */
+export const EXTENSION_KEY = /^x-/;
 
 /** A problem in the file, at a 1-based line and column. */
 export interface FileProblem {
@@ -73,12 +123,14 @@ export function slug(name: string): string {
 }
 
 /**
- * Parses budgets.yaml text. Every problem (YAML syntax, schema, Pay-i's limit rules, duplicates) is
- * reported with its line and column; the result is either the file or the full list of problems.
+ * Parses budgets.yaml text. Every problem of the file (YAML syntax; then types, unknown fields, Pay-i's
+ * limit rules and duplicates, all in one pass) is reported with its line and column; the result is either
+ * the file or the full list of problems. YAML merge keys (`<<: *defaults`) work, and top-level `x-…` keys
+ * hold anchors without being read as sections.
  */
 export function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: boolean } | { problems: FileProblem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => ({
@@ -90,52 +142,87 @@ export function parseBudgets(text: string): { budgets: BudgetsFile; declaresNoth
     };
   }
   const at = (path: Array<string | number>, message: string): FileProblem => ({ ...position(doc, lineCounter, path), path: formatPath(path), message });
-  const parsed = BudgetsFileSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    return {
-      problems: parsed.error.issues.map((issue) => {
-        const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-        if (issue.code === "unrecognized_keys") {
-          const known = Object.keys(shapeAt(path));
-          return at([...path, issue.keys[0] ?? ""], `unknown field '${issue.keys.join("', '")}' (expected one of: ${known.join(", ")})`);
-        }
-        return at(path, issueMessage(issue));
-      }),
-    };
-  }
-  const budgets = parsed.data;
+  const raw = withoutExtensions(doc.toJS() ?? {});
+  const parsed = BudgetsFileSchema.safeParse(raw);
   const problems: FileProblem[] = [];
+  const flagged = new Set<string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    flagged.add(formatPath(path));
+    if (issue.code === "unrecognized_keys") {
+      const known = Object.keys(shapeAt(path));
+      problems.push(at([...path, issue.keys[0] ?? ""], `unknown field '${issue.keys.join("', '")}' (expected one of: ${known.join(", ")})`));
+    } else {
+      problems.push(at(path, issueMessage(issue)));
+    }
+  }
+  // Rules and duplicates are checked on every value of the right type, even when other fields of the
+  // file are wrong, so one run lists every problem.
+  const rule = (path: Array<string | number>, message: string) => {
+    if (!flagged.has(formatPath(path))) problems.push(at(path, message));
+  };
   const seenNames = new Map<string, number>();
   const seenKeys = new Map<string, number>();
-  budgets.limits.forEach((entry, i) => {
-    for (const v of limitViolations({ limit_name: entry.name, max: entry.max, threshold: entry.threshold })) {
+  entries(raw, "limits").forEach((entry, i) => {
+    const name = asString(entry["name"]);
+    for (const v of limitViolations({ limit_name: name, max: asNumber(entry["max"]), threshold: asNumber(entry["threshold"]) })) {
       const field = v.field === "limit_name" ? "name" : v.field;
-      problems.push(at(["limits", i, field], describeViolation(v, field)));
+      rule(["limits", i, field], describeViolation(v, field));
     }
-    const dupName = seenNames.get(entry.name);
-    if (dupName !== undefined) problems.push(at(["limits", i, "name"], `duplicate limit name '${entry.name}' (also limits[${dupName}])`));
-    seenNames.set(entry.name, i);
-    const key = limitKey(entry);
+    if (name === undefined) return;
+    const dupName = seenNames.get(name);
+    const declaredKey = asString(entry["key"]);
+    const key = declaredKey ?? slug(name);
     const dupKey = seenKeys.get(key);
-    if (dupKey !== undefined) problems.push(at(["limits", i, entry.key ? "key" : "name"], `duplicate key '${key}' (also limits[${dupKey}]); set a distinct key`));
+    if (dupName !== undefined) rule(["limits", i, "name"], `duplicate limit name '${name}' (also limits[${dupName}])`);
+    else if (dupKey !== undefined) rule(["limits", i, declaredKey ? "key" : "name"], `duplicate key '${key}' (also limits[${dupKey}]); set a distinct key`);
+    seenNames.set(name, i);
     seenKeys.set(key, i);
   });
   const seenUseCases = new Map<string, number>();
-  budgets.useCases.forEach((entry, i) => {
-    if (entry.limitConfig) {
-      for (const v of limitViolations({ max: entry.limitConfig.max, threshold: entry.limitConfig.threshold })) {
-        problems.push(at(["useCases", i, "limitConfig", v.field], describeViolation(v)));
+  entries(raw, "useCases").forEach((entry, i) => {
+    const config = entry["limitConfig"];
+    if (config && typeof config === "object" && !Array.isArray(config)) {
+      const c: Record<string, unknown> = { ...config };
+      for (const v of limitViolations({ max: asNumber(c["max"]), threshold: asNumber(c["threshold"]) })) {
+        rule(["useCases", i, "limitConfig", v.field], describeViolation(v));
       }
     }
-    const dup = seenUseCases.get(entry.name);
-    if (dup !== undefined) problems.push(at(["useCases", i, "name"], `duplicate use case '${entry.name}' (also useCases[${dup}])`));
-    seenUseCases.set(entry.name, i);
+    const name = asString(entry["name"]);
+    if (name === undefined) return;
+    const dup = seenUseCases.get(name);
+    if (dup !== undefined) rule(["useCases", i, "name"], `duplicate use case '${name}' (also useCases[${dup}])`);
+    seenUseCases.set(name, i);
   });
-  if (budgets.limitry) problems.push(...limitrySectionProblems(budgets.limitry).map((p) => at(p.path, p.message)));
-  if (problems.length > 0) return { problems };
+  if (parsed.success && parsed.data.limitry) problems.push(...limitrySectionProblems(parsed.data.limitry).map((p) => at(p.path, p.message)));
+  if (problems.length > 0 || !parsed.success) {
+    return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
+  }
   // An explicit `limits: []` says "no limits" on purpose; an empty or comment-only file may be an accident.
   const explicit = doc.contents !== null && doc.has("limits");
-  return { budgets, declaresNothing: !explicit && isEmpty(budgets) };
+  return { budgets: parsed.data, declaresNothing: !explicit && isEmpty(parsed.data) };
+}
+
+/** The file's top-level map without its `x-…` keys (anchor holders); anything else as it is. */
+function withoutExtensions(value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !EXTENSION_KEY.test(key)));
+}
+
+/** The map entries of a top-level list section, whatever else is wrong with the file. */
+function entries(raw: unknown, section: string): Array<Record<string, unknown>> {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return [];
+  const list: unknown = Object.entries(raw).find(([key]) => key === section)?.[1];
+  if (!Array.isArray(list)) return [];
+  return list.map((e: unknown) => (e && typeof e === "object" && !Array.isArray(e) ? { ...e } : {}));
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
 }
 
 /** True when the file declares no limit and no use case: applying it deletes everything the stack manages. */

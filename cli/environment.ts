@@ -16,6 +16,8 @@ export interface CliEnvironment {
   limitryApiKey: string | undefined;
   /** `LIMITRY_BASE_URL`. */
   limitryBaseUrl: string | undefined;
+  /** `GITHUB_STEP_SUMMARY`: in a GitHub Actions step, the file the plan's Markdown summary is appended to. */
+  stepSummary: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
@@ -27,6 +29,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
     nodePath: env["NODE_PATH"] || undefined,
     limitryApiKey: env["LIMITRY_API_KEY"] || undefined,
     limitryBaseUrl: env["LIMITRY_BASE_URL"] || undefined,
+    stepSummary: env["GITHUB_STEP_SUMMARY"] || undefined,
   };
 }
 

@@ -1,8 +1,10 @@
 import { stringify } from "yaml";
 import type { Payi } from "../sdk/index.js";
 import { definedProperties } from "../rules/payi/properties.js";
+import { RESET_PROPERTY, isResetSchedule, withoutResetMarker } from "../rules/payi/reset.js";
 import { instanceLimitName } from "../rules/payi/use-case.js";
 import { limitKey, type BudgetsFile } from "./budgets-file.js";
+import { SCHEMA_PATH } from "./json-schema.js";
 
 /**
  * Reads every limit and use case on the service into a budgets file whose limits all carry
@@ -32,7 +34,8 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
   const instancePrefixes = budgets.useCases.map((u) => instanceLimitName(u.name, ""));
   for await (const l of client.limits.list()) {
     if (instancePrefixes.some((prefix) => l.limit_name.startsWith(prefix))) continue;
-    const properties = definedProperties(l.properties);
+    // The reset schedule is a reserved property on the service and its own field in the file.
+    const { [RESET_PROPERTY]: reset, ...properties } = withoutResetMarker(definedProperties(l.properties));
     budgets.limits.push({
       name: l.limit_name,
       max: l.max,
@@ -41,6 +44,7 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
       ...(Object.keys(properties).length ? { properties } : {}),
       id: l.limit_id,
       adopt: true,
+      ...(isResetSchedule(reset) ? { reset } : {}),
     });
   }
   return budgets;
@@ -48,7 +52,7 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
 
 /** budgets.yaml text for an imported set, with a header saying where it came from. */
 export function budgetsYaml(budgets: BudgetsFile, source: string): string {
-  const header = `# Imported from ${source} by \`pulumi-limits import\`.\n# Every limit has adopt: true: \`pulumi-limits up\` takes it over without changing it.\n`;
+  const header = `# yaml-language-server: $schema=./node_modules/pulumi-limits/${SCHEMA_PATH}\n# Imported from ${source} by \`pulumi-limits import\`.\n# Every limit has adopt: true: \`pulumi-limits up\` takes it over without changing it.\n`;
   return header + stringify(budgets, { lineWidth: 0 });
 }
 
@@ -76,6 +80,7 @@ export function budgetsProgramSource(budgets: BudgetsFile): string {
       ...(l.properties ? { properties: l.properties } : {}),
       ...(l.id !== undefined ? { limitId: l.id } : {}),
       adopt: l.adopt,
+      ...(l.reset !== undefined ? { reset: l.reset } : {}),
     };
     lines.push(`new Limit(${JSON.stringify(key)}, ${JSON.stringify(args, null, 2)});`);
   }

@@ -1,5 +1,8 @@
+import { VERSION } from "../sdk/version.js";
+import { budgetsJsonSchemaText } from "./json-schema.js";
 import { readEnvironment, type CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
+import { resetCommand } from "./reset-command.js";
 import { serveCommand } from "./serve-command.js";
 import { redactCredentials, stackLockedError } from "./backend-errors.js";
 import {
@@ -24,7 +27,11 @@ Commands:
   drift      refresh and compare: exit 3 when the service differs from the file
   status     spend vs max, threshold and state of every limit (table or --json)
   import     write what exists on the service as budgets.yaml (adopt: true) or TypeScript
+  reset      --due: reset the limits whose \`reset\` period (daily, weekly, monthly) began after their last reset
   serve      run the Pay-i-compatible local service
+  schema     print the JSON Schema of budgets.yaml (editor completion)
+
+  --version  print the version of pulumi-limits
 
 Options of the stack commands:
   -f, --file FILE      budgets file (default budgets.yaml)
@@ -36,8 +43,11 @@ Options of the stack commands:
       --skip-refresh   preview/up: compare with the stack's state instead of reading the service first
       --checkpoints    up/destroy: write state after every step (default: once at the end, when the file
                        declares no use cases; the next up converges a killed run, see README)
+      --allow-empty    accept a file that declares nothing (it deletes everything the stack manages)
+      --summary FILE   preview/up/drift: write the plan and budget status as Markdown (also to $GITHUB_STEP_SUMMARY)
 import: [--format yaml|ts] [--out FILE] [--base-url URL]   (adds a limitry: section when LIMITRY_API_KEY is set)
-status: [--customer ID[,ID]]   Limitry customers to report on (default: those the file names)
+reset:  --due [-f FILE] [--now ISO-DATE] [--json] [--base-url URL]
+status: [--now ISO-DATE] (next resets as of that time) [--customer ID[,ID]] (Limitry customers; default: those the file names)
 
 Environment: PAYI_API_KEY (required for Pay-i entries), PAYI_BASE_URL, LIMITRY_API_KEY and LIMITRY_BASE_URL
 (for a limitry: section), PULUMI_BACKEND_URL (as --backend),
@@ -52,12 +62,21 @@ const COMMANDS: Record<string, (args: string[], environment: CliEnvironment) => 
   drift: driftCommand,
   status: statusCommand,
   import: importCommand,
+  reset: resetCommand,
   serve: serveCommand,
 };
 
 /** Entry point of the `pulumi-limits` bin; resolves to the process exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "--version" || command === "-v" || command === "version") {
+    console.log(`pulumi-limits ${VERSION}`);
+    return ExitCode.ok;
+  }
+  if (command === "schema") {
+    process.stdout.write(budgetsJsonSchemaText());
+    return ExitCode.ok;
+  }
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     console.log(USAGE);
     return command === undefined ? ExitCode.badInput : ExitCode.ok;

@@ -1,4 +1,5 @@
 import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { LAST_RESET_PROPERTY, RESET_PROPERTY } from "../rules/payi/reset.js";
 
 /** What a plan does to one resource. */
 export type ChangeOp = "create" | "update" | "replace" | "delete";
@@ -45,6 +46,8 @@ const FIELDS: Record<ResourceKind, Record<string, string>> = {
 
 const KINDS: Record<string, ResourceKind> = { Limit: "limit", UseCaseDefinition: "useCase", UseCaseLimitConfig: "useCaseLimitConfig" };
 
+const KIND_ORDER: ResourceKind[] = ["limit", "useCase", "useCaseLimitConfig"];
+
 const PLANNED: Partial<Record<OpType, ChangeOp>> = { create: "create", update: "update", replace: "replace", delete: "delete" };
 
 /** The resource kind of a Pulumi type token (`pulumi-nodejs:dynamic/payi:Limit`), if it is one of ours. */
@@ -90,7 +93,8 @@ export class PlanRecorder {
 
   /** The plan so far; warnings name every amount a replace or delete discards. */
   plan(): Plan {
-    const changes = [...this.byUrn.values()];
+    // The engine runs steps in parallel: order the plan the same way every time.
+    const changes = [...this.byUrn.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
     const warnings = changes
       .filter((c) => (c.spendDiscardedUsd ?? 0) > 0)
       .map(
@@ -109,7 +113,9 @@ function propertyChanges(kind: ResourceKind, olds: Record<string, unknown>, news
     if (input === "properties") {
       const a = record(before);
       const b = record(after);
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      // Reserved keys (the reset schedule) show as their own field.
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== RESET_PROPERTY && k !== LAST_RESET_PROPERTY);
+      for (const k of keys.sort()) {
         if (a[k] !== b[k]) out.push({ property: `properties.${k}`, old: a[k], new: b[k] });
       }
     } else if (JSON.stringify(before ?? null) !== JSON.stringify(after ?? null)) {

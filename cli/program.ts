@@ -35,6 +35,7 @@ export function budgetsProgram(
         ...(entry.properties !== undefined ? { properties: entry.properties } : {}),
         ...(entry.id !== undefined ? { limitId: entry.id } : {}),
         adopt: entry.adopt,
+        ...(entry.reset !== undefined ? { reset: entry.reset } : {}),
       });
       limitIds[key] = limit.limitId;
     }

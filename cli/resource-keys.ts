@@ -1,6 +1,7 @@
 import type * as automation from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { limitKey, slug, type LimitEntry } from "./budgets-file.js";
+import { RESET_PROPERTY } from "../rules/payi/reset.js";
 import { resourceKind, type ResourceKind } from "./plan.js";
 
 /** A resource the stack's state holds, as the CLI needs it to match file entries to it. */
@@ -54,7 +55,7 @@ export interface ResolvedKeys {
  * 1. an explicit `key`;
  * 2. the resource that already manages a limit of this name, or with this declared `id`;
  * 3. the one resource no entry claims any more whose every other setting (max, type, threshold,
- *    properties) equals the entry's: the same limit under a new name. A limit that changes more
+ *    properties, reset) equals the entry's: the same limit under a new name. A limit that changes more
  *    than its name is not guessed at (it could as well be a new limit): the plan shows a delete and a
  *    create, and warns with the spend the delete discards; rename first, or pin the old `key:`;
  * 4. a slug of the name, made unique.
@@ -96,7 +97,7 @@ export function resolveLimitKeys(entries: LimitEntry[], state: StateResource[]):
 
 /** Whether a resource holds every setting of the entry but its name. */
 function sameSettings(r: StateResource, entry: LimitEntry): boolean {
-  const properties = entry.properties ?? {};
+  const properties = { ...entry.properties, ...(entry.reset !== undefined ? { [RESET_PROPERTY]: entry.reset } : {}) };
   return (
     r.inputs["limitType"] === entry.type &&
     (r.inputs["threshold"] ?? null) === (entry.threshold ?? null) &&

@@ -14,6 +14,8 @@ import { limitryClient, limitryCustomers, limitryStatusRows, limitryStatusTable 
 import type { CliEnvironment } from "./environment.js";
 import { budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
 import { PlanRecorder, renderPlan, type Plan } from "./plan.js";
+import { stateResources } from "./resource-keys.js";
+import { markdownSummary, writeSummary } from "./summary.js";
 
 /** Flags every stack command takes. */
 const COMMON = {
@@ -25,6 +27,7 @@ const COMMON = {
   yes: { type: "boolean", short: "y", default: false },
   "skip-refresh": { type: "boolean", default: false },
   "allow-empty": { type: "boolean", default: false },
+  summary: { type: "string" },
 } as const;
 
 interface Parsed {
@@ -113,7 +116,28 @@ function recording(p: Parsed): { recorder: PlanRecorder; callbacks: ReturnType<t
   };
 }
 
-/** Prints the plan with every amount (text), or as one `{"plan": …}` line (`--json`). */
+/**
+ * Prints the plan with every amount (text), or as one `{"plan": …}` line (`--json`), and writes the
+ * Markdown summary (`--summary FILE`, `$GITHUB_STEP_SUMMARY`) with the budget status read live.
+ */
+async function report(p: Parsed, b: BudgetsStack, plan: Plan, title: string, print = true): Promise<void> {
+  if (print) printPlan(p, b, plan, title);
+  const file = typeof p.rest["summary"] === "string" ? p.rest["summary"] : undefined;
+  const { stepSummary } = p.settings.environment;
+  if (!file && !stepSummary) return;
+  const client = payiClient(p);
+  try {
+    const status = await stackStatus(client, await stateResources(b.stack));
+    await writeSummary(markdownSummary({ title, plan, status, renames: b.renames }), { file, stepSummary });
+  } finally {
+    await client.close();
+  }
+}
+
+function payiClient(p: Parsed): Payi {
+  return new Payi({ apiKey: p.settings.environment.apiKeys[0], baseURL: p.settings.baseUrl ?? p.settings.environment.baseUrl });
+}
+
 function printPlan(p: Parsed, b: BudgetsStack, plan: Plan, title: string): void {
   const renamed = b.renames.map((r) => `note: limit '${r.from}' is renamed to '${r.to}' in place (resource ${r.key}): its id and tracked spend are kept`);
   if (p.out.json) {
@@ -129,7 +153,7 @@ export async function previewCommand(args: string[], environment: CliEnvironment
   const b = await open(p);
   const { recorder, callbacks } = recording(p);
   await b.stack.preview({ ...callbacks, refresh: p.refresh });
-  printPlan(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
+  await report(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }
 
@@ -141,13 +165,16 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
   if (!p.yes) {
     const { recorder, callbacks } = recording(p);
     const preview = await b.stack.preview({ ...callbacks, refresh: p.refresh });
-    if (!hasChanges(preview.changeSummary)) return ExitCode.ok;
+    if (!hasChanges(preview.changeSummary)) {
+      await report(p, b, recorder.plan(), `No changes to stack '${p.settings.stack}'`);
+      return ExitCode.ok;
+    }
     printPlan(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
     await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
   }
   const { recorder, callbacks } = recording(p);
   await b.stack.up({ ...callbacks, refresh: p.refresh });
-  printPlan(p, b, recorder.plan(), `Applied to stack '${p.settings.stack}'`);
+  await report(p, b, recorder.plan(), `Applied to stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }
 
@@ -178,9 +205,10 @@ export async function driftCommand(args: string[], environment: CliEnvironment):
   const preview = await b.stack.preview({ ...callbacks, refresh: true });
   if (!hasChanges(preview.changeSummary)) {
     if (!p.out.json) p.out.write(`\nNo drift: the service matches ${p.file}.\n`);
+    await report(p, b, recorder.plan(), `No drift: the service matches ${p.file}`, false);
     return ExitCode.ok;
   }
-  printPlan(p, b, recorder.plan(), `Differences between the service and ${p.file}`);
+  await report(p, b, recorder.plan(), `Differences between the service and ${p.file}`);
   if (!p.out.json) {
     const changed = Object.entries(preview.changeSummary).filter(([op]) => op !== "same").map(([op, n]) => `${n} to ${op}`);
     p.out.write(`\nDrift: the service differs from ${p.file} (${changed.join(", ")}). Run \`pulumi-limits up\` to converge.\n`);
@@ -193,14 +221,16 @@ export async function driftCommand(args: string[], environment: CliEnvironment):
  * the stack manages, read live from the service. One deleted out of band shows as MISSING.
  */
 export async function statusCommand(args: string[], environment: CliEnvironment): Promise<number> {
-  const p = parse(args, environment, { customer: { type: "string" } });
+  const p = parse(args, environment, { now: { type: "string" }, customer: { type: "string" } });
+  const now = typeof p.rest["now"] === "string" ? new Date(p.rest["now"]) : new Date();
+  if (Number.isNaN(now.getTime())) throw new CliError(`--now must be an ISO 8601 date-time, got '${String(p.rest["now"])}'`, ExitCode.badInput);
   const budgets = await loadBudgets(p.file, { allowEmpty: true });
   const { stack, state } = await budgetsStack(budgets, p.settings);
   // A limitry-only stack needs no Pay-i key.
-  const client = state.length > 0 ? new Payi({ apiKey: environment.apiKeys[0], baseURL: p.settings.baseUrl ?? environment.baseUrl }) : undefined;
+  const client = state.length > 0 ? payiClient(p) : undefined;
   const limitry = budgets.limitry ? limitryClient(environment) : undefined;
   try {
-    const rows = client ? await stackStatus(client, state) : [];
+    const rows = client ? await stackStatus(client, state, now) : [];
     const limits = rows.filter((r) => r.kind === "limit");
     const useCases = rows.filter((r) => r.kind === "useCase");
     const limitryIds = (limitry ? ((await stack.outputs())[LIMITRY_LIMIT_IDS_OUTPUT]?.value ?? {}) : {}) as Record<string, string>;

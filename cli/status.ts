@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import { NotFoundError, type Limit, type Payi, type UseCaseDefinition } from "../sdk/index.js";
 import { spendState } from "../rules/payi/spend-state.js";
+import { RESET_PROPERTY, isResetSchedule, nextPeriodStart, type ResetSchedule } from "../rules/payi/reset.js";
 import type { StateResource } from "./resource-keys.js";
 
 /** One limit row of the budget status report. */
@@ -15,6 +16,9 @@ export interface LimitStatus {
   usedPercent: number;
   threshold: number | null;
   state: "ok" | "exceeded" | "overrun";
+  /** Declared reset schedule (stored on the limit), and when the next reset falls due (ISO, UTC). */
+  reset: ResetSchedule | null;
+  nextReset: string | null;
 }
 
 /** A limit the stack manages that the service no longer has (deleted out of band): `up` recreates it. */
@@ -44,13 +48,13 @@ export type StatusRow = LimitStatus | MissingLimitStatus | UseCaseStatus;
  * Reads every limit and use case the stack manages from the service. One deleted out of band is a
  * `missing` row, never a failure of the whole report.
  */
-export async function stackStatus(client: Payi, state: StateResource[]): Promise<StatusRow[]> {
+export async function stackStatus(client: Payi, state: StateResource[], now: Date = new Date()): Promise<StatusRow[]> {
   const rows: StatusRow[] = [];
   const configs = new Set(state.filter((r) => r.kind === "useCaseLimitConfig").map((r) => String(r.inputs["useCaseName"])));
   for (const r of state) {
     if (r.kind === "limit") {
       const limit = await orMissing(client.limits.retrieve(r.id).then((res) => res.limit));
-      rows.push(limit ? limitStatus(r.key, limit) : { kind: "limit", key: r.key, limitId: r.id, name: String(r.inputs["limitName"]), state: "missing" });
+      rows.push(limit ? limitStatus(r.key, limit, now) : { kind: "limit", key: r.key, limitId: r.id, name: String(r.inputs["limitName"]), state: "missing" });
     } else if (r.kind === "useCase") {
       const name = String(r.inputs["name"]);
       const definition = await orMissing(client.useCases.definitions.retrieve(name));
@@ -76,9 +80,11 @@ function useCaseStatus(key: string, name: string, definition: UseCaseDefinition 
   };
 }
 
-export function limitStatus(key: string, limit: Limit): LimitStatus {
+export function limitStatus(key: string, limit: Limit, now: Date = new Date()): LimitStatus {
   const spend = limit.totals.cost.total.base;
   const threshold = limit.threshold ?? null;
+  const schedule = limit.properties?.[RESET_PROPERTY];
+  const reset = isResetSchedule(schedule) ? schedule : null;
   return {
     kind: "limit",
     key,
@@ -90,6 +96,8 @@ export function limitStatus(key: string, limit: Limit): LimitStatus {
     usedPercent: limit.max > 0 ? (spend / limit.max) * 100 : 0,
     threshold,
     state: spendState(spend, limit.max, threshold),
+    reset,
+    nextReset: reset ? nextPeriodStart(reset, now).toISOString() : null,
   };
 }
 
@@ -109,13 +117,13 @@ export function usageBar(usedPercent: number, threshold: number | null): string 
 /** The budget status report, money with 5 decimals for spend and 2 for budgets as the limits guide advises. */
 export function statusTable(rows: Array<LimitStatus | MissingLimitStatus>): string {
   const table = new Table({
-    head: ["Limit", "Type", "Spend", "Max", "Used", "Threshold", "State", "Usage"],
+    head: ["Limit", "Type", "Spend", "Max", "Used", "Threshold", "State", "Usage", "Next reset"],
     style: { head: [], border: [], compact: true },
-    colAligns: ["left", "left", "right", "right", "right", "right", "left", "left"],
+    colAligns: ["left", "left", "right", "right", "right", "right", "left", "left", "left"],
   });
   for (const r of rows) {
     if (r.state === "missing") {
-      table.push([r.name, "-", "-", "-", "-", "-", "MISSING", "deleted on the service; `up` recreates it"]);
+      table.push([r.name, "-", "-", "-", "-", "-", "MISSING", "deleted on the service; `up` recreates it", "-"]);
       continue;
     }
     table.push([
@@ -127,6 +135,7 @@ export function statusTable(rows: Array<LimitStatus | MissingLimitStatus>): stri
       r.threshold === null ? "-" : `${Math.round(r.threshold * 100)}%`,
       r.state === "ok" ? "ok" : r.state.toUpperCase(),
       usageBar(r.usedPercent, r.threshold),
+      r.nextReset ? `${r.nextReset.slice(0, 16).replace("T", " ")} UTC (${r.reset})` : "-",
     ]);
   }
   return table.toString();

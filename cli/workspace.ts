@@ -69,9 +69,24 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   let resolved: ResolvedKeys = { keys: [], renames: [] };
   const stack = await automation.LocalWorkspace.createOrSelectStack(
     { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets, () => resolved.keys, notes) },
-    { envVars },
+    { envVars, pulumiCommand: await pulumiCommand() },
   );
   state = await stateResources(stack);
   resolved = resolveLimitKeys(budgets.limits, state);
   return { stack, state, renames: resolved.renames };
+}
+
+/** The Pulumi CLI on PATH; a missing one is a clear error saying how to install it, not a spawn failure. */
+async function pulumiCommand(): Promise<automation.PulumiCommand> {
+  try {
+    return await automation.PulumiCommand.get();
+  } catch (error) {
+    if (error instanceof Error && /ENOENT/.test(error.message)) {
+      throw new CliError(
+        "the Pulumi CLI was not found on PATH. pulumi-limits runs Pulumi's engine: install the Pulumi CLI v3 (https://www.pulumi.com/docs/install/, e.g. `curl -fsSL https://get.pulumi.com | sh` or `brew install pulumi/tap/pulumi`), check that `pulumi version` works, and run this again.",
+        ExitCode.failure,
+      );
+    }
+    throw error;
+  }
 }

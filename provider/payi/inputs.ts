@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LimitTypeSchema } from "../../sdk/payi/resources/limits.js";
 import { limitViolations } from "../../rules/payi/limit.js";
 import { toUnits, toUsd } from "../../rules/payi/money.js";
+import { RESET_SCHEDULES, withResetSchedule } from "../../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../../rules/violation.js";
 
@@ -25,7 +26,9 @@ export const LimitInputsSchema = z.object({
   adopt: z.boolean({ error: "must be true or false" }).default(false),
   /** Stack-and-resource seed for the deterministic limit id; set by the `Limit` constructor. */
   idSeed: z.string(),
-});
+  /** Periodic reset schedule; kept on the limit as a property (see rules/payi/reset.ts). */
+  reset: z.enum(RESET_SCHEDULES, { error: "must be daily, weekly or monthly" }).optional(),
+}).transform(withResetSchedule);
 export type LimitInputs = z.infer<typeof LimitInputsSchema>;
 
 export const UseCaseDefinitionInputsSchema = z.object({

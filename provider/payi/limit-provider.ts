@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError, type Limit as ApiLimit, type Payi } from "../../sdk/payi/index.js";
 import { maxBelowSpend } from "../../rules/payi/limit.js";
 import { definedProperties, propertyPatch } from "../../rules/payi/properties.js";
+import { scheduleOf, withoutResetMarker } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
 import { toUnits } from "../../rules/payi/money.js";
 import { failure, userError, warn } from "./client.js";
@@ -96,15 +97,17 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       try {
         const { limit } = await client().limits.retrieve(id);
         const old = props ?? ({} as Partial<LimitOutputs>);
+        const properties = limit.properties == null ? (old.properties ?? {}) : withoutResetMarker(definedProperties(limit.properties));
         const inputs: LimitInputs = {
           limitName: limit.limit_name,
           max: limit.max,
           limitType: limit.limit_type,
           ...(limit.threshold != null ? { threshold: limit.threshold } : {}),
           ...(isDeclaredId(old) ? { limitId: limit.limit_id } : {}),
-          properties: limit.properties == null ? (old.properties ?? {}) : definedProperties(limit.properties),
+          properties,
           adopt: old.adopt ?? false,
           idSeed: old.idSeed ?? "",
+          ...scheduleOf(properties),
         };
         return { id, props: toOutputs(inputs, limit), inputs };
       } catch (error) {
@@ -160,7 +163,7 @@ async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, conflic
       `cannot adopt limit '${existing.limit_name}' (${existing.limit_id}): ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
     );
   }
-  const current = { limitName: existing.limit_name, max: existing.max, properties: definedProperties(existing.properties) };
+  const current = { limitName: existing.limit_name, max: existing.max, properties: withoutResetMarker(definedProperties(existing.properties)) };
   const limit = await converge(api, existing.limit_id, current, inputs);
   return { id: limit.limit_id, outs: toOutputs(inputs, limit) };
 }

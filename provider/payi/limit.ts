@@ -19,6 +19,11 @@ export interface LimitArgs {
   properties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Take over an existing limit with the same name (or id) instead of failing; its type and threshold must match. */
   adopt?: pulumi.Input<boolean>;
+  /**
+   * Start the spend from zero every UTC day, ISO week or month. Stored on the limit (property
+   * `pulumi-limits.reset`); `pulumi-limits reset --due` carries the resets out. Changes in place.
+   */
+  reset?: pulumi.Input<"daily" | "weekly" | "monthly">;
 }
 
 /**

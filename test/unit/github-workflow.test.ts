@@ -57,3 +57,15 @@ test("applies queue in one group across refs and are never cancelled; previews a
   expect(workflow.jobs["drift"]?.concurrency?.group).not.toBe(apply?.group);
   expect(preview?.group).not.toBe(apply?.group);
 });
+
+test("the pull-request plan is posted as a comment, and a nightly job carries out the declared resets", () => {
+  const preview = workflow.jobs["preview"]?.steps ?? [];
+  const plan = runs("preview").find((r) => r.startsWith("npx pulumi-limits preview"));
+  expect(plan).toMatch(/--summary plan\.md$/);
+  expect(preview.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment"))?.with?.["path"]).toBe("plan.md");
+  const crons = (workflow.on["schedule"] as Array<{ cron: string }>).map((s) => s.cron);
+  expect(workflow.jobs["reset"]?.if).toBe(`github.event.schedule == '${crons[0]}'`);
+  expect(workflow.jobs["reset"]?.concurrency).toEqual({ group: "budgets-reset", "cancel-in-progress": false });
+  expect(runs("reset").at(-1)).toBe("npx pulumi-limits reset --due -f budgets.yaml");
+  expect(workflow.jobs["drift"]?.if).toBe(`github.event.schedule == '${crons[1]}'`);
+});

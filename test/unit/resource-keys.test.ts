@@ -26,6 +26,11 @@ describe("which resource manages each limit of the file", () => {
     expect(resolveLimitKeys([entry({ name: "B", max: 2 })], [deployed("a", { limitName: "A", max: 1 })])).toEqual({ keys: ["b"], renames: [] });
   });
 
+  test("a renamed limit with a reset schedule is matched with the schedule it holds among its properties", () => {
+    const state = [deployed("a", { limitName: "A", max: 1, properties: { team: "ml", "pulumi-limits.reset": "monthly" } })];
+    expect(resolveLimitKeys([entry({ name: "B", max: 1, reset: "monthly", properties: { team: "ml" } })], state).renames).toEqual([{ key: "a", from: "A", to: "B" }]);
+  });
+
   test("no rename across a type or threshold change, between several candidates, or when the entry pins its own key", () => {
     expect(resolveLimitKeys([entry({ name: "B", max: 1, type: "block" })], [deployed("a", { limitName: "A", max: 1 })]).keys).toEqual(["b"]);
     const two = [deployed("a", { limitName: "A", max: 1 }), deployed("c", { limitName: "C", max: 1 })];
