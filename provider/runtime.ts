@@ -6,20 +6,21 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Limitry } from "../sdk/limitry/index.js";
 import type { Payi } from "../sdk/payi/index.js";
+import { stackInstanceProvider } from "./identity.js";
 import { limitryClientFromConfig } from "./limitry/client.js";
 import { limitProvider as limitryLimitProvider, meterProvider as limitryMeterProvider } from "./limitry/providers.js";
-import { clientFromConfig, userError } from "./payi/client.js";
+import { clientFromConfig, userError, verifyClient } from "./payi/client.js";
 import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
 import { PROVIDER_VERSION } from "./version.js";
 
-
-export type ProviderKind = "limit" | "useCaseDefinition" | "useCaseLimitConfig" | "limitryMeter" | "limitryLimit";
+export type ProviderKind = "limit" | "useCaseDefinition" | "useCaseLimitConfig" | "limitryMeter" | "limitryLimit" | "stackInstance";
 
 /** A provider with every method present, as the stub calls it. */
 export type RuntimeProvider = Required<pulumi.dynamic.ResourceProvider>;
 
 let client: Payi | undefined;
+let verified: Promise<void> | undefined;
 const getClient = (): Payi => (client ??= clientFromConfig(undefined));
 let limitry: Limitry | undefined;
 const getLimitry = (): Limitry => (limitry ??= limitryClientFromConfig(undefined));
@@ -30,6 +31,7 @@ const providers = {
   useCaseLimitConfig: useCaseLimitConfigProvider(getClient),
   limitryMeter: limitryMeterProvider(getLimitry),
   limitryLimit: limitryLimitProvider(getLimitry),
+  stackInstance: stackInstanceProvider,
 };
 
 /** The provider for `kind`. `stubVersion` is the contract the caller's stub was written against. */
@@ -39,6 +41,7 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
       `This stack was last updated with a newer pulumi-limits (provider v${stubVersion}) than the one installed (v${PROVIDER_VERSION}); upgrade pulumi-limits.`,
     );
   }
+  if (kind === "stackInstance") return { ...providers[kind], async configure() {} };
   if (kind === "limitryMeter" || kind === "limitryLimit") {
     // Limitry's own credentials: a stack with only Limitry resources needs no Pay-i key.
     return {
@@ -48,10 +51,29 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
       },
     };
   }
+  const methods = providers[kind];
+  // The host caches a provider before its configure() settles, so a failed check would be skipped by
+  // later calls: every call waits for it.
+  const checked =
+    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await verified;
+      return method(...args);
+    };
   return {
-    ...providers[kind],
+    check: checked(methods.check),
+    diff: checked(methods.diff),
+    create: checked(methods.create),
+    read: checked(methods.read),
+    update: checked(methods.update),
+    delete: checked(methods.delete),
     async configure(req) {
-      client = clientFromConfig(req.config);
+      // The host configures each kind once per process; the key and URL are checked once for all.
+      if (!client || !verified) {
+        client = clientFromConfig(req.config);
+        verified = verifyClient(client);
+      }
+      await verified;
     },
   };
 }

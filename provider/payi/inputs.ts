@@ -6,6 +6,7 @@ import { toUnits, toUsd } from "../../rules/payi/money.js";
 import { RESET_SCHEDULES, withResetSchedule } from "../../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../../rules/violation.js";
+import { OWNER_PROPERTY, OwnerSchema } from "../ownership.js";
 
 /** What the engine sends for an input whose value is not known yet (during preview). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -13,10 +14,14 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Money and fractions canonicalised to 1e-10 so that equal values never diff (0.1 + 0.2 vs 0.3). */
 const canonical = (n: number) => toUsd(toUnits(n));
 const Money = z.number({ error: "must be a number" }).transform(canonical);
-const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" });
+const StringMap = z
+  .record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" })
+  .refine((map) => !(OWNER_PROPERTY in map), `'${OWNER_PROPERTY}' is reserved for pulumi-limits' owner record`);
+/** `replaceOnChanges` of the resource options, passed by the constructor: the engine cannot apply it to a dynamic provider's diff. */
+const ReplaceOnChanges = z.array(z.string()).default([]);
 
 /** Inputs of a `Limit`, as stored in state after `check`. */
-export const LimitInputsSchema = z.object({
+export const LimitInputsObject = z.object({
   limitName: z.string({ error: "limitName is required and must be a string" }),
   max: Money,
   limitType: LimitTypeSchema.default("allow"),
@@ -28,7 +33,12 @@ export const LimitInputsSchema = z.object({
   idSeed: z.string(),
   /** Periodic reset schedule; kept on the limit as a property (see rules/payi/reset.ts). */
   reset: z.enum(RESET_SCHEDULES, { error: "must be daily, weekly or monthly" }).optional(),
-}).transform(withResetSchedule);
+  /** This stack instance and resource, recorded on the limit; set by the `Limit` constructor. */
+  owner: OwnerSchema,
+  replaceOnChanges: ReplaceOnChanges,
+});
+/** Inputs of a `Limit` as stored: the reset schedule joins the properties, where it lives on the service. */
+export const LimitInputsSchema = LimitInputsObject.transform(withResetSchedule);
 export type LimitInputs = z.infer<typeof LimitInputsSchema>;
 
 export const UseCaseDefinitionInputsSchema = z.object({
@@ -52,17 +62,28 @@ export type UseCaseLimitConfigInputs = z.infer<typeof UseCaseLimitConfigInputsSc
 /** Wire field names of the shared limit rules → the Pulumi property they come from. */
 const RULE_PROPERTY: Record<string, string> = { limit_name: "limitName", max: "max", threshold: "threshold" };
 
+/** True when `value` is, or holds, a value the engine does not know yet (preview). */
+export function isUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(isUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(isUnknown);
+  return false;
+}
+
 /**
  * `check` for every resource: validates with the schema and Pay-i's limit rules before any API call,
- * returning failures that name the property and the rule. Unknown (preview-time) values are left alone.
+ * returning failures that name the property and the rule. Known fields are validated and defaulted even
+ * when others are still unknown (preview); unknown ones pass through untouched.
  */
-export function checkInputs<T extends Record<string, unknown>>(
-  schema: z.ZodType<T>,
+export function checkInputs(
+  schema: z.ZodObject,
   news: Record<string, unknown>,
-): pulumi.dynamic.CheckResult<T | Record<string, unknown>> {
-  const unknownKeys = Object.keys(news).filter((key) => news[key] === UNKNOWN);
-  if (unknownKeys.length > 0) return { inputs: news };
-  const parsed = schema.safeParse(stripInternal(news));
+  whole?: z.ZodType<Record<string, unknown>>,
+): pulumi.dynamic.CheckResult {
+  const declared = stripInternal(news);
+  const unknown = Object.fromEntries(Object.entries(declared).filter(([, value]) => isUnknown(value)));
+  const known = z.object(Object.fromEntries(Object.entries(schema.shape).filter(([key]) => !(key in unknown))));
+  const parsed = known.safeParse(declared);
   if (!parsed.success) {
     return {
       inputs: news,
@@ -72,7 +93,7 @@ export function checkInputs<T extends Record<string, unknown>>(
       })),
     };
   }
-  const value = parsed.data;
+  const value: Record<string, unknown> = parsed.data;
   const rules = limitViolations({
     limit_name: typeof value["limitName"] === "string" ? value["limitName"] : undefined,
     max: typeof value["max"] === "number" ? value["max"] : undefined,
@@ -86,7 +107,8 @@ export function checkInputs<T extends Record<string, unknown>>(
     });
     return { inputs: news, failures };
   }
-  return { inputs: value };
+  // A transform over the whole input (e.g. the reset schedule into the properties) needs them all known.
+  return { inputs: Object.keys(unknown).length === 0 && whole ? whole.parse(value) : { ...value, ...unknown } };
 }
 
 // The engine adds `__provider` (and the SDK may add other `__` keys); they are not ours to validate.

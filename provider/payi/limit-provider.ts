@@ -1,37 +1,62 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { ConflictError, NotFoundError, type Limit as ApiLimit, type Payi } from "../../sdk/payi/index.js";
+import { ConflictError, type Limit as ApiLimit, type Payi } from "../../sdk/payi/index.js";
 import { maxBelowSpend } from "../../rules/payi/limit.js";
 import { definedProperties, propertyPatch } from "../../rules/payi/properties.js";
 import { scheduleOf, withoutResetMarker } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
 import { toUnits } from "../../rules/payi/money.js";
-import { failure, userError, warn } from "./client.js";
-import { LimitInputsSchema, checkInputs, type LimitInputs } from "./inputs.js";
+import {
+  OWNER_PROPERTY,
+  claimOf,
+  formatOwnerRecord,
+  newGeneration,
+  ownedElsewhere,
+  ownerRecordOf,
+  releaseAdvice,
+  withoutOwner,
+  type Owner,
+} from "../ownership.js";
+import { failure, isGone, userError, warn } from "./client.js";
+import { LimitInputsObject, LimitInputsSchema, checkInputs, isUnknown, type LimitInputs } from "./inputs.js";
+
+/** Inputs as a state holds them: states from before owner records have none. */
+type StoredLimitInputs = Omit<LimitInputs, "owner"> & { owner?: Owner };
 
 /** Outputs of a `Limit`: its inputs plus what the service computes. */
-export interface LimitOutputs extends LimitInputs {
+export interface LimitOutputs extends StoredLimitInputs {
   limitId: string;
   threshold?: number;
   spendUsd: number;
   state: "ok" | "exceeded" | "overrun";
   createdAt: string;
   updatedAt: string;
+  /** The create or adopt that took the limit (see `ownership.ts`); absent in states from before owner records. */
+  generation?: string;
 }
 
 /** Inputs that change in place, and those that force a new limit (Pay-i cannot change them). */
-const UPDATABLE = ["limitName", "max", "properties"] as const;
+const UPDATABLE = ["limitName", "max", "properties", "owner"] as const;
 const REPLACING = ["limitType", "threshold", "limitId"] as const;
 
+/** Not-found code of a limit; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
+const GONE = "limit_not_found";
+
+const RELEASE = releaseAdvice(`pulumi-limits release --limit-id <limit_id>`);
+
 /**
- * The id a limit gets when the program names none: derived from the stack and resource (the seed) and
- * the settings that force replacement, so a retried or crashed create converges on the same limit, and
- * a replacement (new type or threshold) never collides with the limit it replaces.
+ * The id a limit gets when the program names none: derived from the stack instance, stack and resource
+ * (the seed) and the settings that force replacement, so a retried or crashed create converges on the
+ * same limit, two stacks never derive the same id, and a replacement (new type or threshold) never
+ * collides with the limit it replaces.
  */
-export function deterministicLimitId(inputs: Pick<LimitInputs, "idSeed" | "limitType" | "threshold">): string {
-  const digest = createHash("sha256")
-    .update([inputs.idSeed, inputs.limitType, inputs.threshold ?? ""].join("\u0000"))
-    .digest("hex");
+export function deterministicLimitId(
+  inputs: Pick<LimitInputs, "idSeed" | "limitType" | "threshold"> & { owner?: Pick<Owner, "instance"> | undefined },
+): string {
+  const parts = [inputs.idSeed, inputs.limitType, inputs.threshold ?? ""];
+  // States from before owner records derived ids without the instance; keep deriving theirs that way.
+  if (inputs.owner) parts.unshift(inputs.owner.instance);
+  const digest = createHash("sha256").update(parts.join("\u0000")).digest("hex");
   return `pl-${digest.slice(0, 24)}`;
 }
 
@@ -39,19 +64,24 @@ export function deterministicLimitId(inputs: Pick<LimitInputs, "idSeed" | "limit
 export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> {
   return {
     async check(_olds, news) {
-      return checkInputs(LimitInputsSchema, news);
+      return checkInputs(LimitInputsObject, news, LimitInputsSchema);
     },
 
     async diff(id, olds: LimitOutputs, news: LimitInputs) {
-      const replaces = REPLACING.filter((key) => key !== "limitId" || news.limitId !== undefined).filter(
+      const replaces: string[] = REPLACING.filter((key) => key !== "limitId" || news.limitId !== undefined).filter(
         (key) => !same(olds[key], news[key]),
       );
-      const updates = UPDATABLE.filter((key) => !same(olds[key], news[key]));
-      if (replaces.length === 0 && updates.length === 0) return { changes: false };
+      const updates: string[] = UPDATABLE.filter((key) => !same(olds[key], news[key]));
+      // The engine applies `replaceOnChanges` only to the keys a provider reports as changed, which a
+      // dynamic provider cannot report: the constructor passes the option in and it is applied here.
+      const forced = updates.filter((key) => replacesOnChange(news.replaceOnChanges, key));
+      replaces.push(...forced);
+      const inPlace = updates.filter((key) => !forced.includes(key));
+      if (replaces.length === 0 && inPlace.length === 0) return { changes: false };
 
       const live = await client().limits.retrieve(id).then(
         (r) => r.limit,
-        (error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(failure(`limit ${id}`, error))),
+        (error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(failure(`limit ${id}`, error))),
       );
       const spend = live?.totals.cost.total.base ?? 0;
       if (replaces.length > 0) {
@@ -60,22 +90,23 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
             `replacing limit '${olds.limitName}' (${id}) to change ${replaces.join(", ")} discards its tracked spend of $${spend.toFixed(5)}; the new limit starts at $0`,
           );
         }
-      } else if (updates.includes("max") && live && maxBelowSpend(news.max, toUnits(spend))) {
+      } else if (inPlace.includes("max") && !isUnknown(news.max) && live && maxBelowSpend(news.max, toUnits(spend))) {
         throw userError(
-          `limit '${news.limitName}' (${id}): max ${news.max} is below its current spend of $${spend.toFixed(5)}; Pay-i would reject the update (invalid_max_limit_update). Raise max to at least ${spend}, or reset the limit first.`,
+          `limit '${isUnknown(news.limitName) ? olds.limitName : news.limitName}' (${id}): max ${news.max} is below its current spend of $${spend.toFixed(5)}; Pay-i would reject the update (invalid_max_limit_update). Raise max to at least ${spend}, or reset the limit first.`,
         );
       }
       return {
         changes: true,
-        replaces: [...replaces],
-        // Names are unique in Pay-i: a replacement that keeps the name must delete the old limit first.
-        // Otherwise create first, so enforcement never lapses.
-        deleteBeforeReplace: replaces.length > 0 && olds.limitName === news.limitName,
+        replaces,
+        // Names and ids are unique in Pay-i: a replacement that keeps either must delete the old limit
+        // first (a value not known yet may keep it). Otherwise create first, so enforcement never lapses.
+        deleteBeforeReplace: replaces.length > 0 && (keeps(olds.limitName, news.limitName) || keepsId(olds, news)),
       };
     },
 
     async create(inputs: LimitInputs) {
       const limitId = inputs.limitId ?? deterministicLimitId(inputs);
+      const generation = newGeneration();
       const api = client();
       try {
         const { limit } = await api.limits.create({
@@ -84,12 +115,17 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           max: inputs.max,
           limit_type: inputs.limitType,
           threshold: inputs.threshold ?? null,
-          properties: inputs.properties,
+          properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...inputs.owner, generation }) },
         });
-        return { id: limit.limit_id, outs: toOutputs(inputs, limit) };
+        // Pay-i answers a create repeating an existing limit's settings with that limit (idempotent create):
+        // only our own record says the limit is the one just created.
+        if (ownerRecordOf(limit.properties)?.generation === generation) {
+          return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
+        }
+        return await takeOver(api, inputs, limitId, generation, undefined);
       } catch (error) {
         if (!(error instanceof ConflictError)) throw failure(`creating limit '${inputs.limitName}' (${limitId})`, error);
-        return takeOver(api, inputs, limitId, error);
+        return takeOver(api, inputs, limitId, generation, error);
       }
     },
 
@@ -97,8 +133,8 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       try {
         const { limit } = await client().limits.retrieve(id);
         const old = props ?? ({} as Partial<LimitOutputs>);
-        const properties = limit.properties == null ? (old.properties ?? {}) : withoutResetMarker(definedProperties(limit.properties));
-        const inputs: LimitInputs = {
+        const properties = limit.properties == null ? (old.properties ?? {}) : withoutOwner(withoutResetMarker(definedProperties(limit.properties)));
+        const inputs = {
           limitName: limit.limit_name,
           max: limit.max,
           limitType: limit.limit_type,
@@ -108,81 +144,140 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           adopt: old.adopt ?? false,
           idSeed: old.idSeed ?? "",
           ...scheduleOf(properties),
+          ...(old.owner ? { owner: old.owner } : {}),
+          replaceOnChanges: old.replaceOnChanges ?? [],
         };
-        return { id, props: toOutputs(inputs, limit), inputs };
+        return { id, props: toOutputs(inputs, limit, old.generation), inputs };
       } catch (error) {
-        if (error instanceof NotFoundError) return {};
+        if (isGone(error, GONE)) return {};
         throw failure(`reading limit ${id}`, error);
       }
     },
 
     async update(id, olds: LimitOutputs, news: LimitInputs) {
+      const api = client();
       try {
-        return { outs: toOutputs(news, await converge(client(), id, olds, news)) };
+        const { limit: live } = await api.limits.retrieve(id);
+        const record = ownerRecordOf(live.properties);
+        // The record names the resource as it was (an alias rename changes it); older states have none.
+        const previous = olds.owner ?? news.owner;
+        if (record && claimOf(record, previous) !== "mine") {
+          throw userError(ownedElsewhere(`limit '${live.limit_name}' (${id})`, record, previous, RELEASE));
+        }
+        const generation = record?.generation ?? olds.generation ?? newGeneration();
+        const limit = await converge(api, live, news, formatOwnerRecord({ ...news.owner, generation }));
+        return { outs: toOutputs(news, limit, generation) };
       } catch (error) {
+        if (isGone(error, GONE)) {
+          throw userError(`limit '${olds.limitName}' (${id}) was deleted outside Pulumi: run \`pulumi refresh\` to recreate it with the next \`pulumi up\`.`);
+        }
         throw failure(`updating limit '${news.limitName}' (${id})`, error);
       }
     },
 
-    async delete(id) {
+    async delete(id, props: LimitOutputs) {
+      const api = client();
       try {
-        await client().limits.delete(id);
+        const { limit } = await api.limits.retrieve(id);
+        const record = ownerRecordOf(limit.properties);
+        if (props.owner && props.generation !== undefined) {
+          if (record && claimOf(record, props.owner) === "mine" && record.generation !== props.generation) {
+            // A replacement of this resource had to land on the same limit (same name and id): it is the
+            // live one now, not this resource's old self.
+            return;
+          }
+          if (!record || claimOf(record, props.owner) !== "mine") {
+            const holder = record ? ` it is managed by resource '${record.resource}' of stack ${record.stack} (instance ${record.instance})` : " its owner record was cleared (released)";
+            await warn(`left limit '${limit.limit_name}' (${id}) in place:${holder}.`);
+            return;
+          }
+        }
+        await api.limits.delete(id);
       } catch (error) {
-        if (error instanceof NotFoundError) return;
+        if (isGone(error, GONE)) return;
         throw failure(`deleting limit ${id}`, error);
       }
     },
   };
 }
 
+/** True when `key` is listed in a resource's `replaceOnChanges` (or `*` is). */
+export function replacesOnChange(replaceOnChanges: unknown, key: string): boolean {
+  return Array.isArray(replaceOnChanges) && replaceOnChanges.some((path) => path === "*" || path === key || String(path).startsWith(`${key}.`) || String(path).startsWith(`${key}[`));
+}
+
+/** A new value keeps the old one, or may (not known yet). */
+function keeps(old: unknown, value: unknown): boolean {
+  return isUnknown(value) || same(old, value);
+}
+
+function keepsId(olds: LimitOutputs, news: LimitInputs): boolean {
+  if (news.limitId !== undefined) return keeps(olds.limitId, news.limitId);
+  if ([news.limitType, news.threshold, news.owner].some(isUnknown)) return true;
+  return deterministicLimitId(news) === olds.limitId;
+}
+
 /**
- * A create hit an existing limit. Ours (same deterministic or declared id, e.g. after a crash) or
- * adopted on purpose: converge its mutable fields. Anyone else's: fail and say how to adopt it.
+ * A create met an existing limit (a conflict, or Pay-i's idempotent answer with someone else's limit).
+ * Ours (a create that crashed before the engine saved it, or a replacement that must land on the same
+ * limit): converge it. Unowned and `adopt: true`: take it over. Anyone else's: refuse, saying whose it
+ * is and how to move it.
  */
-async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, conflict: ConflictError) {
+async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, generation: string, conflict: ConflictError | undefined) {
   const byId = await api.limits.retrieve(limitId).then(
     (r) => r.limit,
-    (error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)),
+    (error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(error)),
   );
   const existing = byId ?? (await findByName(api, inputs.limitName));
-  const ours = byId !== undefined && (inputs.limitId !== undefined || existing?.limit_name === inputs.limitName);
-  if (!existing || (!ours && !inputs.adopt)) {
-    const holder = existing ? ` (limit_id '${existing.limit_id}')` : "";
-    throw userError(
-      `a limit named '${inputs.limitName}' already exists in Pay-i${holder}. To manage it with Pulumi, set adopt: true on this Limit (its type and threshold must match), or choose another limitName. ${conflict.message}`,
-    );
-  }
+  if (!existing) throw userError(`creating limit '${inputs.limitName}' (${limitId}): ${conflict?.message ?? "Pay-i returned another limit"}`);
+  const what = `limit '${existing.limit_name}' (${existing.limit_id})`;
+  const record = ownerRecordOf(existing.properties);
+  const claim = claimOf(record, inputs.owner);
+  if (record && (claim === "foreign" || claim === "sibling")) throw userError(ownedElsewhere(what, record, inputs.owner, RELEASE));
   const mismatch = [
     existing.limit_type !== inputs.limitType ? `limitType (existing ${existing.limit_type}, declared ${inputs.limitType})` : undefined,
     (existing.threshold ?? null) !== (inputs.threshold ?? null)
       ? `threshold (existing ${existing.threshold ?? "none"}, declared ${inputs.threshold ?? "none"})`
       : undefined,
   ].filter(Boolean);
-  if (mismatch.length > 0) {
+  if (claim === "mine" && (existing.limit_id !== limitId || mismatch.length > 0)) {
+    const held = existing.limit_id === limitId ? `the id '${limitId}'` : `the name '${existing.limit_name}'`;
     throw userError(
-      `cannot adopt limit '${existing.limit_name}' (${existing.limit_id}): ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
+      `${what} was created by this resource before (the limit it replaces, or a create interrupted before it was saved) and still holds ${held}, which Pay-i keeps unique: the new limit cannot be created while it exists. ` +
+        "A replacement that keeps the name or the id must delete the old limit first: remove `deleteBeforeReplace: false` from this resource, or change the name.",
     );
   }
-  const current = { limitName: existing.limit_name, max: existing.max, properties: withoutResetMarker(definedProperties(existing.properties)) };
-  const limit = await converge(api, existing.limit_id, current, inputs);
-  return { id: limit.limit_id, outs: toOutputs(inputs, limit) };
+  if (claim === "unowned" && !inputs.adopt) {
+    const holder = ` (limit_id '${existing.limit_id}')`;
+    throw userError(
+      `a limit named '${existing.limit_name}' already exists in Pay-i${holder}. To manage it with Pulumi, set adopt: true on this Limit (no stack manages it; its type and threshold must match), or choose another limitName.${conflict ? ` ${conflict.message}` : ""}`,
+    );
+  }
+  if (mismatch.length > 0) {
+    throw userError(
+      `cannot adopt ${what}: ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
+    );
+  }
+  const limit = await converge(api, existing, inputs, formatOwnerRecord({ ...inputs.owner, generation }));
+  return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
 }
 
-/** Brings a limit's mutable fields (name, max, properties) from `current` to `wanted`, sending only what differs. */
-async function converge(
-  api: Payi,
-  limitId: string,
-  current: Pick<LimitInputs, "limitName" | "max" | "properties">,
-  wanted: LimitInputs,
-): Promise<ApiLimit> {
+/**
+ * Brings a live limit's mutable fields (name, max, properties and the owner record) to `wanted`, sending
+ * only what differs.
+ */
+async function converge(api: Payi, live: ApiLimit, wanted: LimitInputs, ownerRecord: string): Promise<ApiLimit> {
   const change: { limit_name?: string; max?: number } = {};
-  if (!same(current.limitName, wanted.limitName)) change.limit_name = wanted.limitName;
-  if (!same(current.max, wanted.max)) change.max = wanted.max;
-  if (Object.keys(change).length > 0) await api.limits.update(limitId, change);
-  if (!same(current.properties, wanted.properties)) {
-    await api.limits.properties.update(limitId, { properties: propertyPatch(current.properties, wanted.properties) });
+  if (!same(live.limit_name, wanted.limitName)) change.limit_name = wanted.limitName;
+  if (!same(live.max, wanted.max)) change.max = wanted.max;
+  if (Object.keys(change).length > 0) await api.limits.update(live.limit_id, change);
+  // The last-reset marker is the service's own (rules/payi/reset.ts): never patched away.
+  const current = withoutResetMarker(definedProperties(live.properties));
+  const properties = { ...wanted.properties, [OWNER_PROPERTY]: ownerRecord };
+  if (!same(current, properties)) {
+    await api.limits.properties.update(live.limit_id, { properties: propertyPatch(current, properties) });
   }
-  return (await api.limits.retrieve(limitId)).limit;
+  return (await api.limits.retrieve(live.limit_id)).limit;
 }
 
 async function findByName(api: Payi, name: string): Promise<ApiLimit | undefined> {
@@ -190,11 +285,12 @@ async function findByName(api: Payi, name: string): Promise<ApiLimit | undefined
   return page.items[0];
 }
 
-function toOutputs(inputs: LimitInputs, limit: ApiLimit): LimitOutputs {
+function toOutputs(inputs: StoredLimitInputs, limit: ApiLimit, generation: string | undefined): LimitOutputs {
   const { threshold, ...rest } = inputs;
   return {
     ...rest,
     ...(threshold !== undefined ? { threshold } : {}),
+    ...(generation !== undefined ? { generation } : {}),
     limitId: limit.limit_id,
     spendUsd: limit.totals.cost.total.base,
     state: spendState(limit.totals.cost.total.base, limit.max, limit.threshold),
@@ -205,9 +301,9 @@ function toOutputs(inputs: LimitInputs, limit: ApiLimit): LimitOutputs {
 
 // A limitId in old outputs is always present; it was declared only if it differs from the derived one.
 function isDeclaredId(old: Partial<LimitOutputs>): boolean {
-  return old.limitId !== undefined && old.idSeed !== undefined && old.limitType !== undefined
-    ? old.limitId !== deterministicLimitId({ idSeed: old.idSeed, limitType: old.limitType, threshold: old.threshold })
-    : false;
+  if (old.limitId === undefined || old.idSeed === undefined || old.limitType === undefined) return false;
+  const derived = { idSeed: old.idSeed, limitType: old.limitType, threshold: old.threshold };
+  return old.limitId !== deterministicLimitId({ ...derived, owner: old.owner }) && old.limitId !== deterministicLimitId(derived);
 }
 
 /** Structural equality for JSON-like input values; undefined and null are the same (not declared). */

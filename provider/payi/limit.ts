@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ownerOf } from "../identity.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
@@ -53,6 +54,8 @@ export class Limit extends pulumi.dynamic.Resource {
       ...args,
       // Stable per stack and resource: the deterministic limit id is derived from it.
       idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+      owner: ownerOf(name),
+      replaceOnChanges: opts?.replaceOnChanges ?? [],
       limitId: args.limitId,
       spendUsd: undefined,
       state: undefined,

@@ -50,7 +50,7 @@ describe("pulumi-limits CLI", () => {
 
     const up = await runCli(["up", ...common, "--yes"], env, dir);
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stdout).toContain("+ 6 created");
+    expect(up.stdout).toContain("+ 7 created"); // six resources, the stack and its StackInstance identity
     expect(await names()).toEqual(["Daily Safety Cap", "Monthly Budget", "Premium Model Usage"]);
 
     const preview = await runCli(["preview", ...common, "--json"], env, dir);

@@ -33,7 +33,7 @@ describe("examples", () => {
       limit_type: "block",
       threshold: 0.9,
     });
-    expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 5 }); // 3 limits, the stack and its StackInstance identity
     await stack.destroy();
     expect((await env.service().client.limits.list()).items).toEqual([]);
   });

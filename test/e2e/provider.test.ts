@@ -57,7 +57,8 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
 
     // up: three layered limits and a use case with a limit config.
     const up = await stack.up();
-    expect(up.summary.resourceChanges).toEqual({ create: 6 });
+    // Six resources, the stack and its StackInstance identity (provider/identity.ts).
+    expect(up.summary.resourceChanges).toEqual({ create: 7 });
     const ids = Object.fromEntries(Object.entries(up.outputs).map(([k, v]) => [k, (v.value as { limitId: string }).limitId]));
     expect((await serviceLimits()).map((l) => [l.limit_name, l.max, l.limit_type, l.threshold]).sort()).toEqual([
       ["Daily Safety Cap", 50, "block", 0.9],
@@ -67,14 +68,14 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ max: 0.05, threshold: 0.8 });
 
     // No changes: nothing to do.
-    expect((await stack.preview()).changeSummary).toEqual({ same: 6 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
 
     // A new max updates in place: same limit id, the service has the new max.
     budgets = { ...budgets, monthly: { ...budgets["monthly"], max: 1200 } as LimitArgs };
     const preview = await stack.preview();
-    expect(preview.changeSummary).toEqual({ same: 5, update: 1 });
+    expect(preview.changeSummary).toEqual({ same: 6, update: 1 });
     const bumped = await stack.up();
-    expect(bumped.summary.resourceChanges).toEqual({ same: 5, update: 1 });
+    expect(bumped.summary.resourceChanges).toEqual({ same: 6, update: 1 });
     expect((bumped.outputs["monthly"]?.value as { limitId: string }).limitId).toBe(ids["monthly"]);
     expect((await env.service().client.limits.retrieve(ids["monthly"] ?? "")).limit.max).toBe(1200);
 
@@ -89,7 +90,7 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     ]);
     const events: EngineEvent[] = [];
     const replaced = await stack.up({ onEvent: (e) => events.push(e) });
-    expect(replaced.summary.resourceChanges).toEqual({ same: 5, replace: 1 });
+    expect(replaced.summary.resourceChanges).toEqual({ same: 6, replace: 1 });
     const dailyOps = stepsOf(events).filter(([name]) => name === "daily").map(([, op]) => op);
     expect(dailyOps.indexOf("delete-replaced")).toBeGreaterThanOrEqual(0);
     expect(dailyOps.indexOf("delete-replaced")).toBeLessThan(dailyOps.indexOf("create-replacement"));

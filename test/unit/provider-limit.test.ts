@@ -1,14 +1,15 @@
 import { describe, expect } from "vitest";
 import { deterministicLimitId, limitProvider, type LimitOutputs } from "../../provider/payi/limit-provider.js";
-import { checkInputs, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
+import { checkInputs, LimitInputsObject, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/payi/use-case-providers.js";
+import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
 import { test } from "../support/service.js";
 
 // Provider methods called directly against the real local service (no engine).
-const base: LimitInputs = { limitName: "Monthly Budget", max: 100, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "org/p/s/monthly" };
+const base: LimitInputs = { limitName: "Monthly Budget", max: 100, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "org/p/s/monthly", owner: { stack: "org/p/s", instance: "instance-1", resource: "monthly" }, replaceOnChanges: [] };
 
 describe("check", () => {
-  const check = (news: Record<string, unknown>) => checkInputs(LimitInputsSchema, news);
+  const check = (news: Record<string, unknown>) => checkInputs(LimitInputsObject, news, LimitInputsSchema);
 
   test.for([
     [{ ...base, threshold: 0.5 }, "threshold", "threshold must be between 0.75 and 0.99 (got 0.5)"],
@@ -30,8 +31,8 @@ describe("check", () => {
   });
 
   test("canonicalises numbers so equal values never diff, applies defaults and leaves unknowns alone", () => {
-    const result = check({ limitName: "x", max: 0.1 + 0.2, threshold: 0.8, idSeed: "s", __provider: "code" });
-    expect(result).toEqual({ inputs: { limitName: "x", max: 0.3, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "s" } });
+    const result = check({ limitName: "x", max: 0.1 + 0.2, threshold: 0.8, idSeed: "s", owner: base.owner, __provider: "code" });
+    expect(result).toEqual({ inputs: { limitName: "x", max: 0.3, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "s", owner: base.owner, replaceOnChanges: [] } });
     const unknown = { ...base, max: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
     expect(check(unknown)).toEqual({ inputs: unknown });
   });
@@ -108,7 +109,10 @@ describe("diff, create, read, update, delete", () => {
     const logged = service.logs.length;
     const updated = await p.update(id, { ...olds, max: 500 }, { ...base, max: 500, properties: { team: "ml" } });
     expect(updated.outs).toMatchObject({ max: 500, properties: { team: "ml" } });
-    expect((await service.client.limits.retrieve(id)).limit.properties).toEqual({ team: "ml" });
+    // The declared properties, beside the owner record (see provider/ownership.ts).
+    const stored = (await service.client.limits.retrieve(id)).limit.properties ?? {};
+    expect(withoutOwner(stored)).toEqual({ team: "ml" });
+    expect(ownerRecordOf(stored)).toMatchObject(base.owner);
     const writes = service.logs.slice(logged).filter((line) => !line.startsWith("GET "));
     expect(writes.map((line) => line.split(" ").slice(0, 3).join(" "))).toEqual([`PUT /api/v1/limits/${id}/properties 200`]);
 

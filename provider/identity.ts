@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import type { Owner } from "./ownership.js";
+// The exports of its own module: installed, it serializes as a require (see stub.ts).
+import STACK_INSTANCE_PROVIDER from "./stubs/stack-instance.js";
+
+/**
+ * The identity of one stack instance: a random id minted at its first create and kept in state. Every
+ * pulumi-limits resource records it on the objects it manages (see `ownership.ts`), which tells two stacks
+ * with the same org/project/stack name apart. Created once per program, before any object.
+ */
+class StackInstance extends pulumi.dynamic.Resource {
+  declare readonly instance: pulumi.Output<string>;
+
+  constructor() {
+    super(STACK_INSTANCE_PROVIDER, "pulumi-limits", { instance: undefined }, {}, "pulumi-limits", "StackInstance");
+  }
+}
+
+// One per program run. Inline Automation API programs run several times in one process, each under a
+// new stack resource, so the memo is keyed by it.
+const perRun = new WeakMap<object, StackInstance>();
+let outsideStack: StackInstance | undefined;
+
+/** The owner a resource named `name` records on what it manages: this stack instance and its name. */
+export function ownerOf(name: string): pulumi.Output<Owner> {
+  const root = pulumi.runtime.getStackResource();
+  let identity = root ? perRun.get(root) : outsideStack;
+  if (!identity) {
+    identity = new StackInstance();
+    if (root) perRun.set(root, identity);
+    else outsideStack = identity;
+  }
+  const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  return identity.instance.apply((instance) => ({ stack, instance, resource: name }));
+}
+
+/** The `StackInstance` provider: mints the id on create; nothing remote to read, change or delete. */
+export const stackInstanceProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> = {
+  async check(_olds, news) {
+    return { inputs: news };
+  },
+  async diff() {
+    return { changes: false };
+  },
+  async create() {
+    const instance = randomUUID();
+    return { id: instance, outs: { instance } };
+  },
+  async read(id, props) {
+    return { id, props: { ...props, instance: id } };
+  },
+  async update(_id, olds) {
+    return { outs: olds };
+  },
+  async delete() {},
+};

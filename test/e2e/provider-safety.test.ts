@@ -1,0 +1,222 @@
+import type * as automation from "@pulumi/pulumi/automation";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Limit, type LimitArgs } from "../../provider/index.js";
+import { inlineStack, tempBackend, type TempBackend } from "../support/pulumi.js";
+import { TEST_API_KEY } from "../support/service.js";
+import { useServiceAndBackend } from "../support/stack-env.js";
+
+// Issue 10: a stack never changes or deletes a limit it does not own, and never loses a cap silently.
+const env = useServiceAndBackend();
+
+// A second file backend: the same org/project/stack names in another place (another repo, a colleague,
+// a lost state file).
+let otherBackend: TempBackend;
+beforeAll(async () => {
+  otherBackend = await tempBackend();
+});
+afterAll(async () => {
+  await otherBackend.dispose();
+});
+
+type Program = () => void;
+
+async function stackOf(backend: TempBackend, project: string, program: Program, baseUrl = env.service().url) {
+  const stack = await inlineStack(backend, project, async () => {
+    program();
+  });
+  await stack.setConfig("payi:apiKey", { value: TEST_API_KEY, secret: true });
+  await stack.setConfig("payi:baseUrl", { value: baseUrl });
+  return stack;
+}
+
+async function limitsNamed(name: string) {
+  return (await env.service().client.limits.list({ limit_name: name })).items;
+}
+
+const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "succeeded",
+    (error: unknown) => String(error),
+  );
+
+/** The URN of resource `name` in `stack`. */
+async function urnOf(stack: automation.Stack, name: string): Promise<string> {
+  const exported = await stack.exportStack();
+  const resources: Array<{ urn: string }> = exported.deployment.resources;
+  const found = resources.find((r) => r.urn.endsWith(`::${name}`));
+  if (!found) throw new Error(`no resource ${name}`);
+  return found.urn;
+}
+
+describe("ownership: item 1", () => {
+  test("a same-named stack on another backend never takes over, changes or deletes the first stack's limit", async () => {
+    const first = await stackOf(env.backend(), "shared", () => new Limit("budget", { limitName: "Team Budget", max: 100 }));
+    await first.up();
+    const [owned] = await limitsNamed("Team Budget");
+
+    // Same project, stack and resource name, same limitName: refused, naming the owner; nothing changes.
+    let second = await stackOf(otherBackend, "shared", () => new Limit("budget", { limitName: "Team Budget", max: 999 }));
+    const refused = await failureOf(second.up());
+    expect(refused).toContain("is managed by resource 'budget' of another stack instance (stack organization/shared/test");
+    // Following the advice to adopt does not help: adopt never takes an owned limit.
+    second = await stackOf(otherBackend, "shared", () => new Limit("budget", { limitName: "Team Budget", max: 999, adopt: true }));
+    expect(await failureOf(second.up())).toContain("it cannot be taken over, even with adopt: true");
+    expect(await limitsNamed("Team Budget")).toEqual([owned]);
+
+    // Another limitName under the same resource name gets its own limit (no false "already exists").
+    second = await stackOf(otherBackend, "shared", () => new Limit("budget", { limitName: "Other Team Budget", max: 5 }));
+    const created = await second.up();
+    expect(created.summary.result).toBe("succeeded");
+    // Destroying the second stack deletes only its own limit.
+    await second.destroy();
+    expect(await limitsNamed("Other Team Budget")).toEqual([]);
+    expect(await limitsNamed("Team Budget")).toEqual([owned]);
+    await first.destroy();
+    expect(await limitsNamed("Team Budget")).toEqual([]);
+  });
+
+  test("adopt: true takes over a limit no stack manages, never another resource's of the same stack", async () => {
+    await env.service().client.limits.create({ limit_name: "Unmanaged", max: 10, threshold: 0.8 });
+    let program: Program = () => new Limit("adopted", { limitName: "Unmanaged", max: 20, threshold: 0.8, adopt: true });
+    const stack = await stackOf(env.backend(), "adopt-own", () => program());
+    await stack.up();
+    expect((await limitsNamed("Unmanaged"))[0]?.max).toBe(20);
+
+    // A second resource of the same stack, told to adopt the same limit: refused, naming the first and aliases.
+    program = () => {
+      new Limit("adopted", { limitName: "Unmanaged", max: 20, threshold: 0.8, adopt: true });
+      new Limit("thief", { limitName: "Unmanaged", max: 30, threshold: 0.8, adopt: true });
+    };
+    const refused = await failureOf(stack.up());
+    expect(refused).toContain("is managed by resource 'adopted' of this stack; 'thief' cannot take it over");
+    expect(refused).toContain('aliases: [{ name: "adopted" }]');
+    expect((await limitsNamed("Unmanaged"))[0]?.max).toBe(20);
+
+    // Renaming without an alias and adopting: refused the same way; the limit stays live.
+    program = () => new Limit("renamed", { limitName: "Unmanaged", max: 20, threshold: 0.8, adopt: true });
+    expect(await failureOf(stack.up())).toContain("is managed by resource 'adopted' of this stack");
+    expect(await limitsNamed("Unmanaged")).toHaveLength(1);
+
+    // With the alias, the rename is the same resource: nothing is created or deleted.
+    program = () =>
+      new Limit("renamed", { limitName: "Unmanaged", max: 20, threshold: 0.8, adopt: true }, { aliases: [{ name: "adopted" }] });
+    const renamed = await stack.up();
+    expect(renamed.summary.resourceChanges?.["create"]).toBeUndefined();
+    expect(renamed.summary.resourceChanges?.["delete"]).toBeUndefined();
+    expect(await limitsNamed("Unmanaged")).toHaveLength(1);
+    await stack.destroy();
+    expect(await limitsNamed("Unmanaged")).toEqual([]);
+  });
+});
+
+describe("replace: items 2 and 4", () => {
+  test("`up --replace` on a Limit ends with exactly one live limit holding the declared settings", async () => {
+    const stack = await stackOf(env.backend(), "forced", () => new Limit("cap", { limitName: "Forced Cap", max: 42, threshold: 0.9 }));
+    await stack.up();
+    const replaced = await stack.up({ replace: [await urnOf(stack, "cap")] });
+    expect(replaced.summary.resourceChanges).toMatchObject({ replace: 1 });
+    const live = await limitsNamed("Forced Cap");
+    expect(live.map((l) => [l.limit_name, l.max, l.threshold])).toEqual([["Forced Cap", 42, 0.9]]);
+    expect((await stack.preview()).changeSummary).not.toHaveProperty("create");
+    await stack.destroy();
+    expect(await limitsNamed("Forced Cap")).toEqual([]);
+  });
+
+  test("a declared limitId with a rename and a threshold change deletes first and ends with one limit", async () => {
+    let args: LimitArgs = { limitName: "Declared", max: 10, threshold: 0.8, limitId: "declared-id" };
+    const stack = await stackOf(env.backend(), "declared", () => new Limit("declared", args));
+    await stack.up();
+    args = { ...args, limitName: "Declared Renamed", threshold: 0.9 };
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ replace: 1 });
+    const { limit } = await env.service().client.limits.retrieve("declared-id");
+    expect([limit.limit_name, limit.threshold]).toEqual(["Declared Renamed", 0.9]);
+    expect(await limitsNamed("Declared")).toEqual([]);
+    await stack.destroy();
+  });
+
+  test("deleteBeforeReplace: false on a same-name replace fails naming the unique name, not adoption", async () => {
+    let threshold = 0.8;
+    const stack = await stackOf(env.backend(), "create-first", () =>
+      new Limit("cap", { limitName: "Create First", max: 10, threshold }, { deleteBeforeReplace: false }),
+    );
+    await stack.up();
+    threshold = 0.9;
+    const error = await failureOf(stack.up());
+    expect(error).toContain("still holds the name 'Create First', which Pay-i keeps unique");
+    expect(error).toContain("remove `deleteBeforeReplace: false`");
+    expect(error).not.toContain("adopt: true");
+    expect((await limitsNamed("Create First")).map((l) => l.threshold)).toEqual([0.8]);
+    threshold = 0.8;
+    await stack.destroy();
+  });
+});
+
+describe("wrong key or URL: item 3", () => {
+  test("a base URL answering route_not_found fails refresh, destroy and a no-change up; every limit stays", async () => {
+    const stack = await stackOf(env.backend(), "wrong-url", () => new Limit("cap", { limitName: "Wrong URL Cap", max: 10 }));
+    await stack.up();
+    await stack.setConfig("payi:baseUrl", { value: `${env.service().url}/api/v1` });
+    const upError = await failureOf(stack.up());
+    expect(upError).toContain("does not serve the Pay-i API");
+    expect(await failureOf(stack.refresh())).not.toBe("succeeded");
+    expect(await failureOf(stack.destroy())).not.toBe("succeeded");
+    expect(await limitsNamed("Wrong URL Cap")).toHaveLength(1);
+
+    await stack.setConfig("payi:baseUrl", { value: env.service().url });
+    await stack.setConfig("payi:apiKey", { value: "not-the-key", secret: true });
+    expect(await failureOf(stack.up())).toContain("rejected the API key");
+    // Refresh and destroy use the provider configuration the last update recorded (see README).
+    await stack.setConfig("payi:apiKey", { value: TEST_API_KEY, secret: true });
+    expect((await stack.up()).summary.result).toBe("succeeded");
+    await stack.destroy();
+    expect(await limitsNamed("Wrong URL Cap")).toEqual([]);
+  });
+});
+
+describe("unknown values at preview: items 5, 6 and 7", () => {
+  test("known fields are validated while another is unknown", async () => {
+    const stack = await stackOf(env.backend(), "unknowns", () => {
+      const source = new Limit("source", { limitName: "Source", max: 10 });
+      new Limit("derived", { limitName: source.limitName.apply((n) => `${n} (derived)`), max: -5, threshold: 0.5 });
+    });
+    const error = await failureOf(stack.preview());
+    expect(error).toContain("max must be greater than 0 (got -5)");
+    expect(error).toContain("threshold must be between 0.75 and 0.99 (got 0.5)");
+  });
+
+  test("a max derived from a replaced limit updates in place, at preview and up", async () => {
+    let threshold = 0.8;
+    const stack = await stackOf(env.backend(), "derived-max", () => {
+      const monthly = new Limit("monthly", { limitName: "Monthly", max: 300, threshold });
+      new Limit("daily", { limitName: "Daily", max: monthly.max.apply((m) => m / 30 + threshold) });
+    });
+    await stack.up();
+    threshold = 0.9;
+    const preview = await stack.preview();
+    expect(preview.changeSummary).toMatchObject({ replace: 1, update: 1 });
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ replace: 1, update: 1 });
+    expect((await limitsNamed("Daily"))[0]?.max).toBe(10.9);
+    await stack.destroy();
+  });
+
+  test("replaceOnChanges is honoured: a listed in-place field replaces", async () => {
+    let max = 10;
+    const stack = await stackOf(env.backend(), "roc", () =>
+      new Limit("cap", { limitName: "ROC Cap", max }, { replaceOnChanges: ["max"] }),
+    );
+    const first = await stack.up();
+    const before = (await limitsNamed("ROC Cap"))[0]?.limit_id;
+    max = 20;
+    expect((await stack.preview()).changeSummary).toMatchObject({ replace: 1 });
+    const up = await stack.up();
+    expect(up.summary.resourceChanges).toMatchObject({ replace: 1 });
+    const after = await limitsNamed("ROC Cap");
+    expect(after.map((l) => l.max)).toEqual([20]);
+    expect(first.summary.result).toBe("succeeded");
+    expect(before).toBeDefined();
+    await stack.destroy();
+  });
+});
+
