@@ -1,6 +1,14 @@
 import type { IncomingHttpHeaders } from "node:http";
 
 /**
+ * `{ cause }` for an error's constructor. Spelled out instead of the global `ErrorOptions`, which programs
+ * compiled for ES2020 (the `pulumi new typescript` template) do not have.
+ */
+export interface ErrorCause {
+  cause?: unknown;
+}
+
+/**
  * Base class of every error this SDK throws, for either API. Exported as `PayiError` from the Pay-i
  * entry point and `LimitryError` from the Limitry one: the same class.
  */
@@ -38,7 +46,7 @@ export class APIError extends SDKError {
     body: unknown,
     message: string,
     headers: ResponseHeaders = {},
-    options?: ErrorOptions,
+    options?: ErrorCause,
     envelope: ErrorEnvelope = {},
   ) {
     super(message, options);
@@ -78,7 +86,7 @@ export class InternalServerError extends APIError {
 /** No response arrived: DNS, refused or reset connection. */
 export class APIConnectionError extends APIError {
   override name = "APIConnectionError";
-  constructor(message = "Connection error.", options?: ErrorOptions) {
+  constructor(message = "Connection error.", options?: ErrorCause) {
     super(undefined, undefined, message, {}, options);
   }
 }
@@ -86,7 +94,7 @@ export class APIConnectionError extends APIError {
 /** The request or the connection attempt took longer than the configured timeout. */
 export class APITimeoutError extends APIConnectionError {
   override name = "APITimeoutError";
-  constructor(message = "Request timed out.", options?: ErrorOptions) {
+  constructor(message = "Request timed out.", options?: ErrorCause) {
     super(message, options);
   }
 }
