@@ -82,6 +82,10 @@ export const UseCaseEntrySchema = z
       )
       .optional()
       .describe("The limit every new instance of the use case gets."),
+    adopt: z
+      .boolean({ error: must("adopt", "true or false") })
+      .default(false)
+      .describe("Take over an existing use case (and its limit config) that no stack manages, instead of failing."),
   })
   .describe("A Pay-i use-case definition.");
 export type UseCaseEntry = z.infer<typeof UseCaseEntrySchema>;

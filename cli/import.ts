@@ -1,5 +1,6 @@
 import { stringify } from "yaml";
 import type { Payi } from "../sdk/index.js";
+import { withoutOwner } from "../provider/ownership.js";
 import { definedProperties } from "../rules/payi/properties.js";
 import { RESET_PROPERTY, isResetSchedule, withoutResetMarker } from "../rules/payi/reset.js";
 import { instanceLimitName } from "../rules/payi/use-case.js";
@@ -25,17 +26,18 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
               max: c.max,
               type: c.limit_type ?? "allow",
               ...(c.threshold != null ? { threshold: c.threshold } : {}),
-              ...(c.properties && Object.keys(c.properties).length ? { properties: definedProperties(c.properties) } : {}),
+              ...(Object.keys(withoutOwner(definedProperties(c.properties))).length ? { properties: withoutOwner(definedProperties(c.properties)) } : {}),
             },
           }
         : {}),
+      adopt: true,
     });
   }
   const instancePrefixes = budgets.useCases.map((u) => instanceLimitName(u.name, ""));
   for await (const l of client.limits.list()) {
     if (instancePrefixes.some((prefix) => l.limit_name.startsWith(prefix))) continue;
     // The reset schedule is a reserved property on the service and its own field in the file.
-    const { [RESET_PROPERTY]: reset, ...properties } = withoutResetMarker(definedProperties(l.properties));
+    const { [RESET_PROPERTY]: reset, ...properties } = withoutOwner(withoutResetMarker(definedProperties(l.properties)));
     budgets.limits.push({
       name: l.limit_name,
       max: l.max,
@@ -89,6 +91,7 @@ export function budgetsProgramSource(budgets: BudgetsFile): string {
       name: u.name,
       description: u.description,
       ...(u.loggingEnabled !== undefined ? { loggingEnabled: u.loggingEnabled } : {}),
+      adopt: u.adopt,
     };
     lines.push(`const ${identifier(u.name)} = new UseCaseDefinition(${JSON.stringify(`use-case-${u.name}`)}, ${JSON.stringify(definition, null, 2)});`);
     if (u.limitConfig) {
@@ -98,6 +101,7 @@ export function budgetsProgramSource(budgets: BudgetsFile): string {
         limitType: c.type,
         ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
         ...(c.properties ? { properties: c.properties } : {}),
+        adopt: u.adopt,
       };
       lines.push(`new UseCaseLimitConfig(${JSON.stringify(`use-case-${u.name}-limit`)}, { useCaseName: ${identifier(u.name)}.name, ...${JSON.stringify(args)} });`);
     }

@@ -3,6 +3,7 @@ import { budgetsJsonSchemaText } from "./json-schema.js";
 import { readEnvironment, type CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { resetCommand } from "./reset-command.js";
+import { releaseCommand } from "./release-command.js";
 import { serveCommand } from "./serve-command.js";
 import { redactCredentials, stackLockedError } from "./backend-errors.js";
 import {
@@ -28,6 +29,7 @@ Commands:
   status     spend vs max, threshold and state of every limit (table or --json)
   import     write what exists on the service as budgets.yaml (adopt: true) or TypeScript
   reset      --due: reset the limits whose \`reset\` period (daily, weekly, monthly) began after their last reset
+  release    clear pulumi-limits' owner record on a limit (--limit-id) or use case config (--use-case) so another stack can adopt it
   serve      run the Pay-i-compatible local service
   schema     print the JSON Schema of budgets.yaml (editor completion)
 
@@ -63,6 +65,7 @@ const COMMANDS: Record<string, (args: string[], environment: CliEnvironment) => 
   status: statusCommand,
   import: importCommand,
   reset: resetCommand,
+  release: releaseCommand,
   serve: serveCommand,
 };
 

@@ -44,6 +44,7 @@ export function budgetsProgram(
         name: entry.name,
         description: entry.description,
         ...(entry.loggingEnabled !== undefined ? { loggingEnabled: entry.loggingEnabled } : {}),
+        adopt: entry.adopt,
       });
       if (entry.limitConfig) {
         const c = entry.limitConfig;
@@ -53,6 +54,7 @@ export function budgetsProgram(
           limitType: c.type,
           ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
           ...(c.properties !== undefined ? { properties: c.properties } : {}),
+          adopt: entry.adopt,
         });
       }
     }

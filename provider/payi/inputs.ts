@@ -47,6 +47,11 @@ export const UseCaseDefinitionInputsSchema = z.object({
     .regex(USE_CASE_NAME, "name must be 1-64 characters of letters, digits, '.', '-' or '_'"),
   description: z.string().max(1024, "description must be at most 1024 characters").default(""),
   loggingEnabled: z.boolean({ error: "must be true or false" }).optional(),
+  /** Take over an existing definition of that name (Pay-i has no owner record for definitions). */
+  adopt: z.boolean({ error: "must be true or false" }).default(false),
+  /** This stack instance and resource; set by the constructor. */
+  owner: OwnerSchema,
+  replaceOnChanges: ReplaceOnChanges,
 });
 export type UseCaseDefinitionInputs = z.infer<typeof UseCaseDefinitionInputsSchema>;
 
@@ -56,6 +61,11 @@ export const UseCaseLimitConfigInputsSchema = z.object({
   limitType: LimitTypeSchema.default("allow"),
   threshold: Money.optional(),
   properties: StringMap.default({}),
+  /** Take over a limit config no stack manages. */
+  adopt: z.boolean({ error: "must be true or false" }).default(false),
+  /** This stack instance and resource, recorded in the config's properties; set by the constructor. */
+  owner: OwnerSchema,
+  replaceOnChanges: ReplaceOnChanges,
 });
 export type UseCaseLimitConfigInputs = z.infer<typeof UseCaseLimitConfigInputsSchema>;
 

@@ -42,7 +42,7 @@ const REPLACING = ["limitType", "threshold", "limitId"] as const;
 /** Not-found code of a limit; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
 const GONE = "limit_not_found";
 
-const RELEASE = releaseAdvice(`pulumi-limits release --limit-id <limit_id>`);
+const release = (limitId: string) => releaseAdvice(`pulumi-limits release --limit-id ${limitId}`);
 
 /**
  * The id a limit gets when the program names none: derived from the stack instance, stack and resource
@@ -162,7 +162,7 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
         // The record names the resource as it was (an alias rename changes it); older states have none.
         const previous = olds.owner ?? news.owner;
         if (record && claimOf(record, previous) !== "mine") {
-          throw userError(ownedElsewhere(`limit '${live.limit_name}' (${id})`, record, previous, RELEASE));
+          throw userError(ownedElsewhere(`limit '${live.limit_name}' (${id})`, record, previous, release(id)));
         }
         const generation = record?.generation ?? olds.generation ?? newGeneration();
         const limit = await converge(api, live, news, formatOwnerRecord({ ...news.owner, generation }));
@@ -233,7 +233,7 @@ async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, generat
   const what = `limit '${existing.limit_name}' (${existing.limit_id})`;
   const record = ownerRecordOf(existing.properties);
   const claim = claimOf(record, inputs.owner);
-  if (record && (claim === "foreign" || claim === "sibling")) throw userError(ownedElsewhere(what, record, inputs.owner, RELEASE));
+  if (record && (claim === "foreign" || claim === "sibling")) throw userError(ownedElsewhere(what, record, inputs.owner, release(existing.limit_id)));
   const mismatch = [
     existing.limit_type !== inputs.limitType ? `limitType (existing ${existing.limit_type}, declared ${inputs.limitType})` : undefined,
     (existing.threshold ?? null) !== (inputs.threshold ?? null)

@@ -14,11 +14,14 @@ export interface LimitArgs {
   limitType?: pulumi.Input<"allow" | "block">;
   /** Fraction of max at which the limit becomes `exceeded`, 0.75–0.99. Changing it replaces the limit. */
   threshold?: pulumi.Input<number>;
-  /** Pay-i limit id to use; by default one is derived from the stack and resource name. Changing it replaces the limit. */
+  /** Pay-i limit id to use; by default one is derived from the stack instance and resource name. Changing it replaces the limit (deleting the old one first). */
   limitId?: pulumi.Input<string>;
   /** Property bag stored on the limit. Changes in place. */
   properties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Take over an existing limit with the same name (or id) instead of failing; its type and threshold must match. */
+  /**
+   * Take over an existing limit with the same name (or id) instead of failing; its type and threshold must
+   * match. Only a limit no stack manages (see "Who owns what" in the README): never another stack's.
+   */
   adopt?: pulumi.Input<boolean>;
   /**
    * Start the spend from zero every UTC day, ISO week or month. Stored on the limit (property

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ownerOf } from "../identity.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import DEFINITION_PROVIDER from "./stubs/use-case-definition.js";
@@ -9,6 +10,11 @@ export interface UseCaseDefinitionArgs {
   name: pulumi.Input<string>;
   description?: pulumi.Input<string>;
   loggingEnabled?: pulumi.Input<boolean>;
+  /**
+   * Take over an existing definition of that name instead of failing. Pay-i keeps no owner record on a
+   * definition: only adopt one no other stack manages.
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /** A Pay-i use-case definition. */
@@ -18,6 +24,8 @@ export class UseCaseDefinition extends pulumi.dynamic.Resource {
   declare readonly loggingEnabled: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: UseCaseDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(DEFINITION_PROVIDER, name, { ...args }, opts, "payi", "UseCaseDefinition");
+    const props = { ...args, owner: ownerOf(name), replaceOnChanges: opts?.replaceOnChanges ?? [] };
+    // The id is the name: a replacement keeping it (`up --replace`) must delete the old definition first.
+    super(DEFINITION_PROVIDER, name, props, { deleteBeforeReplace: true, ...opts }, "payi", "UseCaseDefinition");
   }
 }

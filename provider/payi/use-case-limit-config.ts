@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ownerOf } from "../identity.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_CONFIG_PROVIDER from "./stubs/use-case-limit-config.js";
@@ -14,6 +15,8 @@ export interface UseCaseLimitConfigArgs {
   /** 0.75–0.99. Changing it replaces the config. */
   threshold?: pulumi.Input<number>;
   properties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Take over a limit config that no stack manages (one set outside Pulumi) instead of failing. */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**
@@ -29,6 +32,7 @@ export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
   declare readonly properties: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: UseCaseLimitConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    super(LIMIT_CONFIG_PROVIDER, name, { ...args }, opts, "payi", "UseCaseLimitConfig");
+    const props = { ...args, owner: ownerOf(name), replaceOnChanges: opts?.replaceOnChanges ?? [] };
+    super(LIMIT_CONFIG_PROVIDER, name, props, opts, "payi", "UseCaseLimitConfig");
   }
 }

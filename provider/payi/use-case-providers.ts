@@ -1,9 +1,20 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { NotFoundError, type Payi } from "../../sdk/payi/index.js";
+import type { Payi } from "../../sdk/payi/index.js";
 import type { UseCaseDefinition as ApiDefinition } from "../../sdk/payi/resources/use-cases.js";
 import { definedProperties } from "../../rules/payi/properties.js";
-import { failure, warn } from "./client.js";
-import { same } from "./limit-provider.js";
+import {
+  OWNER_PROPERTY,
+  claimOf,
+  formatOwnerRecord,
+  newGeneration,
+  ownedElsewhere,
+  ownerRecordOf,
+  releaseAdvice,
+  withoutOwner,
+  type Owner,
+} from "../ownership.js";
+import { failure, isGone, userError, warn } from "./client.js";
+import { replacesOnChange, same } from "./limit-provider.js";
 import {
   UseCaseDefinitionInputsSchema,
   UseCaseLimitConfigInputsSchema,
@@ -15,9 +26,23 @@ import { configChangeNote, instanceLimits, useCaseGoneNote } from "./use-case-im
 
 type Provider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
-/** `UseCaseDefinition`: the id is the name; a new name replaces, description and logging update in place. */
+/** Not-found code of a use case; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
+const GONE = "use_case_not_found";
+
+/** Outputs of a `UseCaseDefinition`: its inputs (states from before owner records have no owner). */
+type DefinitionOutputs = Omit<UseCaseDefinitionInputs, "owner"> & { owner?: Owner };
+
+/** Inputs as a state holds them: states from before owner records have none. */
+type StoredConfigInputs = Omit<UseCaseLimitConfigInputs, "owner"> & { owner?: Owner; generation?: string };
+
+/**
+ * `UseCaseDefinition`: the id is the name; a new name replaces, description and logging update in place.
+ * Pay-i gives a definition no property bag for an owner record, so a create never takes over an existing
+ * definition without `adopt: true`, and a delete leaves one whose limit config another stack manages.
+ */
 export function useCaseDefinitionProvider(client: () => Payi): Provider {
-  const outputs = (d: ApiDefinition): UseCaseDefinitionInputs => ({
+  const outputs = (d: ApiDefinition, inputs: DefinitionOutputs): DefinitionOutputs => ({
+    ...inputs,
     name: d.name,
     description: d.description,
     ...(d.logging_enabled != null ? { loggingEnabled: d.logging_enabled } : {}),
@@ -26,32 +51,56 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
     async check(_olds, news) {
       return checkInputs(UseCaseDefinitionInputsSchema, news);
     },
-    async diff(_id, olds: UseCaseDefinitionInputs, news: UseCaseDefinitionInputs) {
+    async diff(_id, olds: DefinitionOutputs, news: UseCaseDefinitionInputs) {
       const replaces = same(olds.name, news.name) ? [] : ["name"];
-      const updates = (["description", "loggingEnabled"] as const).filter(
+      const updates = (["description", "loggingEnabled", "owner"] as const).filter(
         (key) => news[key] !== undefined && !same(olds[key], news[key]),
       );
-      if (replaces.length > 0) await warnGone(client(), olds.name, news.name);
+      replaces.push(...updates.filter((key) => replacesOnChange(news.replaceOnChanges, key)));
+      if (replaces.includes("name")) await warnGone(client(), olds.name, news.name);
       return { changes: replaces.length + updates.length > 0, replaces };
     },
     async create(inputs: UseCaseDefinitionInputs) {
+      const api = client();
       try {
-        const d = await client().useCases.definitions.create({
-          name: inputs.name,
+        const existing = await api.useCases.definitions.retrieve(inputs.name).catch((error: unknown) =>
+          isGone(error, GONE) ? undefined : Promise.reject(error),
+        );
+        if (!existing) {
+          const d = await api.useCases.definitions.create({
+            name: inputs.name,
+            description: inputs.description,
+            logging_enabled: inputs.loggingEnabled ?? null,
+          });
+          return { id: d.name, outs: outputs(d, inputs) };
+        }
+        const configOwner = ownerRecordOf(existing.limit_config?.properties);
+        if (configOwner && claimOf(configOwner, inputs.owner) === "foreign") {
+          throw userError(ownedElsewhere(`the limit config of use case '${inputs.name}'`, configOwner, inputs.owner, release(inputs.name)));
+        }
+        if (!inputs.adopt) {
+          throw userError(
+            `use case '${inputs.name}' already exists in Pay-i, and a stack never takes one over silently. If no other stack manages it ` +
+              "(or an interrupted `pulumi up` of this stack created it), set adopt: true on this UseCaseDefinition; otherwise manage it from the stack that does, " +
+              `or rename this resource with \`aliases\` instead of declaring it anew.`,
+          );
+        }
+        const d = await api.useCases.definitions.update(inputs.name, {
           description: inputs.description,
-          logging_enabled: inputs.loggingEnabled ?? null,
+          ...(inputs.loggingEnabled !== undefined ? { logging_enabled: inputs.loggingEnabled } : {}),
         });
-        return { id: d.name, outs: outputs(d) };
+        return { id: d.name, outs: outputs(d, inputs) };
       } catch (error) {
         throw failure(`creating use case '${inputs.name}'`, error);
       }
     },
-    async read(id) {
+    async read(id, props: DefinitionOutputs) {
       try {
         const d = await client().useCases.definitions.retrieve(id);
-        return { id, props: outputs(d), inputs: outputs(d) };
+        const declared = { ...props, name: d.name, description: d.description };
+        return { id, props: outputs(d, declared), inputs: outputs(d, declared) };
       } catch (error) {
-        if (error instanceof NotFoundError) return {};
+        if (isGone(error, GONE)) return {};
         throw failure(`reading use case '${id}'`, error);
       }
     },
@@ -61,87 +110,133 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
           description: news.description,
           ...(news.loggingEnabled !== undefined ? { logging_enabled: news.loggingEnabled } : {}),
         });
-        return { outs: outputs(d) };
+        return { outs: outputs(d, news) };
       } catch (error) {
         throw failure(`updating use case '${id}'`, error);
       }
     },
-    async delete(id) {
+    async delete(id, props: DefinitionOutputs) {
+      const api = client();
       try {
-        await warnGone(client(), id);
-        await client().useCases.definitions.delete(id);
+        const d = await api.useCases.definitions.retrieve(id);
+        const configOwner = ownerRecordOf(d.limit_config?.properties);
+        if (configOwner && props.owner && claimOf(configOwner, props.owner) === "foreign") {
+          await warn(`left use case '${id}' in place: its limit config is managed by resource '${configOwner.resource}' of stack ${configOwner.stack} (instance ${configOwner.instance}).`);
+          return;
+        }
+        await warnGone(api, id);
+        await api.useCases.definitions.delete(id);
       } catch (error) {
-        if (error instanceof NotFoundError) return;
+        if (isGone(error, GONE)) return;
         throw failure(`deleting use case '${id}'`, error);
       }
     },
   };
 }
 
+const release = (useCaseName: string) => releaseAdvice(`pulumi-limits release --use-case ${useCaseName}`);
+
 /**
  * `UseCaseLimitConfig`: the limit each new instance of a use case gets. A new type or threshold replaces
  * the config (the design card's rule for limits: those settings make a different limit), a new max or
  * properties update it in place; either way Pay-i applies the config to new instances only, and preview
- * says how many existing ones keep their limit.
+ * says how many existing ones keep their limit. The owner record lives in the config's properties, which
+ * every instance's limit inherits.
  */
 export function useCaseLimitConfigProvider(client: () => Payi): Provider {
-  const apply = async (inputs: UseCaseLimitConfigInputs) => {
+  const apply = async (inputs: UseCaseLimitConfigInputs, generation: string): Promise<StoredConfigInputs> => {
     const d = await client().useCases.definitions.limitConfig.create(inputs.useCaseName, {
       max: inputs.max,
       limit_type: inputs.limitType,
       threshold: inputs.threshold ?? null,
-      properties: inputs.properties,
+      properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...inputs.owner, generation }) },
     });
-    return fromDefinition(d) ?? inputs;
+    return { ...inputs, ...fromDefinition(d), owner: inputs.owner, replaceOnChanges: inputs.replaceOnChanges, adopt: inputs.adopt, generation };
+  };
+  /** The config now on the use case, and whose it is. */
+  const current = async (useCaseName: string) => {
+    const d = await client().useCases.definitions.retrieve(useCaseName);
+    return { config: d.limit_config ?? undefined, record: ownerRecordOf(d.limit_config?.properties) };
   };
   return {
     async check(_olds, news) {
       return checkInputs(UseCaseLimitConfigInputsSchema, news);
     },
-    async diff(_id, olds: UseCaseLimitConfigInputs, news: UseCaseLimitConfigInputs) {
-      const replaces = (["useCaseName", "limitType", "threshold"] as const).filter((key) => !same(olds[key], news[key]));
-      const updates = (["max", "properties"] as const).filter((key) => !same(olds[key], news[key]));
+    async diff(_id, olds: StoredConfigInputs, news: UseCaseLimitConfigInputs) {
+      const replaces: string[] = (["useCaseName", "limitType", "threshold"] as const).filter((key) => !same(olds[key], news[key]));
+      const updates = (["max", "properties", "owner"] as const).filter((key) => !same(olds[key], news[key]));
+      replaces.push(...updates.filter((key) => replacesOnChange(news.replaceOnChanges, key)));
       if (replaces.length + updates.length === 0) return { changes: false };
       // A config moving to another use case is the definition's rename: its diff tells what goes.
       if (!replaces.includes("useCaseName")) {
-        const change = { kind: replaces.length > 0 ? "replace" : "update", fields: [...replaces, ...updates] } as const;
+        const fields = [...replaces, ...updates.filter((key) => key !== "owner")];
         const impact = await instanceLimits(client(), olds.useCaseName).catch((error: unknown) =>
           Promise.reject(failure(`reading the instance limits of use case '${olds.useCaseName}'`, error)),
         );
-        const note = configChangeNote(change, impact);
+        const note = configChangeNote({ kind: replaces.length > 0 ? "replace" : "update", fields }, impact);
         if (note) await warn(note);
       }
       // One config per use case, keyed by its name: a replacement created first would be deleted with the old one.
-      return { changes: true, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 };
+      return { changes: true, replaces, deleteBeforeReplace: replaces.length > 0 };
     },
     async create(inputs: UseCaseLimitConfigInputs) {
       try {
-        return { id: inputs.useCaseName, outs: await apply(inputs) };
+        const { config, record } = await current(inputs.useCaseName);
+        const what = `the limit config of use case '${inputs.useCaseName}'`;
+        const claim = claimOf(record, inputs.owner);
+        if (record && claim !== "mine") throw userError(ownedElsewhere(what, record, inputs.owner, release(inputs.useCaseName)));
+        if (config && !record && !inputs.adopt) {
+          throw userError(
+            `use case '${inputs.useCaseName}' already has a limit config (max ${config.max}) that no stack manages. To manage it with Pulumi, set adopt: true on this UseCaseLimitConfig.`,
+          );
+        }
+        // Ours already (an interrupted create, or a replacement of this resource): a new generation tells
+        // the old one's delete that the config is no longer its own.
+        return { id: inputs.useCaseName, outs: await apply(inputs, newGeneration()) };
       } catch (error) {
         throw failure(`setting the limit config of use case '${inputs.useCaseName}'`, error);
       }
     },
-    async read(id) {
+    async read(id, props: StoredConfigInputs) {
       try {
-        const config = fromDefinition(await client().useCases.definitions.retrieve(id));
-        return config ? { id, props: config, inputs: config } : {};
+        const d = await client().useCases.definitions.retrieve(id);
+        const config = fromDefinition(d);
+        if (!config) return {};
+        const state = { ...props, ...config };
+        return { id, props: state, inputs: state };
       } catch (error) {
-        if (error instanceof NotFoundError) return {};
+        if (isGone(error, GONE)) return {};
         throw failure(`reading the limit config of use case '${id}'`, error);
       }
     },
-    async update(id, _olds, news: UseCaseLimitConfigInputs) {
+    async update(id, olds: StoredConfigInputs, news: UseCaseLimitConfigInputs) {
       try {
-        return { outs: await apply(news) };
+        const { record } = await current(id);
+        const previous = olds.owner ?? news.owner;
+        if (record && claimOf(record, previous) !== "mine") {
+          throw userError(ownedElsewhere(`the limit config of use case '${id}'`, record, previous, release(id)));
+        }
+        return { outs: await apply(news, record?.generation ?? olds.generation ?? newGeneration()) };
       } catch (error) {
         throw failure(`updating the limit config of use case '${id}'`, error);
       }
     },
-    async delete(id) {
+    async delete(id, props: StoredConfigInputs) {
       try {
+        const { config, record } = await current(id);
+        if (!config) return;
+        if (props.owner && props.generation !== undefined) {
+          // Another generation of this resource (a replacement) or someone else holds it now.
+          if (!record || claimOf(record, props.owner) !== "mine" || record.generation !== props.generation) {
+            if (!record || claimOf(record, props.owner) !== "mine") {
+              await warn(`left the limit config of use case '${id}' in place: this resource no longer manages it.`);
+            }
+            return;
+          }
+        }
         await client().useCases.definitions.limitConfig.delete(id);
       } catch (error) {
-        if (error instanceof NotFoundError) return;
+        if (isGone(error, GONE)) return;
         throw failure(`deleting the limit config of use case '${id}'`, error);
       }
     },
@@ -154,7 +249,7 @@ async function warnGone(api: Payi, useCaseName: string, newName?: string): Promi
   if (note) await warn(note);
 }
 
-function fromDefinition(d: ApiDefinition): UseCaseLimitConfigInputs | undefined {
+function fromDefinition(d: ApiDefinition): Omit<UseCaseLimitConfigInputs, "owner" | "replaceOnChanges" | "adopt"> | undefined {
   const c = d.limit_config;
   if (!c) return undefined;
   return {
@@ -162,6 +257,7 @@ function fromDefinition(d: ApiDefinition): UseCaseLimitConfigInputs | undefined 
     max: c.max,
     limitType: c.limit_type ?? "allow",
     ...(c.threshold != null ? { threshold: c.threshold } : {}),
-    properties: definedProperties(c.properties),
+    properties: withoutOwner(definedProperties(c.properties)),
   };
 }
+

@@ -1,6 +1,7 @@
 import type * as automation from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { Limit, type LimitArgs } from "../../provider/index.js";
+import { Limit, UseCaseDefinition, UseCaseLimitConfig, type LimitArgs } from "../../provider/index.js";
+import { runCli } from "../support/cli.js";
 import { inlineStack, tempBackend, type TempBackend } from "../support/pulumi.js";
 import { TEST_API_KEY } from "../support/service.js";
 import { useServiceAndBackend } from "../support/stack-env.js";
@@ -71,7 +72,16 @@ describe("ownership: item 1", () => {
     await second.destroy();
     expect(await limitsNamed("Other Team Budget")).toEqual([]);
     expect(await limitsNamed("Team Budget")).toEqual([owned]);
+
+    // Moving it: the owner's record is cleared (`pulumi-limits release`), then the other stack adopts it;
+    // the first stack's destroy now leaves it to its new owner.
+    const released = await runCli(["release", "--limit-id", owned?.limit_id ?? ""], { PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: env.service().url });
+    expect(released.stdout).toContain("from resource 'budget' of stack organization/shared/test");
+    second = await stackOf(otherBackend, "shared", () => new Limit("budget", { limitName: "Team Budget", max: 999, adopt: true }));
+    await second.up();
     await first.destroy();
+    expect((await limitsNamed("Team Budget")).map((l) => l.max)).toEqual([999]);
+    await second.destroy();
     expect(await limitsNamed("Team Budget")).toEqual([]);
   });
 
@@ -109,6 +119,43 @@ describe("ownership: item 1", () => {
   });
 });
 
+describe("ownership of use cases: item 1", () => {
+  test("a same-named stack never co-owns a use case, overwrites its limit config or deletes them", async () => {
+    const useCase = (max: number, adopt: boolean) => () => {
+      const def = new UseCaseDefinition("teach", { name: "teach_shared", description: "Tutoring", adopt });
+      new UseCaseLimitConfig("teach-limit", { useCaseName: def.name, max, threshold: 0.8 });
+    };
+    const first = await stackOf(env.backend(), "use-cases", useCase(0.05, false));
+    await first.up();
+
+    // Neither declaring the definition again nor adopting it hands over what the other stack manages.
+    for (const adopt of [false, true]) {
+      const second = await stackOf(otherBackend, "use-cases", useCase(1, adopt));
+      expect(await failureOf(second.up())).toContain(
+        "the limit config of use case 'teach_shared' is managed by resource 'teach-limit' of another stack instance",
+      );
+    }
+    const second = await stackOf(otherBackend, "use-cases", useCase(1, true));
+    const config = async () => (await env.service().client.useCases.definitions.retrieve("teach_shared")).limit_config?.max;
+    expect(await config()).toBe(0.05);
+    // The second stack's destroy leaves the first's use case and its config alone.
+    await second.destroy();
+    expect(await config()).toBe(0.05);
+    await first.destroy();
+    await expect(env.service().client.useCases.definitions.retrieve("teach_shared")).rejects.toMatchObject({ status: 404 });
+
+    // A definition no stack manages (it has no owner record) is taken only with adopt: true.
+    await env.service().client.useCases.definitions.create({ name: "teach_plain", description: "Made by hand" });
+    let adopt = false;
+    const third = await stackOf(env.backend(), "use-case-plain", () => new UseCaseDefinition("plain", { name: "teach_plain", adopt }));
+    expect(await failureOf(third.up())).toContain("use case 'teach_plain' already exists in Pay-i, and a stack never takes one over silently");
+    adopt = true;
+    await third.up();
+    await third.destroy();
+    await expect(env.service().client.useCases.definitions.retrieve("teach_plain")).rejects.toMatchObject({ status: 404 });
+  });
+});
+
 describe("replace: items 2 and 4", () => {
   test("`up --replace` on a Limit ends with exactly one live limit holding the declared settings", async () => {
     const stack = await stackOf(env.backend(), "forced", () => new Limit("cap", { limitName: "Forced Cap", max: 42, threshold: 0.9 }));
@@ -120,6 +167,25 @@ describe("replace: items 2 and 4", () => {
     expect((await stack.preview()).changeSummary).not.toHaveProperty("create");
     await stack.destroy();
     expect(await limitsNamed("Forced Cap")).toEqual([]);
+  });
+
+  test("`up --replace` on a UseCaseDefinition or UseCaseLimitConfig ends with the use case and its config live", async () => {
+    const stack = await stackOf(env.backend(), "forced-use-case", () => {
+      const def = new UseCaseDefinition("teach", { name: "teach_forced", description: "Tutoring" });
+      new UseCaseLimitConfig("teach-limit", { useCaseName: def.name, max: 0.05, threshold: 0.8 });
+    });
+    await stack.up();
+    const live = async () => {
+      const d = await env.service().client.useCases.definitions.retrieve("teach_forced");
+      return [d.description, d.limit_config?.max, d.limit_config?.threshold];
+    };
+    for (const name of ["teach-limit", "teach"]) {
+      const replaced = await stack.up({ replace: [await urnOf(stack, name)] });
+      expect(replaced.summary.resourceChanges?.["replace"]).toBeGreaterThanOrEqual(1);
+      expect(await live()).toEqual(["Tutoring", 0.05, 0.8]);
+      expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
+    }
+    await stack.destroy();
   });
 
   test("a declared limitId with a rename and a threshold change deletes first and ends with one limit", async () => {

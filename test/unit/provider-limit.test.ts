@@ -136,14 +136,15 @@ describe("provider version", () => {
 describe("use-case providers", () => {
   test("definition: name replaces, description updates; limit config: type and threshold replace (deleting first), max and properties update; 404s are gone", async ({ service }) => {
     const defs = useCaseDefinitionProvider(() => service.client);
-    const created = await defs.create({ name: "teach_me", description: "Tutoring" });
-    expect(created).toEqual({ id: "teach_me", outs: { name: "teach_me", description: "Tutoring" } });
-    expect(await defs.diff("teach_me", created.outs, { name: "teach_me", description: "Tutoring" })).toEqual({ changes: false, replaces: [] });
-    expect(await defs.diff("teach_me", created.outs, { name: "teach_me", description: "New" })).toEqual({ changes: true, replaces: [] });
-    expect(await defs.diff("teach_me", created.outs, { name: "teach_you", description: "Tutoring" })).toEqual({ changes: true, replaces: ["name"] });
+    const def = { name: "teach_me", description: "Tutoring", adopt: false, owner: { ...base.owner, resource: "teach" }, replaceOnChanges: [] };
+    const created = await defs.create(def);
+    expect(created).toEqual({ id: "teach_me", outs: def });
+    expect(await defs.diff("teach_me", created.outs, def)).toEqual({ changes: false, replaces: [] });
+    expect(await defs.diff("teach_me", created.outs, { ...def, description: "New" })).toEqual({ changes: true, replaces: [] });
+    expect(await defs.diff("teach_me", created.outs, { ...def, name: "teach_you" })).toEqual({ changes: true, replaces: ["name"] });
 
     const configs = useCaseLimitConfigProvider(() => service.client);
-    const config = { useCaseName: "teach_me", max: 0.05, limitType: "allow" as const, threshold: 0.8, properties: {} };
+    const config = { useCaseName: "teach_me", max: 0.05, limitType: "allow" as const, threshold: 0.8, properties: {}, adopt: false, owner: { ...base.owner, resource: "teach-limit" }, replaceOnChanges: [] };
     const c = await configs.create(config);
     expect(await configs.diff("teach_me", c.outs, { ...config, max: 0.1 })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     expect(await configs.diff("teach_me", c.outs, { ...config, properties: { team: "edu" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
