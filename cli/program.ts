@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { stackInstanceId } from "../provider/identity.js";
 import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "../provider/index.js";
 import type { BudgetsFile } from "./budgets-file.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT, declareLimitry } from "./limitry-program.js";
@@ -8,6 +9,13 @@ export const LIMIT_IDS_OUTPUT = "limitIds";
 
 /** Stack output holding the names of the declared use cases; `status` reads it. */
 export const USE_CASES_OUTPUT = "useCases";
+
+/**
+ * Stack output holding the stack instance id (see provider/identity.ts). Present once a run recorded the
+ * `StackInstance`: until then a run must keep per-step checkpoints, or a killed one would lose the id its
+ * objects' owner records name.
+ */
+export const STACK_INSTANCE_OUTPUT = "stackInstance";
 
 /**
  * The Pulumi program a budgets file stands for: one resource per entry. `limitKeys` holds the resource
@@ -59,6 +67,6 @@ export function budgetsProgram(
       }
     }
     const limitry = budgets.limitry ? { [LIMITRY_LIMIT_IDS_OUTPUT]: declareLimitry(budgets.limitry) } : {};
-    return { [LIMIT_IDS_OUTPUT]: limitIds, [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name), ...limitry };
+    return { [LIMIT_IDS_OUTPUT]: limitIds, [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name), ...limitry, [STACK_INSTANCE_OUTPUT]: stackInstanceId() };
   };
 }

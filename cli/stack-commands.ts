@@ -7,6 +7,7 @@ import { loadBudgets, type BudgetsFile } from "./budgets-file.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
 import { streaming, type Output } from "./output.js";
+import { STACK_INSTANCE_OUTPUT } from "./program.js";
 import { stackStatus, statusTable, useCaseTable } from "./status.js";
 import { importLimitry } from "./limitry-import.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
@@ -72,12 +73,15 @@ const CHECKPOINTS = { checkpoints: { type: "boolean", default: false } } as cons
  * takes it over instead of duplicating it, and deleting what is already gone succeeds. The e2e test
  * `checkpoint-crash.test.ts` kills `up` and `destroy` at random points to prove it. Use cases are not
  * re-created idempotently yet (a use case the lost run created makes the rerun fail with a 409), so a file
- * that declares any keeps the checkpoints.
+ * that declares any keeps the checkpoints. So does the first run that records the stack's `StackInstance`
+ * (the id every owner record names, see provider/identity.ts): it must reach the state before any object.
  */
-function writeStateOnceUnless(stack: Stack, p: Parsed, budgets: BudgetsFile): void {
+async function writeStateOnceUnless(stack: Stack, p: Parsed, budgets: BudgetsFile): Promise<void> {
   // Limitry ids are the service's: a meter or limit a lost run created would be created again.
   const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
-  if (p.rest["checkpoints"] !== true && budgets.useCases.length === 0 && limitry === 0) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
+  if (p.rest["checkpoints"] === true || budgets.useCases.length > 0 || limitry > 0) return;
+  const recorded = await stack.outputs().then((outputs) => outputs[STACK_INSTANCE_OUTPUT] !== undefined, () => false);
+  if (recorded) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
 }
 
 /** True when the summary holds anything but unchanged resources. */
@@ -161,7 +165,7 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
   const p = parse(args, environment, CHECKPOINTS);
   const budgets = await loadBudgets(p.file, { allowEmpty: p.allowEmpty });
   const b = await budgetsStack(budgets, p.settings);
-  writeStateOnceUnless(b.stack, p, budgets);
+  await writeStateOnceUnless(b.stack, p, budgets);
   if (!p.yes) {
     const { recorder, callbacks } = recording(p);
     const preview = await b.stack.preview({ ...callbacks, refresh: p.refresh });
@@ -191,7 +195,7 @@ export async function destroyCommand(args: string[], environment: CliEnvironment
   // destroy deletes everything by definition: an empty file is fine here.
   const budgets = await loadBudgets(p.file, { allowEmpty: true });
   const { stack } = await budgetsStack(budgets, p.settings);
-  writeStateOnceUnless(stack, p, budgets);
+  await writeStateOnceUnless(stack, p, budgets);
   await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.destroy(streaming(p.out));
   return ExitCode.ok;

@@ -24,6 +24,12 @@ let outsideStack: StackInstance | undefined;
 
 /** The owner a resource named `name` records on what it manages: this stack instance and its name. */
 export function ownerOf(name: string): pulumi.Output<Owner> {
+  const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  return stackInstanceId().apply((instance) => ({ stack, instance, resource: name }));
+}
+
+/** This stack's instance id (registering the `StackInstance` resource on first use in a program run). */
+export function stackInstanceId(): pulumi.Output<string> {
   const root = pulumi.runtime.getStackResource();
   let identity = root ? perRun.get(root) : outsideStack;
   if (!identity) {
@@ -31,8 +37,7 @@ export function ownerOf(name: string): pulumi.Output<Owner> {
     if (root) perRun.set(root, identity);
     else outsideStack = identity;
   }
-  const stack = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-  return identity.instance.apply((instance) => ({ stack, instance, resource: name }));
+  return identity.instance;
 }
 
 /** The `StackInstance` provider: mints the id on create; nothing remote to read, change or delete. */

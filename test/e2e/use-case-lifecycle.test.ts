@@ -77,7 +77,7 @@ describe("use-case lifecycle against the real engine", () => {
     declared = { ...declared, config: { ...declared.config, limitType: "block" } };
     const typePreview = recorder();
     const preview = await stack.preview({ onEvent: typePreview.onEvent });
-    expect(preview.changeSummary).toEqual({ same: 2, replace: 1 });
+    expect(preview.changeSummary).toEqual({ same: 3, replace: 1 });
     expect(typePreview.warnings).toEqual([
       "replacing the limit config of use case 'teach_me' to change limitType: only new instances get the new settings; its 2 existing instances keep their current limits and $0.0375 of spend",
     ]);
@@ -95,7 +95,7 @@ describe("use-case lifecycle against the real engine", () => {
     // Threshold: a replace too; the new instance counts, with no spend of its own.
     declared = { ...declared, config: { ...declared.config, threshold: 0.9 } };
     const thresholdPreview = recorder();
-    expect((await stack.preview({ onEvent: thresholdPreview.onEvent })).changeSummary).toEqual({ same: 2, replace: 1 });
+    expect((await stack.preview({ onEvent: thresholdPreview.onEvent })).changeSummary).toEqual({ same: 3, replace: 1 });
     expect(thresholdPreview.warnings).toEqual([
       "replacing the limit config of use case 'teach_me' to change threshold: only new instances get the new settings; its 3 existing instances keep their current limits and $0.0375 of spend",
     ]);
@@ -106,13 +106,13 @@ describe("use-case lifecycle against the real engine", () => {
     // Max: an update in place, with the same note.
     declared = { ...declared, config: { ...declared.config, max: 0.1 } };
     const maxPreview = recorder();
-    expect((await stack.preview({ onEvent: maxPreview.onEvent })).changeSummary).toEqual({ same: 2, update: 1 });
+    expect((await stack.preview({ onEvent: maxPreview.onEvent })).changeSummary).toEqual({ same: 3, update: 1 });
     expect(maxPreview.warnings).toEqual([
       "updating the limit config of use case 'teach_me' to change max: only new instances get the new settings; its 3 existing instances keep their current limits and $0.0375 of spend",
     ]);
     const maxUp = recorder();
     const updated = await stack.up({ onEvent: maxUp.onEvent });
-    expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    expect(updated.summary.resourceChanges).toEqual({ same: 3, update: 1 });
     expect(maxUp.opsOf("use-case-limit")).toEqual(["update"]);
     expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ max: 0.1, threshold: 0.9 });
     expect(await limitOf(first.limitId)).toEqual({ type: "allow", max: 0.05, threshold: 0.8, spend: 0.0125 });
@@ -129,7 +129,7 @@ describe("use-case lifecycle against the real engine", () => {
 
     declared = { ...declared, name: "tutor" };
     const preview = recorder();
-    expect((await stack.preview({ onEvent: preview.onEvent })).changeSummary).toEqual({ same: 1, replace: 2 });
+    expect((await stack.preview({ onEvent: preview.onEvent })).changeSummary).toEqual({ same: 2, replace: 2 });
     expect(preview.warnings).toEqual([
       "renaming use case 'teach_me_rename' to 'tutor' replaces it: this deletes its limit config and its 2 existing instances with it; those instances' 2 limits stay in Pay-i with $0.0375 of spend, as ordinary limits named 'teach_me_rename/<use case id>' (delete them there if unwanted)",
     ]);
@@ -156,7 +156,7 @@ describe("use-case lifecycle against the real engine", () => {
     const instance = await spendingInstance("teach_me_delete", 1000);
 
     declared = undefined;
-    expect((await stack.preview()).changeSummary).toEqual({ same: 1, delete: 2 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 2, delete: 2 });
     const up = recorder();
     await stack.up({ onEvent: up.onEvent });
     expect(up.warnings).toEqual([
