@@ -18,7 +18,7 @@ const StringMap = z
   .record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" })
   .refine((map) => !(OWNER_PROPERTY in map), `'${OWNER_PROPERTY}' is reserved for pulumi-limits' owner record`);
 /** `replaceOnChanges` of the resource options, passed by the constructor: the engine cannot apply it to a dynamic provider's diff. */
-const ReplaceOnChanges = z.array(z.string()).default([]);
+const ReplaceOnChanges = z.array(z.string()).optional();
 
 /** Inputs of a `Limit`, as stored in state after `check`. */
 export const LimitInputsObject = z.object({

@@ -58,7 +58,7 @@ export class Limit extends pulumi.dynamic.Resource {
       // Stable per stack and resource: the deterministic limit id is derived from it.
       idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
       owner: ownerOf(name),
-      replaceOnChanges: opts?.replaceOnChanges ?? [],
+      ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
       limitId: args.limitId,
       spendUsd: undefined,
       state: undefined,

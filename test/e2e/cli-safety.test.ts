@@ -4,6 +4,7 @@ import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { pulumiEnv } from "../../cli/environment.js";
+import { withoutOwner } from "../../provider/ownership.js";
 import { runCli } from "../support/cli.js";
 import { TEST_API_KEY, startService } from "../support/service.js";
 
@@ -158,8 +159,11 @@ describe("budgets.yaml safety", () => {
       logging_enabled: false,
       limit_config: { max: 0.1, threshold: 0.8, limit_type: "block", properties: { tier: "free" } },
     });
+    // What a limit holds, apart from the owner record adoption writes (see provider/ownership.ts).
+    const settings = (l: { limit_name: string; max: number; limit_type: string; threshold?: number | null; properties?: Record<string, string | null> | null }) =>
+      JSON.stringify([l.limit_name, l.max, l.limit_type, l.threshold, withoutOwner(l.properties ?? {})]);
     const before = new Map<string, string>();
-    for await (const l of client.limits.list()) before.set(l.limit_id, l.limit_update_timestamp);
+    for await (const l of client.limits.list()) before.set(l.limit_id, settings(l));
     const definitionBefore = await client.useCases.definitions.retrieve("summarize");
 
     const ts = await runCli(["import", "--format", "ts"], env, dir);
@@ -168,7 +172,7 @@ describe("budgets.yaml safety", () => {
     expect(ts.stdout).toContain('new Limit("scripted-monthly", {');
     expect(ts.stdout).toContain('"properties": {\n    "team": "ml"\n  }');
     expect(ts.stdout).toContain('"loggingEnabled": false');
-    expect(ts.stdout).toContain('new UseCaseLimitConfig("use-case-summarize-limit", { useCaseName: useCase_summarize.name, ...{"max":0.1,"limitType":"block","threshold":0.8,"properties":{"tier":"free"}} });');
+    expect(ts.stdout).toContain('new UseCaseLimitConfig("use-case-summarize-limit", { useCaseName: useCase_summarize.name, ...{"max":0.1,"limitType":"block","threshold":0.8,"properties":{"tier":"free"},"adopt":true} });');
 
     // Run the program as a user would: a standalone nodejs project importing "pulumi-limits" by name.
     const project = path.join(dir, "imported-ts");
@@ -184,7 +188,7 @@ describe("budgets.yaml safety", () => {
       { envVars: { ...pulumiEnv({ backend: `file://${path.join(dir, "state")}`, passphrase: "cli-test", apiKey: TEST_API_KEY, baseUrl: service.url }) } },
     );
     await stack.up();
-    for await (const l of client.limits.list()) expect(l.limit_update_timestamp).toBe(before.get(l.limit_id));
+    for await (const l of client.limits.list()) expect(settings(l)).toBe(before.get(l.limit_id));
     expect(await client.useCases.definitions.retrieve("summarize")).toMatchObject({
       description: definitionBefore.description,
       logging_enabled: false,

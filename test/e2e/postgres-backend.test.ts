@@ -151,7 +151,7 @@ describe("PostgreSQL state backend shared by CI runners", () => {
       .split("\n")
       .map((line) => JSON.parse(line) as { summaryEvent?: { resourceChanges: Record<string, number> } })
       .find((e) => e.summaryEvent);
-    expect(summary?.summaryEvent?.resourceChanges).toEqual({ same: 6 });
+    expect(summary?.summaryEvent?.resourceChanges).toEqual({ same: 7 }); // with the StackInstance identity
     expect((await cli(b, ["drift"])).code).toBe(0);
 
     expect(existsSync(path.join(a, ".pulumi-state")) || existsSync(path.join(b, ".pulumi-state"))).toBe(false);
@@ -302,7 +302,7 @@ describe("PostgreSQL state backend shared by CI runners", () => {
     await stack.setConfig("payi:baseUrl", { value: service.url });
     await stack.up();
     expect((await service.client.limits.list({ limit_name: "Team Program Cap" })).items).toHaveLength(1);
-    expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 3 }); // the limit, the stack and its StackInstance
 
     const state = (await pg.query("SELECT data->>'data' FROM pulumi_state"))
       .map((b64) => Buffer.from(b64, "base64").toString("utf8"))

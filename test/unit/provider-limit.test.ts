@@ -32,7 +32,7 @@ describe("check", () => {
 
   test("canonicalises numbers so equal values never diff, applies defaults and leaves unknowns alone", () => {
     const result = check({ limitName: "x", max: 0.1 + 0.2, threshold: 0.8, idSeed: "s", owner: base.owner, __provider: "code" });
-    expect(result).toEqual({ inputs: { limitName: "x", max: 0.3, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "s", owner: base.owner, replaceOnChanges: [] } });
+    expect(result).toEqual({ inputs: { limitName: "x", max: 0.3, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "s", owner: base.owner } });
     const unknown = { ...base, max: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
     expect(check(unknown)).toEqual({ inputs: unknown });
   });
