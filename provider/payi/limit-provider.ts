@@ -118,8 +118,9 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...inputs.owner, generation }) },
         });
         // Pay-i answers a create repeating an existing limit's settings with that limit (idempotent create):
-        // only our own record says the limit is the one just created.
-        if (ownerRecordOf(limit.properties)?.generation === generation) {
+        // only our own record says the limit is the one just created. Whether Pay-i echoes `properties` is
+        // unconfirmed; without them there is nothing to compare, and the create stands.
+        if (limit.properties == null || ownerRecordOf(limit.properties)?.generation === generation) {
           return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
         }
         return await takeOver(api, inputs, limitId, generation, undefined);
@@ -145,7 +146,7 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           idSeed: old.idSeed ?? "",
           ...scheduleOf(properties),
           ...(old.owner ? { owner: old.owner } : {}),
-          replaceOnChanges: old.replaceOnChanges ?? [],
+          ...(old.replaceOnChanges ? { replaceOnChanges: old.replaceOnChanges } : {}),
         };
         return { id, props: toOutputs(inputs, limit, old.generation), inputs };
       } catch (error) {
@@ -186,7 +187,8 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
             // live one now, not this resource's old self.
             return;
           }
-          if (!record || claimOf(record, props.owner) !== "mine") {
+          // No record where properties are echoed: released. No properties at all: nothing to tell by.
+          if ((!record && limit.properties != null) || (record && claimOf(record, props.owner) !== "mine")) {
             const holder = record ? ` it is managed by resource '${record.resource}' of stack ${record.stack} (instance ${record.instance})` : " its owner record was cleared (released)";
             await warn(`left limit '${limit.limit_name}' (${id}) in place:${holder}.`);
             return;

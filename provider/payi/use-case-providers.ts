@@ -151,7 +151,7 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
       threshold: inputs.threshold ?? null,
       properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...inputs.owner, generation }) },
     });
-    return { ...inputs, ...fromDefinition(d), owner: inputs.owner, replaceOnChanges: inputs.replaceOnChanges, adopt: inputs.adopt, generation };
+    return { ...inputs, ...fromDefinition(d), owner: inputs.owner, adopt: inputs.adopt, generation };
   };
   /** The config now on the use case, and whose it is. */
   const current = async (useCaseName: string) => {
