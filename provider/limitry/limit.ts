@@ -1,5 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Period } from "../../sdk/limitry/resources/limits.js";
+import type { Period as SdkPeriod } from "../../sdk/limitry/resources/limits.js";
+
+/**
+ * Spelled out rather than re-exported from the SDK, whose zod-built types do not compile under the
+ * `pulumi new typescript` tsconfig: the `pulumi-limits` entry point must not reach them.
+ */
+export type Period = "hour" | "day" | "week" | "month" | "annual" | "all_time";
+// Fails to compile when the SDK's values and these drift apart.
+const samePeriod: [SdkPeriod] extends [Period] ? ([Period] extends [SdkPeriod] ? true : never) : never = true;
+void samePeriod;
 // One stub for every limit, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
 

@@ -1,5 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Aggregation } from "../../sdk/limitry/resources/meters.js";
+import type { Aggregation as SdkAggregation } from "../../sdk/limitry/resources/meters.js";
+
+/**
+ * Spelled out rather than re-exported from the SDK, whose zod-built types do not compile under the
+ * `pulumi new typescript` tsconfig: the `pulumi-limits` entry point must not reach them.
+ */
+export type Aggregation = "sum" | "count" | "max" | "latest";
+// Fails to compile when the SDK's values and these drift apart.
+const sameAggregation: [SdkAggregation] extends [Aggregation] ? ([Aggregation] extends [SdkAggregation] ? true : never) : never = true;
+void sameAggregation;
 // One stub for every meter, the exports of its own module: installed, it serializes as a require.
 import METER_PROVIDER from "./stubs/meter.js";
 
