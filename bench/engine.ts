@@ -71,7 +71,7 @@ export interface Backend {
 }
 
 /** A file backend in a fresh temp directory. */
-export const fileBackend: Backend = {
+const fileBackend: Backend = {
   name: "file",
   async create() {
     const dir = await mkdtemp(path.join(os.tmpdir(), "pulumi-limits-bench-state-"));

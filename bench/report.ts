@@ -15,7 +15,7 @@ export interface Results {
 }
 
 /** Goals, checked at the largest N of a full run (N = 1,000). */
-export const GOALS = {
+const GOALS = {
   preview: 1.1,
   /** up, refresh and destroy of a Limit program vs the floor + HTTP. */
   engine: 1.5,

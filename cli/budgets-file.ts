@@ -62,7 +62,7 @@ export const LimitEntrySchema = z
 export type LimitEntry = z.infer<typeof LimitEntrySchema>;
 
 /** One use case, optionally with the limit each of its instances gets. */
-export const UseCaseEntrySchema = z
+const UseCaseEntrySchema = z
   .strictObject({
     name: z
       .string({ error: must("name", "a string") })
@@ -106,7 +106,7 @@ export const BudgetsFileSchema = z.strictObject(
 export type BudgetsFile = z.infer<typeof BudgetsFileSchema>;
 
 /** Top-level keys reserved for anchors and tooling: `x-anything`. */
-export const EXTENSION_KEY = /^x-/;
+const EXTENSION_KEY = /^x-/;
 
 /** A problem in the file, at a 1-based line and column. */
 export interface FileProblem {
@@ -132,7 +132,7 @@ export function slug(name: string): string {
  * the file or the full list of problems. YAML merge keys (`<<: *defaults`) work, and top-level `x-…` keys
  * hold anchors without being read as sections.
  */
-export function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: boolean } | { problems: FileProblem[] } {
+function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: boolean } | { problems: FileProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
@@ -230,7 +230,7 @@ function asNumber(value: unknown): number | undefined {
 }
 
 /** True when the file declares no limit and no use case: applying it deletes everything the stack manages. */
-export function isEmpty(budgets: BudgetsFile): boolean {
+function isEmpty(budgets: BudgetsFile): boolean {
   const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
   return budgets.limits.length === 0 && budgets.useCases.length === 0 && limitry === 0;
 }

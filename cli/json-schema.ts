@@ -9,7 +9,7 @@ export const SCHEMA_PATH = "schema/budgets.schema.json";
  * completion and hover docs (`# yaml-language-server: $schema=…`). Input form: fields with defaults are
  * optional. Top-level `x-…` keys are allowed (YAML anchors). `pulumi-limits schema` prints it.
  */
-export function budgetsJsonSchema(): Record<string, unknown> {
+function budgetsJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(BudgetsFileSchema, { io: "input", target: "draft-07" });
   return {
     ...generated,

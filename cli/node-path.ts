@@ -13,7 +13,7 @@ export function packageRoot(): string {
  * dynamic-provider host loads our provider runtime by package name; when the package is installed in a
  * node_modules this is that directory, otherwise (a checkout) a symlink in the user cache points at it.
  */
-export function packageNodePath(): string {
+function packageNodePath(): string {
   const root = packageRoot();
   const parent = path.dirname(root);
   if (path.basename(parent) === "node_modules" && path.basename(root) === "pulumi-limits") return parent;

@@ -10,7 +10,7 @@ export interface Output {
  * An engine event as the CLI prints it: `__`-prefixed internals (the serialized provider and the like)
  * removed, and debug diagnostics (which echo those internals) dropped entirely.
  */
-export function publicEvent(event: EngineEvent): unknown {
+function publicEvent(event: EngineEvent): unknown {
   // The typed severities omit "debug", which the engine does send.
   if (String(event.diagnosticEvent?.severity) === "debug") return undefined;
   return strip(event);

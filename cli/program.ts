@@ -5,10 +5,10 @@ import type { BudgetsFile } from "./budgets-file.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT, declareLimitry } from "./limitry-program.js";
 
 /** Stack output holding `{ [key]: limitId }` for every declared limit; `status` reads it. */
-export const LIMIT_IDS_OUTPUT = "limitIds";
+const LIMIT_IDS_OUTPUT = "limitIds";
 
 /** Stack output holding the names of the declared use cases; `status` reads it. */
-export const USE_CASES_OUTPUT = "useCases";
+const USE_CASES_OUTPUT = "useCases";
 
 /**
  * Stack output holding the stack instance id (see provider/identity.ts). Present once a run recorded the

@@ -3,7 +3,7 @@ import { serveUntilSignal } from "../server/serve.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
-export const SERVE_USAGE = `pulumi-limits serve [--host 127.0.0.1] [--port 8787] [--data-dir .data] [--api-key KEY]...
+const SERVE_USAGE = `pulumi-limits serve [--host 127.0.0.1] [--port 8787] [--data-dir .data] [--api-key KEY]...
 
 Runs the Pay-i-compatible local service on SQLite. API keys come from --api-key (repeatable) or the
 comma-separated PAYI_API_KEY environment variable.`;
@@ -12,7 +12,7 @@ comma-separated PAYI_API_KEY environment variable.`;
  * One stdout write per event-loop turn instead of one per request: under load the per-request log
  * line costs more than the request itself when written one syscall at a time.
  */
-export function bufferedLog(stream: NodeJS.WritableStream): (line: string) => void {
+function bufferedLog(stream: NodeJS.WritableStream): (line: string) => void {
   let pending: string[] = [];
   return (line) => {
     if (pending.length === 0) {

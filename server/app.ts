@@ -17,7 +17,7 @@ import { ResourcesRepository } from "./payi/repositories/resources.js";
 import { UseCasesRepository } from "./payi/repositories/use-cases.js";
 
 /** Largest request body accepted, in bytes (1 MiB). */
-export const BODY_LIMIT = 1024 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 /** Longest path parameter, in characters as sent (percent-encoded): room for any id the service accepts. */
 const MAX_PARAM_LENGTH = 2048;
 /** Default time a client has to send a whole request, headers and body (`requestTimeout`). */

@@ -34,7 +34,7 @@ export function limitViolations(input: {
 }
 
 /** True when a create asks for exactly the settings an existing limit has (the idempotent case). */
-export function sameSettings(existing: LimitSettings, wanted: LimitSettings): boolean {
+function sameSettings(existing: LimitSettings, wanted: LimitSettings): boolean {
   return existing.max === wanted.max && existing.threshold === wanted.threshold && existing.limit_type === wanted.limit_type;
 }
 

@@ -23,10 +23,6 @@ export function toUsd(units: bigint): number {
   return negative ? -Number(text) : Number(text);
 }
 
-/** `units × fraction` where the fraction (a threshold such as 0.8) is itself in units. */
-export function scale(units: bigint, fractionUnits: bigint): bigint {
-  return (units * fractionUnits) / UNITS_PER_USD;
-}
 
 /**
  * A finite, non-negative JSON number as the exact decimal it was written as: `digits × 10^-scale`

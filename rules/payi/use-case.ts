@@ -3,7 +3,7 @@ import type { Violation } from "../violation.js";
 /** Use-case names: 1–64 letters, digits, `.`, `-`, `_`. */
 export const USE_CASE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 /** Longest use-case description. */
-export const DESCRIPTION_MAX_LENGTH = 1024;
+const DESCRIPTION_MAX_LENGTH = 1024;
 
 /** The rules for a use-case definition's name and description (absent fields are not checked). */
 export function useCaseViolations(input: { name?: string | null | undefined; description?: string | null | undefined }): Violation[] {

@@ -266,7 +266,7 @@ function encodeQueryValue(value: unknown): string | undefined {
 }
 
 /** Retry rule shared with Pay-i's official client: `x-should-retry` wins, else 408/409/429/5xx. */
-export function shouldRetry(status: number, headers: ResponseHeaders): boolean {
+function shouldRetry(status: number, headers: ResponseHeaders): boolean {
   const hint = headers["x-should-retry"];
   if (hint === "true") return true;
   if (hint === "false") return false;
@@ -274,7 +274,7 @@ export function shouldRetry(status: number, headers: ResponseHeaders): boolean {
 }
 
 /** How long to wait before retry number `attempt + 1`: the server's hint when sane, else backoff. */
-export function retryDelayMs(headers: ResponseHeaders, attempt: number): number {
+function retryDelayMs(headers: ResponseHeaders, attempt: number): number {
   const hinted = retryAfterMs(headers);
   return hinted !== undefined ? hinted : backoffMs(attempt);
 }
@@ -292,7 +292,7 @@ function retryAfterMs(headers: ResponseHeaders): number | undefined {
 }
 
 /** 0.5 s × 2^attempt, capped at 8 s, times a jitter factor in (0.75, 1]. */
-export function backoffMs(attempt: number): number {
+function backoffMs(attempt: number): number {
   const base = Math.min(500 * 2 ** attempt, 8_000);
   return base * (1 - Math.random() * 0.25);
 }

@@ -6,9 +6,9 @@ import { MONEY_UNIT_USD } from "../../rules/payi/money.js";
  * ~$922M), so a max above $100M is refused before it can overflow a total; names are bounded to keep rows
  * and indexes small. The provider and the CLI never apply these (real Pay-i has its own).
  */
-export const MAX_LIMIT_USD = 100_000_000;
+const MAX_LIMIT_USD = 100_000_000;
 /** Longest limit name this service stores. */
-export const LIMIT_NAME_MAX_LENGTH = 256;
+const LIMIT_NAME_MAX_LENGTH = 256;
 /**
  * Most a limit may track between resets, USD. Totals are int64 units of 1e-10 USD; an event that would take
  * any of its limits past this is refused with a 400 before anything is written, so totals stay exact.
@@ -19,9 +19,9 @@ export const MAX_LIMIT_TOTAL_UNITS = 9_000_000_000_000_000_000n;
 /** Most one event may cost, in units ($100M). */
 export const MAX_EVENT_COST_UNITS = 1_000_000_000_000_000_000n;
 /** Highest price per single unit (token) a resource version may have, USD. */
-export const MAX_UNIT_PRICE_USD = 1_000_000;
+const MAX_UNIT_PRICE_USD = 1_000_000;
 /** Longest caller-chosen id (`limit_id`, `use_case_id`), in characters. */
-export const ID_MAX_LENGTH = 128;
+const ID_MAX_LENGTH = 128;
 
 /** The storage caps a limit's name and max break, if any. */
 export function storageViolations(input: { limit_name?: string | null | undefined; max?: number | null | undefined }): Violation[] {

@@ -1,8 +1,8 @@
 import { connect } from "node:net";
-import { Agent, request } from "undici";
+import { request } from "undici";
 import { describe, expect } from "vitest";
 import { serve } from "../../server/serve.js";
-import { startService, TEST_API_KEY, test } from "../support/service.js";
+import { TEST_API_KEY, test } from "../support/service.js";
 
 /** Sends raw bytes and returns what came back before the server closed the connection. */
 function raw(url: string, payload: string): Promise<string> {

@@ -3,7 +3,7 @@ import { badRequest } from "../../errors.js";
 
 /** Page size when the caller gives none, and the most one page may hold. */
 export const DEFAULT_PAGE_SIZE = 25;
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 const booleanText = z.enum(["true", "false", "True", "False"]).transform((v) => v.toLowerCase() === "true");
 
