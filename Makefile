@@ -21,7 +21,7 @@ build: bootstrap
 
 # Type-check everything (the type-level tests live there), vitest (unit + e2e against the real service and
 # engine), then the official Python client's conformance suite.
-test: build postgres
+test: build lint postgres
 	@$(ENV) npx tsc -p tsconfig.json --noEmit
 	@$(ENV) npx vitest run
 	@$(ENV) scripts/conformance.sh

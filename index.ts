@@ -4,6 +4,13 @@
  * zod's, which do not compile under the `pulumi new typescript` tsconfig (no `esModuleInterop`), so a
  * program importing only this entry point never loads them.
  */
-export { Limit, UseCaseDefinition, UseCaseLimitConfig, type LimitArgs, type UseCaseDefinitionArgs, type UseCaseLimitConfigArgs } from "./provider/index.js";
+export {
+  Limit,
+  UseCaseDefinition,
+  UseCaseLimitConfig,
+  type LimitArgs,
+  type UseCaseDefinitionArgs,
+  type UseCaseLimitConfigArgs,
+} from "./provider/index.js";
 export { limitry } from "./provider/index.js";
 export { serve, type ServeConfig, type RunningService } from "./server/serve.js";

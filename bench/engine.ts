@@ -148,7 +148,8 @@ export async function engineRun(
     const previewMs = options.preview
       ? await time(async () => {
           const p = await stack.preview();
-          if (Object.keys(p.changeSummary).some((op) => op !== "same")) throw new Error(`preview of ${kind} x${n} is not clean: ${JSON.stringify(p.changeSummary)}`);
+          if (Object.keys(p.changeSummary).some((op) => op !== "same"))
+            throw new Error(`preview of ${kind} x${n} is not clean: ${JSON.stringify(p.changeSummary)}`);
         })
       : Number.NaN;
     const refreshMs = await time(() => stack.refresh());
@@ -173,12 +174,17 @@ export async function cliRun(program: PackedProgram, n: number, service: BenchSe
   const store = await fileBackend.create();
   const file = path.join(program.dir, `budgets-${n}.yaml`);
   const lines = ["limits:"];
-  for (let i = 0; i < n; i++) lines.push(`  - name: "bench cli ${n} #${i}"`, `    key: l${i}`, `    max: ${100 + i}`, "    threshold: 0.8");
+  for (let i = 0; i < n; i++)
+    lines.push(`  - name: "bench cli ${n} #${i}"`, `    key: l${i}`, `    max: ${100 + i}`, "    threshold: 0.8");
   await writeFile(file, `${lines.join("\n")}\n`);
   const bin = path.join(program.packageDir, "bin", "pulumi-limits.js");
   const env = { ...process.env, ...baseEnv(store.url, service) };
   const cli = (command: string) =>
-    run(process.execPath, [bin, command, "-f", file, "--stack", "bench", "--yes"], { cwd: program.dir, env, maxBuffer: 256 * 1024 * 1024 });
+    run(process.execPath, [bin, command, "-f", file, "--stack", "bench", "--yes"], {
+      cwd: program.dir,
+      env,
+      maxBuffer: 256 * 1024 * 1024,
+    });
   try {
     const upMs = await time(() => cli("up"));
     const stack = await automation.LocalWorkspace.selectStack(

@@ -21,10 +21,18 @@ export interface PackedPackage {
 export function packPackage(): PackedPackage {
   const out = mkdtempSync(path.join(os.tmpdir(), "pulumi-limits-pack-"));
   const [info] = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--pack-destination", out], { cwd: packageRoot(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+    execFileSync("npm", ["pack", "--json", "--pack-destination", out], {
+      cwd: packageRoot(),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }),
   ) as Array<{ filename: string; version: string }>;
   if (!info) throw new Error("npm pack produced no tarball");
-  return { tarball: path.join(out, path.basename(info.filename)), version: info.version, dispose: () => rmSync(out, { recursive: true, force: true }) };
+  return {
+    tarball: path.join(out, path.basename(info.filename)),
+    version: info.version,
+    dispose: () => rmSync(out, { recursive: true, force: true }),
+  };
 }
 
 /** A program directory with Pulumi.yaml, index.js and node_modules. */
@@ -63,7 +71,10 @@ export function packedProgram(name: string, source: string, tarball: string): Pa
   };
   install(tarball);
   writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, main: "index.js", dependencies: { "pulumi-limits": "*" } }));
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name, private: true, main: "index.js", dependencies: { "pulumi-limits": "*" } }),
+  );
   writeFileSync(path.join(dir, "index.js"), source);
   return { dir, packageDir, install, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -12,7 +12,7 @@ export const PROFILE_NOTES: string[] = [
   "| | floor | Limit | difference | what it is |",
   "| --- | ---: | ---: | ---: | --- |",
   "| whole program | 21.4 s | 33.4 s | +12.0 s | |",
-  "| loading `pulumi-limits` (`require(\"pulumi-limits\")`) | 0 | 4.2 s | +4.2 s | the root entry point also loads the SDK (zod schemas, undici: 1.7 s) and the local service (fastify, better-sqlite3: 1.3 s); a program needs only the resource classes (`pulumi-limits/provider/payi/limit` loads in 1 ms) |",
+  '| loading `pulumi-limits` (`require("pulumi-limits")`) | 0 | 4.2 s | +4.2 s | the root entry point also loads the SDK (zod schemas, undici: 1.7 s) and the local service (fastify, better-sqlite3: 1.3 s); a program needs only the resource classes (`pulumi-limits/provider/payi/limit` loads in 1 ms) |',
   "| stack traces of `registerResource` | 7.1 s | 9.6 s | +2.5 s | Pulumi records a stack trace per resource and maps every frame through source maps (`prepareStackTrace` of its vendored ts-node); the package ships `.js.map` files, the floor module has none |",
   "| `transferProperties` | 5.7 s | 8.5 s | +2.8 s | serializing the Limit's inputs, including its five output placeholders (overlaps the row above) |",
   "| idle (waiting for the engine) | 4.0 s | 8.9 s | +5.0 s | the provider host: its start-up loads the runtime (SDK, zod, undici: 0.6–0.9 s by `require` timing here), then zod-validates each `check` |",

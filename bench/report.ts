@@ -37,7 +37,8 @@ export function report(r: Results): string {
   const graded = (n: number) => n >= GOAL_N;
   const judge = (n: number, met: boolean) => (graded(n) ? verdict(met) : "-");
   const http = (n: number) => n * r.sdk.rawPerRequestMs;
-  const at = (kind: string, n: number, checkpoints: boolean) => r.runs.find((x) => x.kind === kind && x.n === n && x.checkpoints === checkpoints && x.backend === "file");
+  const at = (kind: string, n: number, checkpoints: boolean) =>
+    r.runs.find((x) => x.kind === kind && x.n === n && x.checkpoints === checkpoints && x.backend === "file");
   const cliAt = (n: number) => r.cli.find((c) => c.n === n);
   const lines: string[] = [
     "# Benchmarks",
@@ -76,7 +77,9 @@ export function report(r: Results): string {
     const c = cliAt(n);
     if (!floor || !c) continue;
     const ratio = c.upMs / (floor.upMs + http(n));
-    lines.push(`| ${n} | ${ms(floor.upMs)} + ${ms(http(n))} | ${ms(c.upMs)} | ${ratio.toFixed(2)} | ≤ ${GOALS.cliUp} | ${judge(n, ratio <= GOALS.cliUp)} |`);
+    lines.push(
+      `| ${n} | ${ms(floor.upMs)} + ${ms(http(n))} | ${ms(c.upMs)} | ${ratio.toFixed(2)} | ≤ ${GOALS.cliUp} | ${judge(n, ratio <= GOALS.cliUp)} |`,
+    );
   }
 
   lines.push(
@@ -94,12 +97,16 @@ export function report(r: Results): string {
       const mode = checkpoints ? "yes (engine default)" : "no";
       if (!checkpoints) {
         const ratio = limit.previewMs / floor.previewMs;
-        lines.push(`| ${n} | preview (no changes) | - | ${ms(floor.previewMs)} | ${ms(limit.previewMs)} | ${ratio.toFixed(2)} | ≤ ${GOALS.preview} | ${judge(n, ratio <= GOALS.preview)} |`);
+        lines.push(
+          `| ${n} | preview (no changes) | - | ${ms(floor.previewMs)} | ${ms(limit.previewMs)} | ${ratio.toFixed(2)} | ≤ ${GOALS.preview} | ${judge(n, ratio <= GOALS.preview)} |`,
+        );
       }
       for (const op of ["upMs", "refreshMs", "destroyMs"] as const) {
         const ratio = limit[op] / (floor[op] + http(n));
         const name = { upMs: "up (create)", refreshMs: "refresh", destroyMs: "destroy" }[op];
-        lines.push(`| ${n} | ${name} | ${mode} | ${ms(floor[op])} + ${ms(http(n))} HTTP | ${ms(limit[op])} | ${ratio.toFixed(2)} | ≤ ${GOALS.engine} | ${judge(n, ratio <= GOALS.engine)} |`);
+        lines.push(
+          `| ${n} | ${name} | ${mode} | ${ms(floor[op])} + ${ms(http(n))} HTTP | ${ms(limit[op])} | ${ratio.toFixed(2)} | ≤ ${GOALS.engine} | ${judge(n, ratio <= GOALS.engine)} |`,
+        );
       }
     }
   }
@@ -110,7 +117,7 @@ export function report(r: Results): string {
     "",
     "With checkpoints (the engine's default) the file backend rewrites the whole state after every step, O(N²) bytes in",
     "all. The CLI's `up` and `destroy` skip them (`PULUMI_SKIP_CHECKPOINTS=true`; `--checkpoints` restores them): see the",
-    "README's \"How fast 1,000 limits apply\" for why a killed run is still safe.",
+    'README\'s "How fast 1,000 limits apply" for why a killed run is still safe.',
     "",
     "| N | resources | up with / without | destroy with / without |",
     "| ---: | --- | ---: | ---: |",
@@ -140,7 +147,10 @@ export function report(r: Results): string {
     const floor = at("floor", n, false);
     const c = cliAt(n);
     if (!limit || !floor) continue;
-    const met = limit.stateBytesPerResource <= GOALS.stateBytes && limit.providerBytes <= GOALS.providerBytes && (c?.stateBytesPerResource ?? 0) <= GOALS.stateBytes;
+    const met =
+      limit.stateBytesPerResource <= GOALS.stateBytes &&
+      limit.providerBytes <= GOALS.providerBytes &&
+      (c?.stateBytesPerResource ?? 0) <= GOALS.stateBytes;
     lines.push(
       `| ${n} | ${Math.round(limit.stateBytesPerResource)} | ${limit.providerBytes} | ${Math.round(floor.stateBytesPerResource)} | ${floor.providerBytes} | ${c ? Math.round(c.stateBytesPerResource) : "-"} | state ≤ ${GOALS.stateBytes}, \`__provider\` ≤ ${GOALS.providerBytes} | ${judge(n, met)} |`,
     );
@@ -159,11 +169,14 @@ export function report(r: Results): string {
     );
     for (const checkpoints of [false, true]) {
       for (const op of ["upMs", "previewMs", "refreshMs", "destroyMs"] as const) {
-        const growth = (kind: string) => (at(kind, b, checkpoints)?.[op] ?? Number.NaN) / (at(kind, a, checkpoints)?.[op] ?? Number.NaN);
+        const growth = (kind: string) =>
+          (at(kind, b, checkpoints)?.[op] ?? Number.NaN) / (at(kind, a, checkpoints)?.[op] ?? Number.NaN);
         const f = growth("floor");
         const l = growth("limit");
         if (Number.isNaN(f) || Number.isNaN(l)) continue;
-        lines.push(`| ${op.replace("Ms", "")} | ${checkpoints ? "yes" : "no"} | ×${f.toFixed(1)} | ×${l.toFixed(1)} | ${(l / f).toFixed(2)} | ≤ ${GOALS.growth} | ${judge(b, l / f <= GOALS.growth)} |`);
+        lines.push(
+          `| ${op.replace("Ms", "")} | ${checkpoints ? "yes" : "no"} | ×${f.toFixed(1)} | ×${l.toFixed(1)} | ${(l / f).toFixed(2)} | ≤ ${GOALS.growth} | ${judge(b, l / f <= GOALS.growth)} |`,
+        );
       }
     }
     const cliA = cliAt(a);
@@ -173,7 +186,9 @@ export function report(r: Results): string {
     if (cliA && cliB && floorA && floorB) {
       const f = floorB.upMs / floorA.upMs;
       const c = cliB.upMs / cliA.upMs;
-      lines.push(`| CLI up vs floor up | no | ×${f.toFixed(1)} | ×${c.toFixed(1)} | ${(c / f).toFixed(2)} | ≤ ${GOALS.growth} | ${judge(b, c / f <= GOALS.growth)} |`);
+      lines.push(
+        `| CLI up vs floor up | no | ×${f.toFixed(1)} | ×${c.toFixed(1)} | ${(c / f).toFixed(2)} | ≤ ${GOALS.growth} | ${judge(b, c / f <= GOALS.growth)} |`,
+      );
     }
   }
 
@@ -200,7 +215,10 @@ export function report(r: Results): string {
     );
   }
   const single = r.ingest.find((i) => i.clients === 1);
-  lines.push("", "The client and the service share the machine's 2 cores: the load generator's own cost is inside these figures.");
+  lines.push(
+    "",
+    "The client and the service share the machine's 2 cores: the load generator's own cost is inside these figures.",
+  );
   if (single && single.eventsPerSecond < GOALS.ingest) {
     lines.push(
       "",

@@ -17,7 +17,10 @@ import { report } from "./report.js";
 const API_KEY = "bench-key";
 
 async function main(): Promise<void> {
-  const sizes = (process.env["BENCH_SIZES"] ?? "100,1000").split(",").map((s) => Number.parseInt(s, 10)).filter((n) => n > 0);
+  const sizes = (process.env["BENCH_SIZES"] ?? "100,1000")
+    .split(",")
+    .map((s) => Number.parseInt(s, 10))
+    .filter((n) => n > 0);
   const small = sizes.every((n) => n <= 10);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "pulumi-limits-bench-data-"));
   const service = await spawnServe({ dataDir, apiKey: API_KEY });
@@ -25,7 +28,9 @@ async function main(): Promise<void> {
   const program = await benchProgram(pack.tarball);
   const target = { url: service.url, apiKey: API_KEY };
   try {
-    console.log(`service at ${service.url}; sizes ${sizes.join(", ")}; package ${path.basename(pack.tarball)} installed in ${program.dir}`);
+    console.log(
+      `service at ${service.url}; sizes ${sizes.join(", ")}; package ${path.basename(pack.tarball)} installed in ${program.dir}`,
+    );
     const sdk = await sdkVsRaw(service.url, API_KEY, small ? 500 : 5000);
     console.log(`sdk vs raw: ${sdk.ratio.toFixed(3)}`);
     const ingest = [];
@@ -54,7 +59,8 @@ async function main(): Promise<void> {
     }
     const largest = Math.max(...sizes);
     const pg = await postgresRuns(program, largest, target);
-    for (const r of pg.runs) console.log(`limit x${largest} on postgres ${r.checkpoints ? "with" : "without"} checkpoints: up ${r.upMs.toFixed(0)} ms`);
+    for (const r of pg.runs)
+      console.log(`limit x${largest} on postgres ${r.checkpoints ? "with" : "without"} checkpoints: up ${r.upMs.toFixed(0)} ms`);
     const sections = [postgresSection(largest, runs, pg), ...(small ? [] : [PROFILE_NOTES])];
     const text = report({ sizes, sdk, ingest, runs, cli, sections, command: `make bench BENCH_SIZES=${sizes.join(",")}` });
     const file = path.join(packageRoot(), small ? "BENCHMARKS.ci.md" : "BENCHMARKS.md");

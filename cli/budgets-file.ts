@@ -24,17 +24,19 @@ function must(field: string, what: string): (issue: { input?: unknown }) => stri
 
 const LimitTypeSchema = z
   .enum(["allow", "block"], { error: must("type", "allow or block") })
-  .describe("allow (track and alert, the default) or block (stop requests at max when Pay-i proxies them). Changing it replaces the limit.");
+  .describe(
+    "allow (track and alert, the default) or block (stop requests at max when Pay-i proxies them). Changing it replaces the limit.",
+  );
 const PropertiesSchema = z
-  .record(z.string(), z.string({ error: must("a property value", "a string") }), { error: must("properties", "a map of strings") })
+  .record(z.string(), z.string({ error: must("a property value", "a string") }), {
+    error: must("properties", "a map of strings"),
+  })
   .describe("String properties stored on the limit. Change in place.");
-const ThresholdSchema = z
-  .number({ error: must("threshold", "a number") })
-  .meta({
-    description: "Fraction of max at which the limit becomes `exceeded`, 0.75-0.99. Changing it replaces the limit.",
-    minimum: THRESHOLD_MIN,
-    maximum: THRESHOLD_MAX,
-  });
+const ThresholdSchema = z.number({ error: must("threshold", "a number") }).meta({
+  description: "Fraction of max at which the limit becomes `exceeded`, 0.75-0.99. Changing it replaces the limit.",
+  minimum: THRESHOLD_MIN,
+  maximum: THRESHOLD_MAX,
+});
 
 /** One limit in budgets.yaml. */
 export const LimitEntrySchema = z
@@ -51,12 +53,21 @@ export const LimitEntrySchema = z
     type: LimitTypeSchema.default("allow"),
     threshold: ThresholdSchema.optional(),
     properties: PropertiesSchema.optional(),
-    id: z.string({ error: must("id", "a string") }).min(1).optional().describe("Pay-i limit id; derived from the stack and key when absent. Changing it replaces the limit."),
-    adopt: z.boolean({ error: must("adopt", "true or false") }).default(false).describe("Take over an existing limit with this name (its type and threshold must match) instead of failing."),
+    id: z
+      .string({ error: must("id", "a string") })
+      .min(1)
+      .optional()
+      .describe("Pay-i limit id; derived from the stack and key when absent. Changing it replaces the limit."),
+    adopt: z
+      .boolean({ error: must("adopt", "true or false") })
+      .default(false)
+      .describe("Take over an existing limit with this name (its type and threshold must match) instead of failing."),
     reset: z
       .enum(RESET_SCHEDULES, { error: must("reset", "daily, weekly or monthly") })
       .optional()
-      .describe("Start the spend from zero every UTC day, ISO week (Monday) or month; `pulumi-limits reset --due` carries it out."),
+      .describe(
+        "Start the spend from zero every UTC day, ISO week (Monday) or month; `pulumi-limits reset --due` carries it out.",
+      ),
   })
   .describe("A Pay-i spending limit.");
 export type LimitEntry = z.infer<typeof LimitEntrySchema>;
@@ -73,7 +84,9 @@ const UseCaseEntrySchema = z
     limitConfig: z
       .strictObject(
         {
-          max: z.number({ error: must("max", "a number") }).meta({ description: "USD each instance may spend, > 0.", exclusiveMinimum: 0 }),
+          max: z
+            .number({ error: must("max", "a number") })
+            .meta({ description: "USD each instance may spend, > 0.", exclusiveMinimum: 0 }),
           type: LimitTypeSchema.default("allow"),
           threshold: ThresholdSchema.optional(),
           properties: PropertiesSchema.optional(),
@@ -96,8 +109,14 @@ export type UseCaseEntry = z.infer<typeof UseCaseEntrySchema>;
  */
 export const BudgetsFileSchema = z.strictObject(
   {
-    limits: z.array(LimitEntrySchema, { error: must("limits", "a list") }).default([]).describe("Pay-i spending limits."),
-    useCases: z.array(UseCaseEntrySchema, { error: must("useCases", "a list") }).default([]).describe("Pay-i use cases."),
+    limits: z
+      .array(LimitEntrySchema, { error: must("limits", "a list") })
+      .default([])
+      .describe("Pay-i spending limits."),
+    useCases: z
+      .array(UseCaseEntrySchema, { error: must("useCases", "a list") })
+      .default([])
+      .describe("Pay-i use cases."),
     /** Limitry meters and limits, applied in the same stack (see cli/limitry-file.ts). */
     limitry: LimitrySectionSchema.optional(),
   },
@@ -123,7 +142,12 @@ export function limitKey(entry: LimitEntry): string {
 
 /** A resource key made from a name: lower case, runs of other characters as `-`. */
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "limit";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "limit"
+  );
 }
 
 /**
@@ -145,7 +169,11 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
       })),
     };
   }
-  const at = (path: Array<string | number>, message: string): FileProblem => ({ ...position(doc, lineCounter, path), path: formatPath(path), message });
+  const at = (path: Array<string | number>, message: string): FileProblem => ({
+    ...position(doc, lineCounter, path),
+    path: formatPath(path),
+    message,
+  });
   const raw = withoutExtensions(doc.toJS() ?? {});
   const parsed = BudgetsFileSchema.safeParse(raw);
   const problems: FileProblem[] = [];
@@ -155,7 +183,9 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
     flagged.add(formatPath(path));
     if (issue.code === "unrecognized_keys") {
       const known = Object.keys(shapeAt(path));
-      problems.push(at([...path, issue.keys[0] ?? ""], `unknown field '${issue.keys.join("', '")}' (expected one of: ${known.join(", ")})`));
+      problems.push(
+        at([...path, issue.keys[0] ?? ""], `unknown field '${issue.keys.join("', '")}' (expected one of: ${known.join(", ")})`),
+      );
     } else {
       problems.push(at(path, issueMessage(issue)));
     }
@@ -179,7 +209,8 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
     const key = declaredKey ?? slug(name);
     const dupKey = seenKeys.get(key);
     if (dupName !== undefined) rule(["limits", i, "name"], `duplicate limit name '${name}' (also limits[${dupName}])`);
-    else if (dupKey !== undefined) rule(["limits", i, declaredKey ? "key" : "name"], `duplicate key '${key}' (also limits[${dupKey}]); set a distinct key`);
+    else if (dupKey !== undefined)
+      rule(["limits", i, declaredKey ? "key" : "name"], `duplicate key '${key}' (also limits[${dupKey}]); set a distinct key`);
     seenNames.set(name, i);
     seenKeys.set(key, i);
   });
@@ -198,7 +229,8 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
     if (dup !== undefined) rule(["useCases", i, "name"], `duplicate use case '${name}' (also useCases[${dup}])`);
     seenUseCases.set(name, i);
   });
-  if (parsed.success && parsed.data.limitry) problems.push(...limitrySectionProblems(parsed.data.limitry).map((p) => at(p.path, p.message)));
+  if (parsed.success && parsed.data.limitry)
+    problems.push(...limitrySectionProblems(parsed.data.limitry).map((p) => at(p.path, p.message)));
   if (problems.length > 0 || !parsed.success) {
     return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   }

@@ -22,7 +22,10 @@ export interface CliEnvironment {
 
 export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
   return {
-    apiKeys: (env["PAYI_API_KEY"] ?? "").split(",").map((k) => k.trim()).filter(Boolean),
+    apiKeys: (env["PAYI_API_KEY"] ?? "")
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean),
     baseUrl: env["PAYI_BASE_URL"] || undefined,
     backend: env["PULUMI_BACKEND_URL"] || undefined,
     passphrase: env["PULUMI_CONFIG_PASSPHRASE"] ?? "",

@@ -26,7 +26,9 @@ export async function importBudgets(client: Payi): Promise<BudgetsFile> {
               max: c.max,
               type: c.limit_type ?? "allow",
               ...(c.threshold != null ? { threshold: c.threshold } : {}),
-              ...(Object.keys(withoutOwner(definedProperties(c.properties))).length ? { properties: withoutOwner(definedProperties(c.properties)) } : {}),
+              ...(Object.keys(withoutOwner(definedProperties(c.properties))).length
+                ? { properties: withoutOwner(definedProperties(c.properties)) }
+                : {}),
             },
           }
         : {}),
@@ -93,7 +95,9 @@ export function budgetsProgramSource(budgets: BudgetsFile): string {
       ...(u.loggingEnabled !== undefined ? { loggingEnabled: u.loggingEnabled } : {}),
       adopt: u.adopt,
     };
-    lines.push(`const ${identifier(u.name)} = new UseCaseDefinition(${JSON.stringify(`use-case-${u.name}`)}, ${JSON.stringify(definition, null, 2)});`);
+    lines.push(
+      `const ${identifier(u.name)} = new UseCaseDefinition(${JSON.stringify(`use-case-${u.name}`)}, ${JSON.stringify(definition, null, 2)});`,
+    );
     if (u.limitConfig) {
       const c = u.limitConfig;
       const args = {
@@ -103,7 +107,9 @@ export function budgetsProgramSource(budgets: BudgetsFile): string {
         ...(c.properties ? { properties: c.properties } : {}),
         adopt: u.adopt,
       };
-      lines.push(`new UseCaseLimitConfig(${JSON.stringify(`use-case-${u.name}-limit`)}, { useCaseName: ${identifier(u.name)}.name, ...${JSON.stringify(args)} });`);
+      lines.push(
+        `new UseCaseLimitConfig(${JSON.stringify(`use-case-${u.name}-limit`)}, { useCaseName: ${identifier(u.name)}.name, ...${JSON.stringify(args)} });`,
+      );
     }
   }
   return `${lines.join("\n")}\n`;

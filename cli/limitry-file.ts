@@ -64,7 +64,12 @@ export function limitryLimitKey(entry: LimitryLimitEntry): string {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "entry";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "entry"
+  );
 }
 
 /** Limitry's rules, meter references and duplicate keys, as problems at their path in the file. */
@@ -76,7 +81,11 @@ export function limitrySectionProblems(section: LimitrySection): SectionProblem[
     for (const v of meterViolations(meter)) at(["meters", i, ...fieldPath(v.field)], describeViolation(v));
     const key = limitryMeterKey(meter);
     const dup = meterKeys.get(key);
-    if (dup !== undefined) at(["meters", i, meter.key ? "key" : "name"], `duplicate meter key '${key}' (also limitry.meters[${dup}]); set a distinct key`);
+    if (dup !== undefined)
+      at(
+        ["meters", i, meter.key ? "key" : "name"],
+        `duplicate meter key '${key}' (also limitry.meters[${dup}]); set a distinct key`,
+      );
     meterKeys.set(key, i);
   });
   const limitKeys = new Map<string, number>();
@@ -85,12 +94,20 @@ export function limitrySectionProblems(section: LimitrySection): SectionProblem[
       at(["limits", i], "give exactly one of meter (a key of limitry.meters) or meterId (an existing meter's id)");
     } else if (limit.meter !== undefined && !meterKeys.has(limit.meter)) {
       const known = [...meterKeys.keys()];
-      at(["limits", i, "meter"], `no meter with key '${limit.meter}' in limitry.meters${known.length ? ` (keys: ${known.join(", ")})` : ""}`);
+      at(
+        ["limits", i, "meter"],
+        `no meter with key '${limit.meter}' in limitry.meters${known.length ? ` (keys: ${known.join(", ")})` : ""}`,
+      );
     }
-    for (const v of limitViolations({ ...limit, meterId: limit.meterId })) at(["limits", i, ...fieldPath(v.field)], describeViolation(v));
+    for (const v of limitViolations({ ...limit, meterId: limit.meterId }))
+      at(["limits", i, ...fieldPath(v.field)], describeViolation(v));
     const key = limitryLimitKey(limit);
     const dup = limitKeys.get(key);
-    if (dup !== undefined) at(["limits", i, limit.key ? "key" : "name"], `duplicate limit key '${key}' (also limitry.limits[${dup}]); set a distinct key`);
+    if (dup !== undefined)
+      at(
+        ["limits", i, limit.key ? "key" : "name"],
+        `duplicate limit key '${key}' (also limitry.limits[${dup}]); set a distinct key`,
+      );
     limitKeys.set(key, i);
   });
   return problems;
@@ -98,12 +115,18 @@ export function limitrySectionProblems(section: LimitrySection): SectionProblem[
 
 /** `alertThresholds[1]` → ["alertThresholds", 1]; `eventFilter.dimensions` → ["eventFilter", "dimensions"]. */
 function fieldPath(field: string): Array<string | number> {
-  return field.split(/[.[\]]/).filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  return field
+    .split(/[.[\]]/)
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
 /** The object schema expected at `path` under `limitry`, to list its fields in an unknown-field error. */
 export function limitryShapeAt(path: Array<string | number>): Record<string, unknown> {
-  if (path[1] === "meters") return path.includes("eventFilter") ? LimitryMeterEntrySchema.shape.eventFilter.unwrap().shape : LimitryMeterEntrySchema.shape;
+  if (path[1] === "meters")
+    return path.includes("eventFilter")
+      ? LimitryMeterEntrySchema.shape.eventFilter.unwrap().shape
+      : LimitryMeterEntrySchema.shape;
   if (path[1] === "limits") return LimitryLimitEntrySchema.shape;
   return LimitrySectionSchema.shape;
 }

@@ -21,14 +21,19 @@ export interface LimitryStatusRow {
 
 /** The customers to report on: `--customer` (comma-separated) when given, else those the file names. */
 export function limitryCustomers(section: LimitrySection, flag: string | undefined): string[] {
-  if (flag) return flag.split(",").map((c) => c.trim()).filter(Boolean);
+  if (flag)
+    return flag
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
   const named = [...section.customers, ...section.limits.flatMap((l) => (l.customerId ? [l.customerId] : []))];
   return [...new Set(named)];
 }
 
 /** A Limitry client from `LIMITRY_API_KEY` / `LIMITRY_BASE_URL`, or a usage error naming the variable. */
 export function limitryClient(environment: CliEnvironment): Limitry {
-  if (!environment.limitryApiKey) throw new CliError("LIMITRY_API_KEY is not set (the file has a limitry: section)", ExitCode.badInput);
+  if (!environment.limitryApiKey)
+    throw new CliError("LIMITRY_API_KEY is not set (the file has a limitry: section)", ExitCode.badInput);
   return new Limitry({ apiKey: environment.limitryApiKey, baseURL: environment.limitryBaseUrl });
 }
 
@@ -36,7 +41,11 @@ export function limitryClient(environment: CliEnvironment): Limitry {
  * Each customer's standing against the stack's Limitry limits (`limitIds`: key → id), read live with
  * `limits.check`, which counts nothing. Limits of other customers, or not in the stack, are left out.
  */
-export async function limitryStatusRows(client: Limitry, limitIds: Record<string, string>, customers: string[]): Promise<LimitryStatusRow[]> {
+export async function limitryStatusRows(
+  client: Limitry,
+  limitIds: Record<string, string>,
+  customers: string[],
+): Promise<LimitryStatusRow[]> {
   const keyOf = new Map(Object.entries(limitIds).map(([key, id]) => [id, key]));
   const rows: LimitryStatusRow[] = [];
   for (const customerId of customers) {

@@ -19,7 +19,11 @@ function publicEvent(event: EngineEvent): unknown {
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith("__")).map(([key, v]) => [key, strip(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => !key.startsWith("__"))
+        .map(([key, v]) => [key, strip(v)]),
+    );
   }
   return value;
 }

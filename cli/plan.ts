@@ -39,12 +39,24 @@ export interface Plan {
 
 /** How each kind's Pulumi inputs appear in budgets.yaml: file field name and how to print a value. */
 const FIELDS: Record<ResourceKind, Record<string, string>> = {
-  limit: { limitName: "name", max: "max", limitType: "type", threshold: "threshold", properties: "properties", limitId: "id", reset: "reset" },
+  limit: {
+    limitName: "name",
+    max: "max",
+    limitType: "type",
+    threshold: "threshold",
+    properties: "properties",
+    limitId: "id",
+    reset: "reset",
+  },
   useCase: { name: "name", description: "description", loggingEnabled: "loggingEnabled" },
   useCaseLimitConfig: { max: "max", limitType: "type", threshold: "threshold", properties: "properties" },
 };
 
-const KINDS: Record<string, ResourceKind> = { Limit: "limit", UseCaseDefinition: "useCase", UseCaseLimitConfig: "useCaseLimitConfig" };
+const KINDS: Record<string, ResourceKind> = {
+  Limit: "limit",
+  UseCaseDefinition: "useCase",
+  UseCaseLimitConfig: "useCaseLimitConfig",
+};
 
 const KIND_ORDER: ResourceKind[] = ["limit", "useCase", "useCaseLimitConfig"];
 
@@ -94,7 +106,10 @@ export class PlanRecorder {
   /** The plan so far; warnings name every amount a replace or delete discards. */
   plan(): Plan {
     // The engine runs steps in parallel: order the plan the same way every time.
-    const changes = [...this.byUrn.values()].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
+    const changes = [...this.byUrn.values()].sort(
+      (a, b) =>
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key),
+    );
     const warnings = changes
       .filter((c) => (c.spendDiscardedUsd ?? 0) > 0)
       .map(
@@ -114,7 +129,9 @@ function propertyChanges(kind: ResourceKind, olds: Record<string, unknown>, news
       const a = record(before);
       const b = record(after);
       // Reserved keys (the reset schedule) show as their own field.
-      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== RESET_PROPERTY && k !== LAST_RESET_PROPERTY);
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+        (k) => k !== RESET_PROPERTY && k !== LAST_RESET_PROPERTY,
+      );
       for (const k of keys.sort()) {
         if (a[k] !== b[k]) out.push({ property: `properties.${k}`, old: a[k], new: b[k] });
       }
@@ -132,13 +149,19 @@ function record(value: unknown): Record<string, unknown> {
 function replaceReason(kind: ResourceKind, input: string): string {
   const field = FIELDS[kind][input] ?? input;
   if (kind === "limit" && input === "limitId") return "id is the limit's identity in Pay-i: a new id means a new limit";
-  if (kind === "useCaseLimitConfig" && input !== "useCaseName") return `a new ${field} makes a different limit: the config is deleted, then set again, and only new instances get it`;
+  if (kind === "useCaseLimitConfig" && input !== "useCaseName")
+    return `a new ${field} makes a different limit: the config is deleted, then set again, and only new instances get it`;
   return `${field} cannot change in place (Pay-i fixes it when the ${kind === "useCase" ? "use case" : "limit"} is created)`;
 }
 
 /** USD as a reviewer reads it: `$1,200.00`, `$0.05`, `$12.34567`. */
 export function usd(amount: number): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 5 }).format(amount);
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: "USD",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 5,
+  }).format(amount);
 }
 
 /** A property value as printed in a plan: money as USD, thresholds as percent of max. */
@@ -157,9 +180,15 @@ export function renderPlan(plan: Plan, title: string): string {
   if (plan.changes.length === 0) return `${title}: no changes.\n`;
   const lines = [`${title}:`];
   for (const c of plan.changes) {
-    lines.push(`  ${SYMBOL[c.op].padEnd(2)} ${c.op.padEnd(7)} ${LABEL[c.kind]} '${c.name}'${c.id && c.op !== "create" ? ` (${c.id})` : ""}`);
+    lines.push(
+      `  ${SYMBOL[c.op].padEnd(2)} ${c.op.padEnd(7)} ${LABEL[c.kind]} '${c.name}'${c.id && c.op !== "create" ? ` (${c.id})` : ""}`,
+    );
     for (const p of c.changes) {
-      lines.push(c.op === "create" ? `        ${p.property}: ${formatValue(p.property, p.new)}` : `        ${p.property}: ${formatValue(p.property, p.old)} → ${formatValue(p.property, p.new)}`);
+      lines.push(
+        c.op === "create"
+          ? `        ${p.property}: ${formatValue(p.property, p.new)}`
+          : `        ${p.property}: ${formatValue(p.property, p.old)} → ${formatValue(p.property, p.new)}`,
+      );
     }
     for (const reason of c.replaceReasons) lines.push(`        replaced because ${reason}`);
     if (c.spendDiscardedUsd !== undefined) lines.push(`        tracked spend discarded: ${usd(c.spendDiscardedUsd)}`);

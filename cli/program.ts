@@ -67,6 +67,11 @@ export function budgetsProgram(
       }
     }
     const limitry = budgets.limitry ? { [LIMITRY_LIMIT_IDS_OUTPUT]: declareLimitry(budgets.limitry) } : {};
-    return { [LIMIT_IDS_OUTPUT]: limitIds, [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name), ...limitry, [STACK_INSTANCE_OUTPUT]: stackInstanceId() };
+    return {
+      [LIMIT_IDS_OUTPUT]: limitIds,
+      [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name),
+      ...limitry,
+      [STACK_INSTANCE_OUTPUT]: stackInstanceId(),
+    };
   };
 }

@@ -17,13 +17,15 @@ export async function releaseCommand(args: string[], environment: CliEnvironment
   });
   const limitId = values["limit-id"];
   const useCase = values["use-case"];
-  if ((limitId === undefined) === (useCase === undefined)) throw new CliError("give one of --limit-id ID or --use-case NAME", ExitCode.badInput);
+  if ((limitId === undefined) === (useCase === undefined))
+    throw new CliError("give one of --limit-id ID or --use-case NAME", ExitCode.badInput);
   const [apiKey] = environment.apiKeys;
   if (!apiKey) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
   const client = new Payi({ apiKey, baseURL: values["base-url"] ?? environment.baseUrl });
   try {
     const what = limitId !== undefined ? `limit ${limitId}` : `the limit config of use case '${useCase}'`;
-    const record = limitId !== undefined ? await releaseLimit(client, limitId) : await releaseUseCaseLimitConfig(client, useCase ?? "");
+    const record =
+      limitId !== undefined ? await releaseLimit(client, limitId) : await releaseUseCaseLimitConfig(client, useCase ?? "");
     process.stdout.write(
       record
         ? `Released ${what} from resource '${record.resource}' of stack ${record.stack} (instance ${record.instance}); another stack can now adopt it.\n`

@@ -1,6 +1,13 @@
 import { parseArgs } from "node:util";
 import { Payi } from "../sdk/index.js";
-import { LAST_RESET_PROPERTY, lastResetOf, nextPeriodStart, periodStart, resetDue, type ResetSchedule } from "../rules/payi/reset.js";
+import {
+  LAST_RESET_PROPERTY,
+  lastResetOf,
+  nextPeriodStart,
+  periodStart,
+  resetDue,
+  type ResetSchedule,
+} from "../rules/payi/reset.js";
 import { loadBudgets } from "./budgets-file.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
@@ -41,7 +48,10 @@ export async function resetCommand(args: string[], environment: CliEnvironment):
     strict: true,
   });
   if (!values.due) {
-    throw new CliError("reset takes --due: it resets the limits of the file whose `reset` period began after their last reset", ExitCode.badInput);
+    throw new CliError(
+      "reset takes --due: it resets the limits of the file whose `reset` period began after their last reset",
+      ExitCode.badInput,
+    );
   }
   const now = clock(values.now);
   const [apiKey] = environment.apiKeys;
@@ -53,7 +63,12 @@ export async function resetCommand(args: string[], environment: CliEnvironment):
     for (const entry of budgets.limits) {
       if (entry.reset === undefined) continue;
       const schedule = entry.reset;
-      const base = { name: entry.name, schedule, periodStart: periodStart(schedule, now).toISOString(), nextReset: nextPeriodStart(schedule, now).toISOString() };
+      const base = {
+        name: entry.name,
+        schedule,
+        periodStart: periodStart(schedule, now).toISOString(),
+        nextReset: nextPeriodStart(schedule, now).toISOString(),
+      };
       const [limit] = (await client.limits.list({ limit_name: entry.name })).items;
       if (!limit) {
         results.push({ ...base, limitId: null, outcome: "missing", lastReset: null });
@@ -87,7 +102,8 @@ function clock(value: string | undefined): Date {
 function describe(results: ResetResult[], file: string): string {
   if (results.length === 0) return `No limit in ${file} declares a reset schedule (reset: daily | weekly | monthly).\n`;
   const lines = results.map((r) => {
-    if (r.outcome === "reset") return `reset    '${r.name}' (${r.limitId}): cleared ${usd(r.spendClearedUsd ?? 0)} of tracked spend; ${r.schedule} period from ${r.periodStart}`;
+    if (r.outcome === "reset")
+      return `reset    '${r.name}' (${r.limitId}): cleared ${usd(r.spendClearedUsd ?? 0)} of tracked spend; ${r.schedule} period from ${r.periodStart}`;
     if (r.outcome === "missing") return `missing  '${r.name}': not on the service yet (run \`pulumi-limits up\`)`;
     return `not due  '${r.name}' (${r.limitId}): last reset ${r.lastReset}; next reset ${r.nextReset}`;
   });

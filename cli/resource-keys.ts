@@ -35,7 +35,13 @@ export async function stateResources(stack: automation.Stack): Promise<StateReso
     const r = parsed.data;
     const kind = resourceKind(r.type);
     if (!kind || r.delete === true) continue;
-    out.push({ kind, key: r.urn.slice(r.urn.lastIndexOf("::") + 2), id: r.id ?? "", inputs: r.inputs ?? {}, outputs: r.outputs ?? {} });
+    out.push({
+      kind,
+      key: r.urn.slice(r.urn.lastIndexOf("::") + 2),
+      id: r.id ?? "",
+      inputs: r.inputs ?? {},
+      outputs: r.outputs ?? {},
+    });
   }
   return out;
 }
@@ -72,7 +78,9 @@ export function resolveLimitKeys(entries: LimitEntry[], state: StateResource[]):
 
   entries.forEach((entry, i) => {
     if (keys[i] !== undefined) return;
-    const match = free().find((r) => r.inputs["limitName"] === entry.name || (entry.id !== undefined && r.outputs["limitId"] === entry.id));
+    const match = free().find(
+      (r) => r.inputs["limitName"] === entry.name || (entry.id !== undefined && r.outputs["limitId"] === entry.id),
+    );
     if (match) claim(i, match.key);
   });
   const unmatched = () => [...entries.entries()].filter(([i]) => keys[i] === undefined);

@@ -43,7 +43,11 @@ interface Parsed {
   rest: Record<string, string | boolean | undefined>;
 }
 
-function parse(args: string[], environment: CliEnvironment, extra: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {}): Parsed {
+function parse(
+  args: string[],
+  environment: CliEnvironment,
+  extra: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {},
+): Parsed {
   const { values } = parseArgs({ args, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false });
   const json = values.json === true;
   return {
@@ -80,7 +84,10 @@ async function writeStateOnceUnless(stack: Stack, p: Parsed, budgets: BudgetsFil
   // Limitry ids are the service's: a meter or limit a lost run created would be created again.
   const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
   if (p.rest["checkpoints"] === true || budgets.useCases.length > 0 || limitry > 0) return;
-  const recorded = await stack.outputs().then((outputs) => outputs[STACK_INSTANCE_OUTPUT] !== undefined, () => false);
+  const recorded = await stack.outputs().then(
+    (outputs) => outputs[STACK_INSTANCE_OUTPUT] !== undefined,
+    () => false,
+  );
   if (recorded) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
 }
 
@@ -92,7 +99,8 @@ function hasChanges(summary: Partial<Record<OpType, number>> | undefined): boole
 /** `--yes`, or an interactive confirmation; never a silent apply in CI. */
 async function confirm(question: string, yes: boolean): Promise<void> {
   if (yes) return;
-  if (!process.stdin.isTTY) throw new CliError(`${question.replace(/\?$/, "")}: pass --yes to apply without a prompt`, ExitCode.badInput);
+  if (!process.stdin.isTTY)
+    throw new CliError(`${question.replace(/\?$/, "")}: pass --yes to apply without a prompt`, ExitCode.badInput);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const answer = await rl.question(`${question} [y/N] `);
   rl.close();
@@ -143,7 +151,9 @@ function payiClient(p: Parsed): Payi {
 }
 
 function printPlan(p: Parsed, b: BudgetsStack, plan: Plan, title: string): void {
-  const renamed = b.renames.map((r) => `note: limit '${r.from}' is renamed to '${r.to}' in place (resource ${r.key}): its id and tracked spend are kept`);
+  const renamed = b.renames.map(
+    (r) => `note: limit '${r.from}' is renamed to '${r.to}' in place (resource ${r.key}): its id and tracked spend are kept`,
+  );
   if (p.out.json) {
     p.out.write(`${JSON.stringify({ plan: { stack: p.settings.stack, ...plan, renames: b.renames } })}\n`);
     return;
@@ -214,7 +224,9 @@ export async function driftCommand(args: string[], environment: CliEnvironment):
   }
   await report(p, b, recorder.plan(), `Differences between the service and ${p.file}`);
   if (!p.out.json) {
-    const changed = Object.entries(preview.changeSummary).filter(([op]) => op !== "same").map(([op, n]) => `${n} to ${op}`);
+    const changed = Object.entries(preview.changeSummary)
+      .filter(([op]) => op !== "same")
+      .map(([op, n]) => `${n} to ${op}`);
     p.out.write(`\nDrift: the service differs from ${p.file} (${changed.join(", ")}). Run \`pulumi-limits up\` to converge.\n`);
   }
   return ExitCode.drift;
@@ -227,7 +239,8 @@ export async function driftCommand(args: string[], environment: CliEnvironment):
 export async function statusCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment, { now: { type: "string" }, customer: { type: "string" } });
   const now = typeof p.rest["now"] === "string" ? new Date(p.rest["now"]) : new Date();
-  if (Number.isNaN(now.getTime())) throw new CliError(`--now must be an ISO 8601 date-time, got '${String(p.rest["now"])}'`, ExitCode.badInput);
+  if (Number.isNaN(now.getTime()))
+    throw new CliError(`--now must be an ISO 8601 date-time, got '${String(p.rest["now"])}'`, ExitCode.badInput);
   const budgets = await loadBudgets(p.file, { allowEmpty: true });
   const { stack, state } = await budgetsStack(budgets, p.settings);
   // A limitry-only stack needs no Pay-i key.
@@ -237,17 +250,25 @@ export async function statusCommand(args: string[], environment: CliEnvironment)
     const rows = client ? await stackStatus(client, state, now) : [];
     const limits = rows.filter((r) => r.kind === "limit");
     const useCases = rows.filter((r) => r.kind === "useCase");
-    const limitryIds = (limitry ? ((await stack.outputs())[LIMITRY_LIMIT_IDS_OUTPUT]?.value ?? {}) : {}) as Record<string, string>;
+    const limitryIds = (limitry ? ((await stack.outputs())[LIMITRY_LIMIT_IDS_OUTPUT]?.value ?? {}) : {}) as Record<
+      string,
+      string
+    >;
     const customer = typeof p.rest["customer"] === "string" ? p.rest["customer"] : undefined;
-    const limitryRows = budgets.limitry && limitry ? await limitryStatusRows(limitry, limitryIds, limitryCustomers(budgets.limitry, customer)) : undefined;
+    const limitryRows =
+      budgets.limitry && limitry
+        ? await limitryStatusRows(limitry, limitryIds, limitryCustomers(budgets.limitry, customer))
+        : undefined;
     // With a limitry: section the JSON report holds both backends: {payi: [...], limitry: [...]}.
     if (p.out.json) p.out.write(`${JSON.stringify(limitryRows ? { payi: rows, limitry: limitryRows } : rows, null, 2)}\n`);
-    else if (rows.length === 0 && Object.keys(limitryIds).length === 0) p.out.write(`Stack '${p.settings.stack}' has no limits yet: run \`pulumi-limits up\`.\n`);
+    else if (rows.length === 0 && Object.keys(limitryIds).length === 0)
+      p.out.write(`Stack '${p.settings.stack}' has no limits yet: run \`pulumi-limits up\`.\n`);
     else {
       if (limits.length > 0) p.out.write(`Budget status of stack '${p.settings.stack}':\n${statusTable(limits)}\n`);
       if (useCases.length > 0) p.out.write(`Use cases of stack '${p.settings.stack}':\n${useCaseTable(useCases)}\n`);
       const missing = rows.filter((r) => r.state === "missing").length;
-      if (missing > 0) p.out.write(`${missing} missing on the service: \`pulumi-limits drift\` shows them, \`up\` recreates them.\n`);
+      if (missing > 0)
+        p.out.write(`${missing} missing on the service: \`pulumi-limits drift\` shows them, \`up\` recreates them.\n`);
     }
     if (limitryRows && !p.out.json && Object.keys(limitryIds).length > 0) {
       p.out.write(
@@ -270,7 +291,8 @@ export async function importCommand(args: string[], environment: CliEnvironment)
     options: { out: { type: "string", short: "o" }, format: { type: "string", default: "yaml" }, "base-url": { type: "string" } },
     strict: true,
   });
-  if (values.format !== "yaml" && values.format !== "ts") throw new CliError(`--format must be yaml or ts (got '${values.format}')`, ExitCode.badInput);
+  if (values.format !== "yaml" && values.format !== "ts")
+    throw new CliError(`--format must be yaml or ts (got '${values.format}')`, ExitCode.badInput);
   const [apiKey] = environment.apiKeys;
   if (!apiKey) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
   const client = new Payi({ apiKey, baseURL: values["base-url"] ?? environment.baseUrl });
@@ -288,7 +310,9 @@ export async function importCommand(args: string[], environment: CliEnvironment)
     const text = values.format === "ts" ? budgetsProgramSource(budgets) : budgetsYaml(budgets, client.baseURL);
     if (values.out) {
       await writeFile(values.out, text);
-      process.stderr.write(`Imported ${budgets.limits.length} limits and ${budgets.useCases.length} use cases into ${values.out}\n`);
+      process.stderr.write(
+        `Imported ${budgets.limits.length} limits and ${budgets.useCases.length} use cases into ${values.out}\n`,
+      );
     } else {
       process.stdout.write(text);
     }

@@ -54,7 +54,11 @@ export async function stackStatus(client: Payi, state: StateResource[], now: Dat
   for (const r of state) {
     if (r.kind === "limit") {
       const limit = await orMissing(client.limits.retrieve(r.id).then((res) => res.limit));
-      rows.push(limit ? limitStatus(r.key, limit, now) : { kind: "limit", key: r.key, limitId: r.id, name: String(r.inputs["limitName"]), state: "missing" });
+      rows.push(
+        limit
+          ? limitStatus(r.key, limit, now)
+          : { kind: "limit", key: r.key, limitId: r.id, name: String(r.inputs["limitName"]), state: "missing" },
+      );
     } else if (r.kind === "useCase") {
       const name = String(r.inputs["name"]);
       const definition = await orMissing(client.useCases.definitions.retrieve(name));
@@ -68,7 +72,12 @@ async function orMissing<T>(read: PromiseLike<T>): Promise<T | undefined> {
   return Promise.resolve(read).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)));
 }
 
-function useCaseStatus(key: string, name: string, definition: UseCaseDefinition | undefined, declaresConfig: boolean): UseCaseStatus {
+function useCaseStatus(
+  key: string,
+  name: string,
+  definition: UseCaseDefinition | undefined,
+  declaresConfig: boolean,
+): UseCaseStatus {
   const c = definition?.limit_config;
   return {
     kind: "useCase",

@@ -13,7 +13,12 @@ function cell(text: string): string {
  * A Markdown report of a plan for a pull request or a job summary: a table of changes with every amount
  * `old → new`, the warnings, and the budget status (spend / max / state) of what the stack manages.
  */
-export function markdownSummary(options: { title: string; plan: Plan; status: StatusRow[]; renames?: Array<{ from: string; to: string }> }): string {
+export function markdownSummary(options: {
+  title: string;
+  plan: Plan;
+  status: StatusRow[];
+  renames?: Array<{ from: string; to: string }>;
+}): string {
   const { plan, status } = options;
   const lines = [`## ${options.title}`, ""];
   if (plan.changes.length === 0) {
@@ -22,22 +27,35 @@ export function markdownSummary(options: { title: string; plan: Plan; status: St
     lines.push("| Change | Resource | Property | Old | New |", "| --- | --- | --- | --- | --- |");
     for (const c of plan.changes) {
       const resource = cell(`${c.kind === "limit" ? "limit" : c.kind === "useCase" ? "use case" : "use-case limit"} ${c.name}`);
-      const rows: string[][] = c.changes.map((p) => [p.property, c.op === "create" ? "" : formatValue(p.property, p.old), formatValue(p.property, p.new)]);
+      const rows: string[][] = c.changes.map((p) => [
+        p.property,
+        c.op === "create" ? "" : formatValue(p.property, p.old),
+        formatValue(p.property, p.new),
+      ]);
       for (const reason of c.replaceReasons) rows.push(["(replace)", "", reason]);
       if (c.spendDiscardedUsd !== undefined) rows.push(["tracked spend", usd(c.spendDiscardedUsd), "discarded"]);
       if (rows.length === 0) rows.push(["", "", ""]);
-      rows.forEach((r, i) => lines.push(`| ${i === 0 ? OP[c.op] : ""} | ${i === 0 ? resource : ""} | ${r.map((v) => cell(v)).join(" | ")} |`));
+      rows.forEach((r, i) =>
+        lines.push(`| ${i === 0 ? OP[c.op] : ""} | ${i === 0 ? resource : ""} | ${r.map((v) => cell(v)).join(" | ")} |`),
+      );
     }
     lines.push("");
   }
-  for (const r of options.renames ?? []) lines.push(`> **Note:** limit '${cell(r.from)}' is renamed to '${cell(r.to)}' in place; its id and tracked spend are kept.`, "");
+  for (const r of options.renames ?? [])
+    lines.push(
+      `> **Note:** limit '${cell(r.from)}' is renamed to '${cell(r.to)}' in place; its id and tracked spend are kept.`,
+      "",
+    );
   for (const w of plan.warnings) lines.push(`> **Warning:** ${cell(w)}`, "");
   const limits = status.filter((r) => r.kind === "limit");
   if (limits.length > 0) {
     lines.push("### Budget status", "", "| Limit | Spend | Max | Used | State |", "| --- | ---: | ---: | ---: | --- |");
     for (const r of limits) {
       if (r.state === "missing") lines.push(`| ${cell(r.name)} | - | - | - | **MISSING** |`);
-      else lines.push(`| ${cell(r.name)} | ${usd(r.spendUsd)} | ${usd(r.max)} | ${r.usedPercent.toFixed(1)}% | ${r.state === "ok" ? "ok" : `**${r.state.toUpperCase()}**`} |`);
+      else
+        lines.push(
+          `| ${cell(r.name)} | ${usd(r.spendUsd)} | ${usd(r.max)} | ${r.usedPercent.toFixed(1)}% | ${r.state === "ok" ? "ok" : `**${r.state.toUpperCase()}**`} |`,
+        );
     }
     lines.push("");
   }
@@ -48,7 +66,10 @@ export function markdownSummary(options: { title: string; plan: Plan; status: St
  * Writes a summary to `--summary FILE` (replacing it: it is this run's report) and appends it to
  * `$GITHUB_STEP_SUMMARY` (GitHub shows every step's summary on one page, so never overwrite that one).
  */
-export async function writeSummary(markdown: string, targets: { file?: string | undefined; stepSummary?: string | undefined }): Promise<void> {
+export async function writeSummary(
+  markdown: string,
+  targets: { file?: string | undefined; stepSummary?: string | undefined },
+): Promise<void> {
   if (targets.file) await writeFile(targets.file, markdown);
   if (targets.stepSummary) await appendFile(targets.stepSummary, markdown);
 }

@@ -18,7 +18,9 @@ export async function droppedUseCaseNotes(
     state.flatMap((r) => (r.kind === kind && typeof r.outputs[key] === "string" ? [String(r.outputs[key])] : []));
   const declared = new Map(budgets.useCases.map((u) => [u.name, u]));
   const droppedDefinitions = held("useCase", "name").filter((name) => !declared.has(name));
-  const droppedConfigs = held("useCaseLimitConfig", "useCaseName").filter((name) => declared.has(name) && !declared.get(name)?.limitConfig);
+  const droppedConfigs = held("useCaseLimitConfig", "useCaseName").filter(
+    (name) => declared.has(name) && !declared.get(name)?.limitConfig,
+  );
   if (droppedDefinitions.length + droppedConfigs.length === 0) return [];
 
   const client = new Payi({ apiKey: service.apiKey, baseURL: service.baseURL });

@@ -52,7 +52,8 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   }
   const backend = settings.backend ?? environment.backend ?? defaultBackend();
   // The file backend fails on a missing directory; create it as the default backend does.
-  if (backend.startsWith("file://") && !backend.startsWith("file://~")) mkdirSync(backend.slice("file://".length).split("?")[0] ?? "", { recursive: true });
+  if (backend.startsWith("file://") && !backend.startsWith("file://~"))
+    mkdirSync(backend.slice("file://".length).split("?")[0] ?? "", { recursive: true });
   const envVars = pulumiEnv({
     backend,
     passphrase: environment.passphrase,

@@ -48,19 +48,32 @@ export async function limitryDemo(o: LimitryDemoOptions): Promise<void> {
     o.heading(`Customer ${customerId} asks for GPT-4 requests: check, then call, then record`);
     for (let request = 1; ; request++) {
       const check = await client.limits.check({ customerId, dimensions: { model: "gpt-4" } });
-      const standing = check.limits.map((l) => `${l.name} ${l.used.toLocaleString("en-US")}/${l.limit.toLocaleString("en-US")}`).join(", ");
+      const standing = check.limits
+        .map((l) => `${l.name} ${l.used.toLocaleString("en-US")}/${l.limit.toLocaleString("en-US")}`)
+        .join(", ");
       if (!check.allowed) {
         const over = check.limits.filter((l) => l.exceeded).map((l) => l.name);
-        console.log(`request ${String(request).padStart(2)}: NOT ALLOWED (${over.join(", ")} reached; resets ${resetText(check.limits[0]?.reset ?? null)})  [${standing}]`);
+        console.log(
+          `request ${String(request).padStart(2)}: NOT ALLOWED (${over.join(", ")} reached; resets ${resetText(check.limits[0]?.reset ?? null)})  [${standing}]`,
+        );
         break;
       }
-      await client.events.record({ customerId, eventType: "llm.completion", values: { tokens: TOKENS_PER_REQUEST }, dimensions: { model: "gpt-4" } });
-      console.log(`request ${String(request).padStart(2)}: allowed -> recorded ${TOKENS_PER_REQUEST.toLocaleString("en-US")} tokens  [${standing}]`);
+      await client.events.record({
+        customerId,
+        eventType: "llm.completion",
+        values: { tokens: TOKENS_PER_REQUEST },
+        dimensions: { model: "gpt-4" },
+      });
+      console.log(
+        `request ${String(request).padStart(2)}: allowed -> recorded ${TOKENS_PER_REQUEST.toLocaleString("en-US")} tokens  [${standing}]`,
+      );
     }
 
     o.heading("Alerts the service recorded (Limitry would send these to your webhooks)");
     for await (const alert of client.alerts.list({ customerId })) {
-      console.log(`${alert.event}: ${alert.data.limitName} at ${alert.data.threshold}% (${alert.data.currentUsage.toLocaleString("en-US")}/${alert.data.limit.toLocaleString("en-US")})`);
+      console.log(
+        `${alert.event}: ${alert.data.limitName} at ${alert.data.threshold}% (${alert.data.currentUsage.toLocaleString("en-US")}/${alert.data.limit.toLocaleString("en-US")})`,
+      );
     }
 
     o.heading("pulumi destroy: the Limitry demo stack");

@@ -67,7 +67,9 @@ async function main(): Promise<void> {
       const state = res.xproxy_result.limits?.[ids.daily]?.state ?? "?";
       const cost = res.xproxy_result.cost?.total?.base ?? 0;
       const change = state !== previous ? `   <- daily cap ${previous} -> ${state}` : "";
-      console.log(`request ${String(i).padStart(2)}: ${input} in / ${output} out  cost $${cost.toFixed(5)}  daily cap: ${state}${change}`);
+      console.log(
+        `request ${String(i).padStart(2)}: ${input} in / ${output} out  cost $${cost.toFixed(5)}  daily cap: ${state}${change}`,
+      );
       previous = state;
       if (state === "overrun") break;
     }
@@ -80,7 +82,9 @@ async function main(): Promise<void> {
     heading("What a threshold change would do (preview only): Daily Safety Cap 90% -> 95%");
     await stack.setConfig("pulumi-limits-demo:dailyThreshold", { value: "0.95" });
     const preview = await stack.preview({ onOutput: (s) => process.stdout.write(s) });
-    console.log(`\npreview: ${JSON.stringify(preview.changeSummary)} (a threshold cannot change in place: the limit is replaced)`);
+    console.log(
+      `\npreview: ${JSON.stringify(preview.changeSummary)} (a threshold cannot change in place: the limit is replaced)`,
+    );
     await stack.removeConfig("pulumi-limits-demo:dailyThreshold");
 
     await limitryDemo({ root, serviceUrl: service.url, apiKey: DEMO_API_KEY, environment, heading });

@@ -44,7 +44,12 @@ export function newGeneration(): string {
 
 /** The stored form (compact JSON: property values are strings). */
 export function formatOwnerRecord(record: OwnerRecord): string {
-  return JSON.stringify({ stack: record.stack, instance: record.instance, resource: record.resource, generation: record.generation });
+  return JSON.stringify({
+    stack: record.stack,
+    instance: record.instance,
+    resource: record.resource,
+    generation: record.generation,
+  });
 }
 
 /** The owner record in a property bag, or undefined when there is none (or it is not ours to read). */

@@ -14,16 +14,28 @@ import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
 import { PROVIDER_VERSION } from "./version.js";
 
-export type ProviderKind = "limit" | "useCaseDefinition" | "useCaseLimitConfig" | "limitryMeter" | "limitryLimit" | "stackInstance";
+export type ProviderKind =
+  | "limit"
+  | "useCaseDefinition"
+  | "useCaseLimitConfig"
+  | "limitryMeter"
+  | "limitryLimit"
+  | "stackInstance";
 
 /** A provider with every method present, as the stub calls it. */
 export type RuntimeProvider = Required<pulumi.dynamic.ResourceProvider>;
 
 let client: Payi | undefined;
 let verified: Promise<void> | undefined;
-const getClient = (): Payi => (client ??= clientFromConfig(undefined));
+const getClient = (): Payi => {
+  client ??= clientFromConfig(undefined);
+  return client;
+};
 let limitry: Limitry | undefined;
-const getLimitry = (): Limitry => (limitry ??= limitryClientFromConfig(undefined));
+const getLimitry = (): Limitry => {
+  limitry ??= limitryClientFromConfig(undefined);
+  return limitry;
+};
 
 const providers = {
   limit: limitProvider(getClient),

@@ -20,7 +20,9 @@ export function providerStub(kind: ProviderKind, version: number): pulumi.dynami
     try {
       return require("pulumi-limits/provider-runtime").provider(kind, version);
     } catch (e) {
-      throw (e as { code?: string }).code === "MODULE_NOT_FOUND" ? new Error("pulumi-limits not found: npm install it or add it to NODE_PATH") : e;
+      throw (e as { code?: string }).code === "MODULE_NOT_FOUND"
+        ? new Error("pulumi-limits not found: npm install it or add it to NODE_PATH")
+        : e;
     }
   };
   return {

@@ -18,7 +18,8 @@ export function describeViolation(violation: Violation, field: string = violatio
 }
 
 function formatValue(value: unknown): string {
-  if (typeof value === "string") return value.length > 40 ? `'${value.slice(0, 40)}…' (${value.length} characters)` : `'${value}'`;
+  if (typeof value === "string")
+    return value.length > 40 ? `'${value.slice(0, 40)}…' (${value.length} characters)` : `'${value}'`;
   return String(value);
 }
 

@@ -88,7 +88,8 @@ export function buildApp(config: AppConfig): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     const { statusCode, code, message, shouldRetry } = toServiceError(error, request);
     if (shouldRetry !== undefined) reply.header("x-should-retry", String(shouldRetry));
-    if (statusCode >= 500) config.log?.(`${request.method} ${pathOf(request)} failed: ${(error as Error).stack ?? String(error)}`);
+    if (statusCode >= 500)
+      config.log?.(`${request.method} ${pathOf(request)} failed: ${(error as Error).stack ?? String(error)}`);
     return reply.status(statusCode).send({ ...envelope(statusCode, code, message), request_id: request.id });
   });
 

@@ -19,7 +19,10 @@ export function jsonColumn<T extends z.ZodType>(schema: T) {
 }
 
 /** An INTEGER 0/1 column read as a boolean (null stays null). */
-export const booleanColumn = z.bigint().nullable().transform((v) => (v === null ? null : v === 1n));
+export const booleanColumn = z
+  .bigint()
+  .nullable()
+  .transform((v) => (v === null ? null : v === 1n));
 
 /**
  * Decodes what SQLite returns (`unknown`) into typed records. A row that does not match its table's schema

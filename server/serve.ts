@@ -60,7 +60,9 @@ export async function serve(config: ServeConfig): Promise<RunningService> {
 /** Runs until SIGTERM/SIGINT, then stops accepting requests, finishes in-flight ones and closes the database. */
 export async function serveUntilSignal(config: ServeConfig): Promise<void> {
   const service = await serve(config);
-  config.log(`pulumi-limits: Pay-i- and Limitry-compatible service listening on ${service.url} (Pay-i under /api/v1, Limitry under /v1; data: ${config.dataDir})`);
+  config.log(
+    `pulumi-limits: Pay-i- and Limitry-compatible service listening on ${service.url} (Pay-i under /api/v1, Limitry under /v1; data: ${config.dataDir})`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       config.log(`pulumi-limits: ${signal} received, shutting down`);

@@ -7,7 +7,10 @@ import { userError } from "../payi/client.js";
  * with env `LIMITRY_API_KEY` / `LIMITRY_BASE_URL` as fallback. They live only in the provider process:
  * never an input, an output or part of the serialized provider.
  */
-export function limitryClientFromConfig(config: pulumi.dynamic.Config | undefined, env: NodeJS.ProcessEnv = process.env): Limitry {
+export function limitryClientFromConfig(
+  config: pulumi.dynamic.Config | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Limitry {
   const apiKey = config?.get("limitry:apiKey") ?? env["LIMITRY_API_KEY"];
   const baseURL = config?.get("limitry:baseUrl") ?? env["LIMITRY_BASE_URL"];
   if (!apiKey) {

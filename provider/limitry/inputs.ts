@@ -17,7 +17,10 @@ const MeterInputsSchema = z.object({
   field: z.string({ error: "field is required and must be a string" }),
   description: z.string().optional(),
   eventFilter: z
-    .object({ eventType: z.string().optional(), dimensions: StringMap.optional() }, { error: "must be {eventType?, dimensions?}" })
+    .object(
+      { eventType: z.string().optional(), dimensions: StringMap.optional() },
+      { error: "must be {eventType?, dimensions?}" },
+    )
     .strict()
     .optional(),
   /** Take over this existing meter (`mtr_…`) at create instead of making a new one. */

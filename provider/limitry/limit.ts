@@ -55,6 +55,13 @@ export class Limit extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
-    super(LIMIT_PROVIDER, name, { ...args, limitId: undefined, createdAt: undefined, updatedAt: undefined }, opts, "limitry", "Limit");
+    super(
+      LIMIT_PROVIDER,
+      name,
+      { ...args, limitId: undefined, createdAt: undefined, updatedAt: undefined },
+      opts,
+      "limitry",
+      "Limit",
+    );
   }
 }

@@ -7,7 +7,8 @@ import type { Aggregation as SdkAggregation } from "../../sdk/limitry/resources/
  */
 export type Aggregation = "sum" | "count" | "max" | "latest";
 // Fails to compile when the SDK's values and these drift apart.
-const sameAggregation: [SdkAggregation] extends [Aggregation] ? ([Aggregation] extends [SdkAggregation] ? true : never) : never = true;
+const sameAggregation: [SdkAggregation] extends [Aggregation] ? ([Aggregation] extends [SdkAggregation] ? true : never) : never =
+  true;
 void sameAggregation;
 // One stub for every meter, the exports of its own module: installed, it serializes as a require.
 import METER_PROVIDER from "./stubs/meter.js";
@@ -23,7 +24,10 @@ export interface MeterArgs {
   /** Changes in place. */
   description?: pulumi.Input<string>;
   /** Only events of this type and with all these dimensions count. Changing it replaces the meter. */
-  eventFilter?: pulumi.Input<{ eventType?: pulumi.Input<string>; dimensions?: pulumi.Input<Record<string, pulumi.Input<string>>> }>;
+  eventFilter?: pulumi.Input<{
+    eventType?: pulumi.Input<string>;
+    dimensions?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  }>;
   /** Take over this existing meter (`mtr_…`) instead of creating one: aggregation, field and filter must match it. */
   adoptId?: pulumi.Input<string>;
 }
@@ -53,6 +57,13 @@ export class Meter extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: MeterArgs, opts?: pulumi.CustomResourceOptions) {
-    super(METER_PROVIDER, name, { ...args, meterId: undefined, createdAt: undefined, updatedAt: undefined }, opts, "limitry", "Meter");
+    super(
+      METER_PROVIDER,
+      name,
+      { ...args, meterId: undefined, createdAt: undefined, updatedAt: undefined },
+      opts,
+      "limitry",
+      "Meter",
+    );
   }
 }

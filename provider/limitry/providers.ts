@@ -186,30 +186,45 @@ export function limitProvider(client: () => Limitry): Provider {
  * description are converged.
  */
 async function adoptMeter(api: Limitry, inputs: MeterInputs, meterId: string) {
-  const existing = await api.meters.retrieve(meterId).catch((error: unknown) => Promise.reject(failure(`adopting Limitry meter ${meterId}`, error)));
+  const existing = await api.meters
+    .retrieve(meterId)
+    .catch((error: unknown) => Promise.reject(failure(`adopting Limitry meter ${meterId}`, error)));
   const current = meterInputsOf(existing);
   const differ = METER_REPLACING.filter((key) => !same(current[key], inputs[key]));
   if (differ.length > 0) {
-    throw userError(`cannot adopt Limitry meter ${meterId}: its ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the declaration (${differ.map((k) => `${k} ${JSON.stringify(current[k])}`).join(", ")}); declare them as they are, or drop adoptId to create a new meter`);
+    throw userError(
+      `cannot adopt Limitry meter ${meterId}: its ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the declaration (${differ.map((k) => `${k} ${JSON.stringify(current[k])}`).join(", ")}); declare them as they are, or drop adoptId to create a new meter`,
+    );
   }
   const changed = METER_UPDATABLE.filter((key) => !same(current[key], inputs[key]));
-  const meter = changed.length === 0 ? existing : await api.meters.update(meterId, { name: inputs.name, description: inputs.description ?? null });
+  const meter =
+    changed.length === 0
+      ? existing
+      : await api.meters.update(meterId, { name: inputs.name, description: inputs.description ?? null });
   return { id: meter.id, outs: meterOutputs(inputs, meter) };
 }
 
 /** Takes over an existing limit named by `adoptId`: meter, period, customer and filters must match; the rest is converged. */
 async function adoptLimit(api: Limitry, inputs: LimitInputs, limitId: string) {
-  const existing = await api.limits.retrieve(limitId).catch((error: unknown) => Promise.reject(failure(`adopting Limitry limit ${limitId}`, error)));
+  const existing = await api.limits
+    .retrieve(limitId)
+    .catch((error: unknown) => Promise.reject(failure(`adopting Limitry limit ${limitId}`, error)));
   const current = limitInputsOf(existing);
   const differ = LIMIT_REPLACING.filter((key) => !same(current[key], inputs[key]));
   if (differ.length > 0) {
-    throw userError(`cannot adopt Limitry limit ${limitId}: its ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the declaration (${differ.map((k) => `${k} ${JSON.stringify(current[k])}`).join(", ")}); declare them as they are, or drop adoptId to create a new limit`);
+    throw userError(
+      `cannot adopt Limitry limit ${limitId}: its ${differ.join(", ")} ${differ.length === 1 ? "differs" : "differ"} from the declaration (${differ.map((k) => `${k} ${JSON.stringify(current[k])}`).join(", ")}); declare them as they are, or drop adoptId to create a new limit`,
+    );
   }
   const changed = LIMIT_UPDATABLE.filter((key) => !same(current[key], inputs[key]));
   const limit =
     changed.length === 0
       ? existing
-      : await api.limits.update(limitId, { name: inputs.name, limitValue: inputs.limitValue, alertThresholds: inputs.alertThresholds ?? null });
+      : await api.limits.update(limitId, {
+          name: inputs.name,
+          limitValue: inputs.limitValue,
+          alertThresholds: inputs.alertThresholds ?? null,
+        });
   return { id: limit.id, outs: limitOutputs(inputs, limit) };
 }
 

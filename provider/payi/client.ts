@@ -81,7 +81,15 @@ export async function warn(message: string): Promise<void> {
         return "";
       }
     };
-    pulumi.runtime.resetOptions(known(pulumi.getProject), known(pulumi.getStack), -1, engineAddress, "", false, known(pulumi.getOrganization));
+    pulumi.runtime.resetOptions(
+      known(pulumi.getProject),
+      known(pulumi.getStack),
+      -1,
+      engineAddress,
+      "",
+      false,
+      known(pulumi.getOrganization),
+    );
     loggerConnected = true;
   }
   await pulumi.log.warn(message);

@@ -56,7 +56,9 @@ export const UseCaseDefinitionInputsSchema = z.object({
 export type UseCaseDefinitionInputs = z.infer<typeof UseCaseDefinitionInputsSchema>;
 
 export const UseCaseLimitConfigInputsSchema = z.object({
-  useCaseName: z.string({ error: "useCaseName is required and must be a string" }).regex(USE_CASE_NAME, "useCaseName must be 1-64 characters of letters, digits, '.', '-' or '_'"),
+  useCaseName: z
+    .string({ error: "useCaseName is required and must be a string" })
+    .regex(USE_CASE_NAME, "useCaseName must be 1-64 characters of letters, digits, '.', '-' or '_'"),
   max: Money,
   limitType: LimitTypeSchema.default("allow"),
   threshold: Money.optional(),

@@ -79,10 +79,12 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       const inPlace = updates.filter((key) => !forced.includes(key));
       if (replaces.length === 0 && inPlace.length === 0) return { changes: false };
 
-      const live = await client().limits.retrieve(id).then(
-        (r) => r.limit,
-        (error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(failure(`limit ${id}`, error))),
-      );
+      const live = await client()
+        .limits.retrieve(id)
+        .then(
+          (r) => r.limit,
+          (error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(failure(`limit ${id}`, error))),
+        );
       const spend = live?.totals.cost.total.base ?? 0;
       if (replaces.length > 0) {
         if (spend > 0) {
@@ -134,7 +136,10 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       try {
         const { limit } = await client().limits.retrieve(id);
         const old = props ?? ({} as Partial<LimitOutputs>);
-        const properties = limit.properties == null ? (old.properties ?? {}) : withoutOwner(withoutResetMarker(definedProperties(limit.properties)));
+        const properties =
+          limit.properties == null
+            ? (old.properties ?? {})
+            : withoutOwner(withoutResetMarker(definedProperties(limit.properties)));
         const inputs = {
           limitName: limit.limit_name,
           max: limit.max,
@@ -170,7 +175,9 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
         return { outs: toOutputs(news, limit, generation) };
       } catch (error) {
         if (isGone(error, GONE)) {
-          throw userError(`limit '${olds.limitName}' (${id}) was deleted outside Pulumi: run \`pulumi refresh\` to recreate it with the next \`pulumi up\`.`);
+          throw userError(
+            `limit '${olds.limitName}' (${id}) was deleted outside Pulumi: run \`pulumi refresh\` to recreate it with the next \`pulumi up\`.`,
+          );
         }
         throw failure(`updating limit '${news.limitName}' (${id})`, error);
       }
@@ -189,7 +196,9 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           }
           // No record where properties are echoed: released. No properties at all: nothing to tell by.
           if ((!record && limit.properties != null) || (record && claimOf(record, props.owner) !== "mine")) {
-            const holder = record ? ` it is managed by resource '${record.resource}' of stack ${record.stack} (instance ${record.instance})` : " its owner record was cleared (released)";
+            const holder = record
+              ? ` it is managed by resource '${record.resource}' of stack ${record.stack} (instance ${record.instance})`
+              : " its owner record was cleared (released)";
             await warn(`left limit '${limit.limit_name}' (${id}) in place:${holder}.`);
             return;
           }
@@ -205,7 +214,12 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
 
 /** True when `key` is listed in a resource's `replaceOnChanges` (or `*` is). */
 export function replacesOnChange(replaceOnChanges: unknown, key: string): boolean {
-  return Array.isArray(replaceOnChanges) && replaceOnChanges.some((path) => path === "*" || path === key || String(path).startsWith(`${key}.`) || String(path).startsWith(`${key}[`));
+  return (
+    Array.isArray(replaceOnChanges) &&
+    replaceOnChanges.some(
+      (path) => path === "*" || path === key || String(path).startsWith(`${key}.`) || String(path).startsWith(`${key}[`),
+    )
+  );
 }
 
 /** A new value keeps the old one, or may (not known yet). */
@@ -225,19 +239,29 @@ function keepsId(olds: LimitOutputs, news: LimitInputs): boolean {
  * limit): converge it. Unowned and `adopt: true`: take it over. Anyone else's: refuse, saying whose it
  * is and how to move it.
  */
-async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, generation: string, conflict: ConflictError | undefined) {
+async function takeOver(
+  api: Payi,
+  inputs: LimitInputs,
+  limitId: string,
+  generation: string,
+  conflict: ConflictError | undefined,
+) {
   const byId = await api.limits.retrieve(limitId).then(
     (r) => r.limit,
     (error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(error)),
   );
   const existing = byId ?? (await findByName(api, inputs.limitName));
-  if (!existing) throw userError(`creating limit '${inputs.limitName}' (${limitId}): ${conflict?.message ?? "Pay-i returned another limit"}`);
+  if (!existing)
+    throw userError(`creating limit '${inputs.limitName}' (${limitId}): ${conflict?.message ?? "Pay-i returned another limit"}`);
   const what = `limit '${existing.limit_name}' (${existing.limit_id})`;
   const record = ownerRecordOf(existing.properties);
   const claim = claimOf(record, inputs.owner);
-  if (record && (claim === "foreign" || claim === "sibling")) throw userError(ownedElsewhere(what, record, inputs.owner, release(existing.limit_id)));
+  if (record && (claim === "foreign" || claim === "sibling"))
+    throw userError(ownedElsewhere(what, record, inputs.owner, release(existing.limit_id)));
   const mismatch = [
-    existing.limit_type !== inputs.limitType ? `limitType (existing ${existing.limit_type}, declared ${inputs.limitType})` : undefined,
+    existing.limit_type !== inputs.limitType
+      ? `limitType (existing ${existing.limit_type}, declared ${inputs.limitType})`
+      : undefined,
     (existing.threshold ?? null) !== (inputs.threshold ?? null)
       ? `threshold (existing ${existing.threshold ?? "none"}, declared ${inputs.threshold ?? "none"})`
       : undefined,
@@ -245,8 +269,7 @@ async function takeOver(api: Payi, inputs: LimitInputs, limitId: string, generat
   if (claim === "mine" && (existing.limit_id !== limitId || mismatch.length > 0)) {
     const held = existing.limit_id === limitId ? `the id '${limitId}'` : `the name '${existing.limit_name}'`;
     throw userError(
-      `${what} was created by this resource before (the limit it replaces, or a create interrupted before it was saved) and still holds ${held}, which Pay-i keeps unique: the new limit cannot be created while it exists. ` +
-        "A replacement that keeps the name or the id must delete the old limit first: remove `deleteBeforeReplace: false` from this resource, or change the name.",
+      `${what} was created by this resource before (the limit it replaces, or a create interrupted before it was saved) and still holds ${held}, which Pay-i keeps unique: the new limit cannot be created while it exists. A replacement that keeps the name or the id must delete the old limit first: remove \`deleteBeforeReplace: false\` from this resource, or change the name.`,
     );
   }
   if (claim === "unowned" && !inputs.adopt) {
@@ -316,7 +339,11 @@ export function same(a: unknown, b: unknown): boolean {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   }
   return value;
 }

@@ -24,7 +24,11 @@ export class UseCaseDefinition extends pulumi.dynamic.Resource {
   declare readonly loggingEnabled: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: UseCaseDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, owner: ownerOf(name), ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}) };
+    const props = {
+      ...args,
+      owner: ownerOf(name),
+      ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
+    };
     // The id is the name: a replacement keeping it (`up --replace`) must delete the old definition first.
     super(DEFINITION_PROVIDER, name, props, { deleteBeforeReplace: true, ...opts }, "payi", "UseCaseDefinition");
   }

@@ -53,7 +53,10 @@ export function configChangeNote(change: ConfigChange, impact: InstanceLimits): 
 export function definitionGoneNote(impact: InstanceLimits, hasConfig: boolean, newName?: string): string | undefined {
   if (impact.count === 0 && !hasConfig) return undefined;
   const name = impact.useCaseName;
-  const lead = newName === undefined ? `deleting use case '${name}' deletes` : `renaming use case '${name}' to '${newName}' replaces it: this deletes`;
+  const lead =
+    newName === undefined
+      ? `deleting use case '${name}' deletes`
+      : `renaming use case '${name}' to '${newName}' replaces it: this deletes`;
   const goes = [hasConfig ? "its limit config" : undefined, impact.count > 0 ? `its ${instances(impact.count)}` : undefined];
   const kept =
     impact.count === 0
@@ -67,9 +70,9 @@ export function definitionGoneNote(impact: InstanceLimits, hasConfig: boolean, n
  * limits. Undefined when the use case is already gone or loses nothing.
  */
 export async function useCaseGoneNote(api: Payi, useCaseName: string, newName?: string): Promise<string | undefined> {
-  const definition = await api.useCases.definitions.retrieve(useCaseName).catch((error: unknown) =>
-    error instanceof NotFoundError ? undefined : Promise.reject(error),
-  );
+  const definition = await api.useCases.definitions
+    .retrieve(useCaseName)
+    .catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)));
   if (!definition) return undefined;
   return definitionGoneNote(await instanceLimits(api, useCaseName), definition.limit_config != null, newName);
 }

@@ -32,7 +32,11 @@ export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
   declare readonly properties: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: UseCaseLimitConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = { ...args, owner: ownerOf(name), ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}) };
+    const props = {
+      ...args,
+      owner: ownerOf(name),
+      ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
+    };
     super(LIMIT_CONFIG_PROVIDER, name, props, opts, "payi", "UseCaseLimitConfig");
   }
 }

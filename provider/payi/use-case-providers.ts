@@ -63,9 +63,9 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
     async create(inputs: UseCaseDefinitionInputs) {
       const api = client();
       try {
-        const existing = await api.useCases.definitions.retrieve(inputs.name).catch((error: unknown) =>
-          isGone(error, GONE) ? undefined : Promise.reject(error),
-        );
+        const existing = await api.useCases.definitions
+          .retrieve(inputs.name)
+          .catch((error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(error)));
         if (!existing) {
           const d = await api.useCases.definitions.create({
             name: inputs.name,
@@ -76,13 +76,13 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
         }
         const configOwner = ownerRecordOf(existing.limit_config?.properties);
         if (configOwner && claimOf(configOwner, inputs.owner) === "foreign") {
-          throw userError(ownedElsewhere(`the limit config of use case '${inputs.name}'`, configOwner, inputs.owner, release(inputs.name)));
+          throw userError(
+            ownedElsewhere(`the limit config of use case '${inputs.name}'`, configOwner, inputs.owner, release(inputs.name)),
+          );
         }
         if (!inputs.adopt) {
           throw userError(
-            `use case '${inputs.name}' already exists in Pay-i, and a stack never takes one over silently. If no other stack manages it ` +
-              "(or an interrupted `pulumi up` of this stack created it), set adopt: true on this UseCaseDefinition; otherwise manage it from the stack that does, " +
-              `or rename this resource with \`aliases\` instead of declaring it anew.`,
+            `use case '${inputs.name}' already exists in Pay-i, and a stack never takes one over silently. If no other stack manages it (or an interrupted \`pulumi up\` of this stack created it), set adopt: true on this UseCaseDefinition; otherwise manage it from the stack that does, or rename this resource with \`aliases\` instead of declaring it anew.`,
           );
         }
         const d = await api.useCases.definitions.update(inputs.name, {
@@ -121,7 +121,9 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
         const d = await api.useCases.definitions.retrieve(id);
         const configOwner = ownerRecordOf(d.limit_config?.properties);
         if (configOwner && props.owner && claimOf(configOwner, props.owner) === "foreign") {
-          await warn(`left use case '${id}' in place: its limit config is managed by resource '${configOwner.resource}' of stack ${configOwner.stack} (instance ${configOwner.instance}).`);
+          await warn(
+            `left use case '${id}' in place: its limit config is managed by resource '${configOwner.resource}' of stack ${configOwner.stack} (instance ${configOwner.instance}).`,
+          );
           return;
         }
         await warnGone(api, id);
@@ -163,7 +165,9 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
       return checkInputs(UseCaseLimitConfigInputsSchema, news);
     },
     async diff(_id, olds: StoredConfigInputs, news: UseCaseLimitConfigInputs) {
-      const replaces: string[] = (["useCaseName", "limitType", "threshold"] as const).filter((key) => !same(olds[key], news[key]));
+      const replaces: string[] = (["useCaseName", "limitType", "threshold"] as const).filter(
+        (key) => !same(olds[key], news[key]),
+      );
       const updates = (["max", "properties", "owner"] as const).filter((key) => !same(olds[key], news[key]));
       replaces.push(...updates.filter((key) => replacesOnChange(news.replaceOnChanges, key)));
       if (replaces.length + updates.length === 0) return { changes: false };
@@ -245,7 +249,9 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
 
 /** Warns what goes with a use case that is deleted or renamed; nothing when it has no config and no instances. */
 async function warnGone(api: Payi, useCaseName: string, newName?: string): Promise<void> {
-  const note = await useCaseGoneNote(api, useCaseName, newName).catch((error: unknown) => Promise.reject(failure(`reading use case '${useCaseName}'`, error)));
+  const note = await useCaseGoneNote(api, useCaseName, newName).catch((error: unknown) =>
+    Promise.reject(failure(`reading use case '${useCaseName}'`, error)),
+  );
   if (note) await warn(note);
 }
 
@@ -260,4 +266,3 @@ function fromDefinition(d: ApiDefinition): Omit<UseCaseLimitConfigInputs, "owner
     properties: withoutOwner(definedProperties(c.properties)),
   };
 }
-

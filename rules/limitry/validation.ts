@@ -30,10 +30,18 @@ export function meterViolations(meter: MeterFields): Violation[] {
   if (meter.field !== undefined) {
     if (meter.field === "*") {
       if (meter.aggregation !== undefined && meter.aggregation !== "count") {
-        out.push({ field: "field", rule: `may be '*' only with aggregation count (aggregation is ${meter.aggregation})`, value: meter.field });
+        out.push({
+          field: "field",
+          rule: `may be '*' only with aggregation count (aggregation is ${meter.aggregation})`,
+          value: meter.field,
+        });
       }
     } else if (!VALUE_FIELD.test(meter.field)) {
-      out.push({ field: "field", rule: "must be 'values.<key>' (key: letters, digits, _; up to 64) or '*' with count", value: meter.field });
+      out.push({
+        field: "field",
+        rule: "must be 'values.<key>' (key: letters, digits, _; up to 64) or '*' with count",
+        value: meter.field,
+      });
     }
   }
   if (meter.eventFilter) {
@@ -93,7 +101,8 @@ export function eventViolations(event: EventFields, prefix = ""): Violation[] {
   text(out, `${prefix}customerId`, event.customerId);
   text(out, `${prefix}eventType`, event.eventType);
   for (const [key, value] of Object.entries(event.values ?? {})) {
-    if (!DIMENSION_KEY.test(key)) out.push({ field: `${prefix}values`, rule: "keys must be letters, digits or _, up to 64", value: key });
+    if (!DIMENSION_KEY.test(key))
+      out.push({ field: `${prefix}values`, rule: "keys must be letters, digits or _, up to 64", value: key });
     else if (!Number.isFinite(value)) out.push({ field: `${prefix}values.${key}`, rule: "must be a finite number", value });
   }
   out.push(...dimensionViolations(`${prefix}dimensions`, event.dimensions));
@@ -121,7 +130,11 @@ export function customerViolations(customer: CustomerFields): Violation[] {
     out.push({ field: "timezone", rule: "must be an IANA timezone name such as Europe/Paris", value: customer.timezone });
   }
   if (customer.billingCycleStart != null && parseTimestamp(customer.billingCycleStart) === undefined) {
-    out.push({ field: "billingCycleStart", rule: "must be an ISO-8601 date-time with an offset", value: customer.billingCycleStart });
+    out.push({
+      field: "billingCycleStart",
+      rule: "must be an ISO-8601 date-time with an offset",
+      value: customer.billingCycleStart,
+    });
   }
   return out;
 }
@@ -151,7 +164,8 @@ function dimensionViolations(field: string, dimensions: Record<string, string> |
   const out: Violation[] = [];
   for (const [key, value] of Object.entries(dimensions ?? {})) {
     if (!DIMENSION_KEY.test(key)) out.push({ field, rule: "keys must be letters, digits or _, up to 64", value: key });
-    else if (value.length > DIMENSION_VALUE_MAX) out.push({ field: `${field}.${key}`, rule: `must be at most ${DIMENSION_VALUE_MAX} characters`, value });
+    else if (value.length > DIMENSION_VALUE_MAX)
+      out.push({ field: `${field}.${key}`, rule: `must be at most ${DIMENSION_VALUE_MAX} characters`, value });
   }
   return out;
 }

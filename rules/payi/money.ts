@@ -23,7 +23,6 @@ export function toUsd(units: bigint): number {
   return negative ? -Number(text) : Number(text);
 }
 
-
 /**
  * A finite, non-negative JSON number as the exact decimal it was written as: `digits × 10^-scale`
  * (`1.5e-11` → 15 × 10^-12). It reads the shortest text that round-trips the number, which is what

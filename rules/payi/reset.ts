@@ -63,7 +63,9 @@ export function withoutResetMarker(properties: Record<string, string>): Record<s
 }
 
 /** Limit inputs with the schedule stored among the properties, where it lives on the service. */
-export function withResetSchedule<T extends { reset?: ResetSchedule | undefined; properties: Record<string, string> }>(inputs: T): T {
+export function withResetSchedule<T extends { reset?: ResetSchedule | undefined; properties: Record<string, string> }>(
+  inputs: T,
+): T {
   if (inputs.reset === undefined) return inputs;
   return { ...inputs, properties: { ...inputs.properties, [RESET_PROPERTY]: inputs.reset } };
 }

@@ -15,7 +15,11 @@ export function limitState(spend: bigint, max: bigint, threshold: bigint | null)
 }
 
 /** The state a limit's spend puts it in, from USD amounts as the API returns them (for reports and outputs). */
-export function spendState(spendUsd: number, maxUsd: number, threshold: number | null | undefined): "ok" | "exceeded" | "overrun" {
+export function spendState(
+  spendUsd: number,
+  maxUsd: number,
+  threshold: number | null | undefined,
+): "ok" | "exceeded" | "overrun" {
   const state = limitState(toUnits(spendUsd), toUnits(maxUsd), threshold == null ? null : toUnits(threshold));
   return state === "exceeded" || state === "overrun" ? state : "ok";
 }

@@ -202,11 +202,11 @@ export abstract class BaseClient {
       .map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`)
       .join("; ");
     throw new APIResponseValidationError(
-        status,
-        body,
-        `Response to ${spec.method} ${spec.path} does not match the expected shape: ${where}`,
-        headers,
-        { cause: result.error },
+      status,
+      body,
+      `Response to ${spec.method} ${spec.path} does not match the expected shape: ${where}`,
+      headers,
+      { cause: result.error },
     );
   }
 
@@ -219,7 +219,12 @@ export abstract class BaseClient {
     return url;
   }
 
-  #headers(spec: RequestSpec<unknown>, attempt: number, timeout: number, idempotencyKey: string | undefined): Record<string, string> {
+  #headers(
+    spec: RequestSpec<unknown>,
+    attempt: number,
+    timeout: number,
+    idempotencyKey: string | undefined,
+  ): Record<string, string> {
     const headers: Record<string, string> = {
       accept: "application/json",
       "user-agent": `${this.#profile.name}/TypeScript ${VERSION}`,

@@ -133,9 +133,7 @@ export function normalizeHeaders(headers: IncomingHttpHeaders): ResponseHeaders 
 
 /** A JSON object as a record, or undefined: for envelope readers, which tolerate any body. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** A non-empty string, or undefined. */

@@ -24,6 +24,7 @@ export class APIPromise<T> implements PromiseLike<T> {
     return this.#result;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: an APIPromise is a thenable on purpose, so `await` works on it.
   then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,

@@ -18,7 +18,15 @@ export {
 } from "../core/errors.js";
 export { CursorPage, PagePromise } from "../core/pagination.js";
 export { APIPromise, type RawResponse } from "../core/response.js";
-export type { Meter, Aggregation, EventFilter, MeterCreateParams, MeterUpdateParams, MeterQueryParams, MeterQueryResult } from "./resources/meters.js";
+export type {
+  Meter,
+  Aggregation,
+  EventFilter,
+  MeterCreateParams,
+  MeterUpdateParams,
+  MeterQueryParams,
+  MeterQueryResult,
+} from "./resources/meters.js";
 export type {
   Limit,
   Period,

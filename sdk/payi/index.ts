@@ -18,7 +18,15 @@ export {
 } from "../core/errors.js";
 export { CursorPage, PagePromise } from "../core/pagination.js";
 export { APIPromise, type RawResponse } from "../core/response.js";
-export type { Limit, LimitType, LimitResponse, LimitHistoryResponse, LimitCreateParams, LimitUpdateParams, LimitListParams } from "./resources/limits.js";
+export type {
+  Limit,
+  LimitType,
+  LimitResponse,
+  LimitHistoryResponse,
+  LimitCreateParams,
+  LimitUpdateParams,
+  LimitListParams,
+} from "./resources/limits.js";
 export type { UseCaseDefinition, UseCaseInstance, LimitConfig, UseCaseDefinitionCreateParams } from "./resources/use-cases.js";
 export type { IngestResponse, IngestUnitsParams, BulkIngestEvent, BulkIngestResponse } from "./resources/ingest.js";
 export type { CategoryResource, Category, ResourceCreateParams } from "./resources/categories.js";

@@ -37,7 +37,10 @@ export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
     api.setErrorHandler((error, request, reply) => {
       const { statusCode, code, message, shouldRetry } = toLimitryError(error, request);
       if (shouldRetry !== undefined) reply.header("x-should-retry", String(shouldRetry));
-      if (statusCode >= 500) ctx.log(`${request.method} ${pathOf(request)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (statusCode >= 500)
+        ctx.log(
+          `${request.method} ${pathOf(request)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       return reply.status(statusCode).send(limitryEnvelope(statusCode, code, message, request.id));
     });
 

@@ -44,7 +44,10 @@ function keyOf(request: FastifyRequest): string | undefined {
   const key = Array.isArray(raw) ? raw[0] : raw;
   if (key === undefined || key === "") return undefined;
   if (key.length > KEY_MAX_LENGTH) {
-    throw badRequest("invalid_idempotency_key", `${IDEMPOTENCY_HEADER} must be at most ${KEY_MAX_LENGTH} characters (got ${key.length})`);
+    throw badRequest(
+      "invalid_idempotency_key",
+      `${IDEMPOTENCY_HEADER} must be at most ${KEY_MAX_LENGTH} characters (got ${key.length})`,
+    );
   }
   return key;
 }

@@ -23,7 +23,11 @@ export function payiApi(apiKeys: string[], ctx: ServiceContext) {
       const presented = request.headers["xproxy-api-key"];
       const key = Array.isArray(presented) ? presented[0] : presented;
       if (!key || !keyDigests.some((known) => timingSafeEqual(known, digest(key)))) {
-        throw new ServiceError(401, "invalid_api_key", key ? "The API key is not valid." : "The xProxy-api-key header is missing.");
+        throw new ServiceError(
+          401,
+          "invalid_api_key",
+          key ? "The API key is not valid." : "The xProxy-api-key header is missing.",
+        );
       }
     });
     ctx.idempotency.register(api);

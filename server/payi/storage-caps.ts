@@ -24,10 +24,17 @@ const MAX_UNIT_PRICE_USD = 1_000_000;
 const ID_MAX_LENGTH = 128;
 
 /** The storage caps a limit's name and max break, if any. */
-export function storageViolations(input: { limit_name?: string | null | undefined; max?: number | null | undefined }): Violation[] {
+export function storageViolations(input: {
+  limit_name?: string | null | undefined;
+  max?: number | null | undefined;
+}): Violation[] {
   const violations: Violation[] = [];
   if (input.limit_name != null && input.limit_name.length > LIMIT_NAME_MAX_LENGTH) {
-    violations.push({ field: "limit_name", rule: `must be at most ${LIMIT_NAME_MAX_LENGTH} characters`, value: input.limit_name });
+    violations.push({
+      field: "limit_name",
+      rule: `must be at most ${LIMIT_NAME_MAX_LENGTH} characters`,
+      value: input.limit_name,
+    });
   }
   if (input.max != null && input.max > MAX_LIMIT_USD) {
     violations.push({ field: "max", rule: `must be at most ${MAX_LIMIT_USD}`, value: input.max });
@@ -52,7 +59,9 @@ export function idViolations(field: string, id: string | null | undefined): Viol
 }
 
 /** The caps a resource version's unit prices break: each price a finite number from 0 to $1,000,000. */
-export function priceViolations(units: Record<string, { input_price?: number | null; output_price?: number | null }>): Violation[] {
+export function priceViolations(
+  units: Record<string, { input_price?: number | null; output_price?: number | null }>,
+): Violation[] {
   const violations: Violation[] = [];
   for (const [unit, price] of Object.entries(units)) {
     for (const side of ["input_price", "output_price"] as const) {

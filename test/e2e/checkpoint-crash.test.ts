@@ -57,7 +57,8 @@ const file = () => path.join(dir, "budgets.yaml");
 
 async function declare(limits: Declared[]): Promise<void> {
   const lines = ["limits:"];
-  for (const l of limits) lines.push(`  - key: ${l.key}`, `    name: ${l.name}`, `    max: ${l.max}`, `    threshold: ${l.threshold}`);
+  for (const l of limits)
+    lines.push(`  - key: ${l.key}`, `    name: ${l.name}`, `    max: ${l.max}`, `    threshold: ${l.threshold}`);
   await writeFile(file(), `${lines.join("\n")}\n`);
 }
 
@@ -94,7 +95,12 @@ interface Run {
 /** Runs the CLI with `--json`; when `killAt` returns true for an engine event it prints, kills its process tree. */
 function cli(command: "up" | "destroy", killAt?: (event: automation.EngineEvent) => boolean): Promise<Run> {
   const args = [BIN, command, "-f", file(), "--backend", `file://${dir}/state`, "--stack", STACK, "--yes", "--json"];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    cwd: dir,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let killed = false;
   let pending = "";
   let stderr = "";
@@ -164,15 +170,25 @@ function cliStack(): Promise<automation.Stack> {
 
 async function stateLimits(): Promise<StateLimit[]> {
   const exported = await (await cliStack()).exportStack();
-  const resources = (exported.deployment.resources ?? []) as Array<{ type: string; id: string; outputs: Record<string, unknown> }>;
+  const resources = (exported.deployment.resources ?? []) as Array<{
+    type: string;
+    id: string;
+    outputs: Record<string, unknown>;
+  }>;
   return resources
     .filter((r) => r.type.endsWith(":Limit"))
-    .map((r) => ({ id: r.id, limitName: String(r.outputs["limitName"]), max: Number(r.outputs["max"]), threshold: Number(r.outputs["threshold"]) }));
+    .map((r) => ({
+      id: r.id,
+      limitName: String(r.outputs["limitName"]),
+      max: Number(r.outputs["max"]),
+      threshold: Number(r.outputs["threshold"]),
+    }));
 }
 
 async function serviceLimits(): Promise<StateLimit[]> {
   const live: StateLimit[] = [];
-  for await (const l of service.client.limits.list()) live.push({ id: l.limit_id, limitName: l.limit_name, max: l.max, threshold: Number(l.threshold) });
+  for await (const l of service.client.limits.list())
+    live.push({ id: l.limit_id, limitName: l.limit_name, max: l.max, threshold: Number(l.threshold) });
   return live;
 }
 
@@ -199,7 +215,10 @@ describe(`up and destroy without per-step checkpoints, killed at random points (
     await declare(declared.slice(0, 1));
     expect((await cli("up")).code).toBe(0);
     await declare(declared);
-    const crashed = await crashThenConverge("up", [nth(pick(1, SIZE / 2), finished(["create"])), nth(pick(1, SIZE / 2), finished(["create"]))]);
+    const crashed = await crashThenConverge("up", [
+      nth(pick(1, SIZE / 2), finished(["create"])),
+      nth(pick(1, SIZE / 2), finished(["create"])),
+    ]);
     // The killed runs wrote no state at all, while the service holds what they created.
     expect(crashed.state.map((l) => l.limitName)).toEqual([declared[0]?.name]);
     expect(crashed.service.length).toBeGreaterThan(0);

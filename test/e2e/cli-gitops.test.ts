@@ -53,11 +53,18 @@ describe("plans a reviewer can approve", () => {
     ]);
     const up1 = await runCli(["up", ...stackArgs(v1, "plan"), "--yes"], env, dir);
     expect(up1.code, up1.stderr).toBe(0);
-    expect(up1.stdout).toContain("Applied to stack 'plan':\n  +  create  limit 'Daily Safety Cap'\n        name: \"Daily Safety Cap\"\n        max: $50.00\n        type: \"block\"\n        threshold: 90%\n  +  create  limit 'Monthly Budget'\n");
+    expect(up1.stdout).toContain(
+      "Applied to stack 'plan':\n  +  create  limit 'Daily Safety Cap'\n        name: \"Daily Safety Cap\"\n        max: $50.00\n        type: \"block\"\n        threshold: 90%\n  +  create  limit 'Monthly Budget'\n",
+    );
     const daily = await idOf("Daily Safety Cap");
     const monthly = await idOf("Monthly Budget");
     const experiment = await idOf("Old Experiment");
-    await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1_000_000, output: 1_000_000 } }, limit_ids: [monthly] });
+    await service.client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1_000_000, output: 1_000_000 } },
+      limit_ids: [monthly],
+    });
 
     const v2 = await writeYaml("plan-v2.yaml", [
       "limits:",
@@ -75,7 +82,11 @@ describe("plans a reviewer can approve", () => {
     const summaryFile = path.join(dir, "plan.md");
     const stepSummary = path.join(dir, "step-summary.md");
     await writeFile(stepSummary, "earlier step\n");
-    const preview = await runCli(["preview", ...stackArgs(v2, "plan"), "--summary", summaryFile], { ...env, GITHUB_STEP_SUMMARY: stepSummary }, dir);
+    const preview = await runCli(
+      ["preview", ...stackArgs(v2, "plan"), "--summary", summaryFile],
+      { ...env, GITHUB_STEP_SUMMARY: stepSummary },
+      dir,
+    );
     expect(preview.code, preview.stderr).toBe(0);
     expect(preview.stdout).toContain(`  +- replace limit 'Daily Safety Cap' (${daily})
         threshold: 90% → 95%
@@ -84,16 +95,20 @@ describe("plans a reviewer can approve", () => {
     expect(preview.stdout).toContain(`  ~  update  limit 'Monthly Budget' (${monthly})
         max: $1,000.00 → $1,200.50
         properties.team: (none) → "platform"`);
-    expect(preview.stdout).toContain(`  -  delete  limit 'Old Experiment' (${experiment})\n        tracked spend discarded: $0.00`);
+    expect(preview.stdout).toContain(
+      `  -  delete  limit 'Old Experiment' (${experiment})\n        tracked spend discarded: $0.00`,
+    );
     expect(preview.stdout).toContain(`  +  create  limit 'Premium Models'\n        name: "Premium Models"\n        max: $300.00`);
 
     const summary = await readFile(summaryFile, "utf8");
     expect(summary).toContain("## Plan for stack 'plan'");
     expect(summary).toContain("| Change | Resource | Property | Old | New |");
     expect(summary).toContain("| ✏️ update | limit Monthly Budget | max | $1,000.00 | $1,200.50 |");
-    expect(summary).toContain("| ♻️ replace | limit Daily Safety Cap | threshold | 90% | 95% |\n|  |  | (replace) |  | threshold cannot change in place (Pay-i fixes it when the limit is created) |");
+    expect(summary).toContain(
+      "| ♻️ replace | limit Daily Safety Cap | threshold | 90% | 95% |\n|  |  | (replace) |  | threshold cannot change in place (Pay-i fixes it when the limit is created) |",
+    );
     expect(summary).toContain("| 🗑️ delete | limit Old Experiment | tracked spend | $0.00 | discarded |");
-    expect(summary).toContain("| ➕ create | limit Premium Models | name |  | \"Premium Models\" |");
+    expect(summary).toContain('| ➕ create | limit Premium Models | name |  | "Premium Models" |');
     expect(summary).toContain("### Budget status");
     expect(summary).toContain("| Monthly Budget | $12.50 | $1,000.00 | 1.3% | ok |");
     expect(await readFile(stepSummary, "utf8")).toBe(`earlier step\n${summary}`);
@@ -116,14 +131,20 @@ describe("plans a reviewer can approve", () => {
       ],
       replaceReasons: [],
     });
-    expect(plan?.changes.find((c) => c["op"] === "replace")).toMatchObject({ name: "Daily Safety Cap", replaceReasons: [expect.stringContaining("threshold")], spendDiscardedUsd: 0 });
+    expect(plan?.changes.find((c) => c["op"] === "replace")).toMatchObject({
+      name: "Daily Safety Cap",
+      replaceReasons: [expect.stringContaining("threshold")],
+      spendDiscardedUsd: 0,
+    });
 
     const up2 = await runCli(["up", ...stackArgs(v2, "plan"), "--yes"], env, dir);
     expect(up2.code, up2.stderr).toBe(0);
     await service.client.limits.update(monthly, { max: 1500 });
     const drift = await runCli(["drift", ...stackArgs(v2, "plan")], env, dir);
     expect(drift.code).toBe(3);
-    expect(drift.stdout).toContain(`Differences between the service and ${v2}:\n  ~  update  limit 'Monthly Budget' (${monthly})\n        max: $1,500.00 → $1,200.50`);
+    expect(drift.stdout).toContain(
+      `Differences between the service and ${v2}:\n  ~  update  limit 'Monthly Budget' (${monthly})\n        max: $1,500.00 → $1,200.50`,
+    );
     expect((await runCli(["destroy", ...stackArgs(v2, "plan"), "--yes"], env, dir)).code).toBe(0);
   });
 });
@@ -176,7 +197,9 @@ describe("budgets files", () => {
     ]);
     const res = await runCli(["preview", ...stackArgs(file, "anchors")], env, dir);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toContain(`  +  create  limit 'Weekly Safety Cap'\n        name: "Weekly Safety Cap"\n        max: $300.00\n        type: "block"\n        threshold: 90%\n        properties.owner: "platform"`);
+    expect(res.stdout).toContain(
+      `  +  create  limit 'Weekly Safety Cap'\n        name: "Weekly Safety Cap"\n        max: $300.00\n        type: "block"\n        threshold: 90%\n        properties.owner: "platform"`,
+    );
   });
 });
 
@@ -199,9 +222,18 @@ describe("resets declared in the file", () => {
     ]);
     const stack = stackArgs(file, "resets");
     expect((await runCli(["up", ...stack, "--yes"], env, dir)).code).toBe(0);
-    const ids = Object.fromEntries(await Promise.all(["Monthly Allowance", "Weekly Cap", "Daily Cap", "Lifetime Cap"].map(async (n) => [n, await idOf(n)] as const)));
+    const ids = Object.fromEntries(
+      await Promise.all(
+        ["Monthly Allowance", "Weekly Cap", "Daily Cap", "Lifetime Cap"].map(async (n) => [n, await idOf(n)] as const),
+      ),
+    );
     const spendOn = async (name: string) => {
-      await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1_000_000, output: 1_000_000 } }, limit_ids: [ids[name] ?? ""] });
+      await service.client.ingest.units({
+        category: "system.openai",
+        resource: "gpt-4o",
+        units: { text: { input: 1_000_000, output: 1_000_000 } },
+        limit_ids: [ids[name] ?? ""],
+      });
     };
     const spendOf = async (name: string) => (await service.client.limits.retrieve(ids[name] ?? "")).limit.totals.cost.total.base;
     const due = async (now: string) => {
@@ -215,7 +247,9 @@ describe("resets declared in the file", () => {
     // 2030-01-15 is a Tuesday. Every period began after the limits were created (today).
     const text = await runCli(["reset", "--due", "-f", file, "--now", "2030-01-15T10:00:00Z"], env, dir);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain(`reset    'Monthly Allowance' (${ids["Monthly Allowance"]}): cleared $12.50 of tracked spend; monthly period from 2030-01-01T00:00:00.000Z`);
+    expect(text.stdout).toContain(
+      `reset    'Monthly Allowance' (${ids["Monthly Allowance"]}): cleared $12.50 of tracked spend; monthly period from 2030-01-01T00:00:00.000Z`,
+    );
     expect(text.stdout).toContain("3 reset, 0 not due.");
     expect(await spendOf("Monthly Allowance")).toBe(0);
     expect(await spendOf("Lifetime Cap")).toBe(12.5);
@@ -223,46 +257,95 @@ describe("resets declared in the file", () => {
     await spendOn("Monthly Allowance");
     await spendOn("Daily Cap");
     // A second run, and a run at the last instant of the same day: nothing twice.
-    expect(await due("2030-01-15T10:00:00Z")).toEqual({ "Monthly Allowance": "not-due", "Weekly Cap": "not-due", "Daily Cap": "not-due" });
-    expect(await due("2030-01-15T23:59:59.999Z")).toEqual({ "Monthly Allowance": "not-due", "Weekly Cap": "not-due", "Daily Cap": "not-due" });
+    expect(await due("2030-01-15T10:00:00Z")).toEqual({
+      "Monthly Allowance": "not-due",
+      "Weekly Cap": "not-due",
+      "Daily Cap": "not-due",
+    });
+    expect(await due("2030-01-15T23:59:59.999Z")).toEqual({
+      "Monthly Allowance": "not-due",
+      "Weekly Cap": "not-due",
+      "Daily Cap": "not-due",
+    });
     expect(await spendOf("Monthly Allowance")).toBe(12.5);
 
     // `up` (which refreshes) keeps the bookkeeping on the limit and sees no drift from it.
     expect((await runCli(["up", ...stack, "--yes"], env, dir)).code).toBe(0);
     expect((await runCli(["drift", ...stack], env, dir)).code).toBe(0);
-    expect((await service.client.limits.retrieve(ids["Daily Cap"] ?? "")).limit.properties).toMatchObject({ team: "ml", "pulumi-limits.reset": "daily" });
+    expect((await service.client.limits.retrieve(ids["Daily Cap"] ?? "")).limit.properties).toMatchObject({
+      team: "ml",
+      "pulumi-limits.reset": "daily",
+    });
 
-    expect(await due("2030-01-16T00:00:00Z")).toEqual({ "Monthly Allowance": "not-due", "Weekly Cap": "not-due", "Daily Cap": "reset 12.5" });
-    expect(await due("2030-01-20T23:59:59Z")).toEqual({ "Monthly Allowance": "not-due", "Weekly Cap": "not-due", "Daily Cap": "reset 0" });
-    expect(await due("2030-01-21T00:00:00Z")).toEqual({ "Monthly Allowance": "not-due", "Weekly Cap": "reset 0", "Daily Cap": "reset 0" });
+    expect(await due("2030-01-16T00:00:00Z")).toEqual({
+      "Monthly Allowance": "not-due",
+      "Weekly Cap": "not-due",
+      "Daily Cap": "reset 12.5",
+    });
+    expect(await due("2030-01-20T23:59:59Z")).toEqual({
+      "Monthly Allowance": "not-due",
+      "Weekly Cap": "not-due",
+      "Daily Cap": "reset 0",
+    });
+    expect(await due("2030-01-21T00:00:00Z")).toEqual({
+      "Monthly Allowance": "not-due",
+      "Weekly Cap": "reset 0",
+      "Daily Cap": "reset 0",
+    });
 
     // Another runner with no state at all (the reset bookkeeping lives on the service).
     await rm(path.join(dir, "state"), { recursive: true, force: true });
-    expect(await due("2030-01-21T12:00:00Z")).toEqual({ "Monthly Allowance": "not-due", "Weekly Cap": "not-due", "Daily Cap": "not-due" });
+    expect(await due("2030-01-21T12:00:00Z")).toEqual({
+      "Monthly Allowance": "not-due",
+      "Weekly Cap": "not-due",
+      "Daily Cap": "not-due",
+    });
     // 2030-02-01 is a Friday: a new month, day and week (from Monday 01-28) since the last resets.
-    expect(await due("2030-02-01T00:00:00Z")).toEqual({ "Monthly Allowance": "reset 12.5", "Weekly Cap": "reset 0", "Daily Cap": "reset 0" });
-    expect(await due("2030-02-01T00:00:00Z")).toEqual({ "Monthly Allowance": "not-due", "Weekly Cap": "not-due", "Daily Cap": "not-due" });
+    expect(await due("2030-02-01T00:00:00Z")).toEqual({
+      "Monthly Allowance": "reset 12.5",
+      "Weekly Cap": "reset 0",
+      "Daily Cap": "reset 0",
+    });
+    expect(await due("2030-02-01T00:00:00Z")).toEqual({
+      "Monthly Allowance": "not-due",
+      "Weekly Cap": "not-due",
+      "Daily Cap": "not-due",
+    });
     expect(await spendOf("Lifetime Cap")).toBe(12.5);
 
     for (const id of Object.values(ids)) await service.client.limits.delete(id);
   });
 
   test("status shows each limit's next reset, and a wrong schedule is refused naming what was found", async () => {
-    const file = await writeYaml("status-resets.yaml", ["limits:", "  - name: Reset Monthly", "    max: 10", "    reset: monthly", "  - name: Never Reset", "    max: 10"]);
+    const file = await writeYaml("status-resets.yaml", [
+      "limits:",
+      "  - name: Reset Monthly",
+      "    max: 10",
+      "    reset: monthly",
+      "  - name: Never Reset",
+      "    max: 10",
+    ]);
     const stack = stackArgs(file, "status-resets");
     expect((await runCli(["up", ...stack, "--yes"], env, dir)).code).toBe(0);
     const status = await runCli(["status", ...stack, "--now", "2030-02-14T09:00:00Z"], env, dir);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/Reset Monthly .* 2030-03-01 00:00 UTC \(monthly\) │/);
     expect(status.stdout).toMatch(/Never Reset .* │ - +│/);
-    const json = JSON.parse((await runCli(["status", ...stack, "--now", "2030-02-14T09:00:00Z", "--json"], env, dir)).stdout) as Array<Record<string, unknown>>;
-    expect(json.find((r) => r["name"] === "Reset Monthly")).toMatchObject({ reset: "monthly", nextReset: "2030-03-01T00:00:00.000Z" });
+    const json = JSON.parse(
+      (await runCli(["status", ...stack, "--now", "2030-02-14T09:00:00Z", "--json"], env, dir)).stdout,
+    ) as Array<Record<string, unknown>>;
+    expect(json.find((r) => r["name"] === "Reset Monthly")).toMatchObject({
+      reset: "monthly",
+      nextReset: "2030-03-01T00:00:00.000Z",
+    });
     expect((await runCli(["destroy", ...stack, "--yes"], env, dir)).code).toBe(0);
 
     const bad = await writeYaml("bad-reset.yaml", ["limits:", "  - name: X", "    max: 10", "    reset: quarterly"]);
     const res = await runCli(["preview", "-f", bad], env, dir);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain(`${bad}:4:12: limits[0].reset: reset must be daily, weekly or monthly, got the string "quarterly"`);
+    expect(res.stderr).toContain(
+      `${bad}:4:12: limits[0].reset: reset must be daily, weekly or monthly, got the string "quarterly"`,
+    );
   });
 });
 
@@ -272,7 +355,11 @@ describe("first steps", () => {
     expect(version).toMatchObject({ code: 0, stdout: `pulumi-limits ${VERSION}\n` });
 
     const file = await writeYaml("one.yaml", ["limits:", "  - name: One", "    max: 1"]);
-    const noPulumi = await runCli(["preview", ...stackArgs(file, "nopulumi")], { ...env, PATH: path.dirname(process.execPath) }, dir);
+    const noPulumi = await runCli(
+      ["preview", ...stackArgs(file, "nopulumi")],
+      { ...env, PATH: path.dirname(process.execPath) },
+      dir,
+    );
     expect(noPulumi.code).toBe(1);
     expect(noPulumi.stderr).toContain("pulumi-limits: the Pulumi CLI was not found on PATH");
     expect(noPulumi.stderr).toContain("https://www.pulumi.com/docs/install/");

@@ -38,7 +38,12 @@ async function names(): Promise<string[]> {
 
 /** $12.50 of gpt-4o spend on a limit (1M input + 1M output tokens). */
 async function spend(limitId: string): Promise<void> {
-  await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1_000_000, output: 1_000_000 } }, limit_ids: [limitId] });
+  await service.client.ingest.units({
+    category: "system.openai",
+    resource: "gpt-4o",
+    units: { text: { input: 1_000_000, output: 1_000_000 } },
+    limit_ids: [limitId],
+  });
 }
 
 async function idOf(name: string): Promise<string> {
@@ -66,7 +71,9 @@ describe("budgets.yaml safety", () => {
       for (const command of ["up", "preview", "drift"]) {
         const res = await runCli([command, ...stackArgs(file, "empty"), "--yes"], env, dir);
         expect(res.code, `${command} ${file}: ${res.stdout}`).toBe(2);
-        expect(res.stderr).toContain(`${file} declares no limits and no use cases: applying it would delete every limit and use case of the stack`);
+        expect(res.stderr).toContain(
+          `${file} declares no limits and no use cases: applying it would delete every limit and use case of the stack`,
+        );
         expect(res.stderr).toContain("--allow-empty");
       }
     }
@@ -101,7 +108,9 @@ describe("budgets.yaml safety", () => {
     const v2 = await writeYaml("team-v2.yaml", ["limits:", "  - name: Team Alpha (EU)", "    max: 100", "    threshold: 0.8"]);
     const preview = await runCli(["preview", ...stackArgs(v2, "rename")], env, dir);
     expect(preview.code, preview.stderr).toBe(0);
-    expect(preview.stdout).toContain(`~  update  limit 'Team Alpha (EU)' (${alpha})\n        name: "Team Alpha" → "Team Alpha (EU)"`);
+    expect(preview.stdout).toContain(
+      `~  update  limit 'Team Alpha (EU)' (${alpha})\n        name: "Team Alpha" → "Team Alpha (EU)"`,
+    );
     expect(preview.stdout).toContain(`warning: deleting limit 'Team Beta' (${beta}) discards its tracked spend of $12.50`);
 
     const json = await runCli(["preview", ...stackArgs(v2, "rename"), "--json"], env, dir);
@@ -110,7 +119,16 @@ describe("budgets.yaml safety", () => {
       .split("\n")
       .map((line) => JSON.parse(line) as { plan?: { changes: Array<Record<string, unknown>>; warnings: string[] } })
       .find((e) => e.plan)?.plan;
-    expect(plan?.changes).toContainEqual({ op: "delete", kind: "limit", key: "team-beta", name: "Team Beta", id: beta, changes: [], replaceReasons: [], spendDiscardedUsd: 12.5 });
+    expect(plan?.changes).toContainEqual({
+      op: "delete",
+      kind: "limit",
+      key: "team-beta",
+      name: "Team Beta",
+      id: beta,
+      changes: [],
+      replaceReasons: [],
+      spendDiscardedUsd: 12.5,
+    });
 
     const up = await runCli(["up", ...stackArgs(v2, "rename"), "--yes"], env, dir);
     expect(up.code, up.stderr).toBe(0);
@@ -137,7 +155,13 @@ describe("budgets.yaml safety", () => {
 
     const json = await runCli(["status", ...common, "--json"], env, dir);
     const rows = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
-    expect(rows).toContainEqual({ kind: "limit", key: "monthly-budget", limitId: monthly, name: "Monthly Budget", state: "missing" });
+    expect(rows).toContainEqual({
+      kind: "limit",
+      key: "monthly-budget",
+      limitId: monthly,
+      name: "Monthly Budget",
+      state: "missing",
+    });
     expect(rows).toContainEqual({
       kind: "useCase",
       key: "use-case-teach_me",
@@ -151,7 +175,13 @@ describe("budgets.yaml safety", () => {
 
   test("import --format ts emits every field under the CLI's resource names, and the program round-trips without changing the service", async () => {
     const { client } = service;
-    await client.limits.create({ limit_name: "Scripted Daily Cap", max: 25, limit_type: "block", threshold: 0.9, properties: { team: "ml" } });
+    await client.limits.create({
+      limit_name: "Scripted Daily Cap",
+      max: 25,
+      limit_type: "block",
+      threshold: 0.9,
+      properties: { team: "ml" },
+    });
     await client.limits.create({ limit_name: "Scripted Monthly", max: 400 });
     await client.useCases.definitions.create({
       name: "summarize",
@@ -160,8 +190,13 @@ describe("budgets.yaml safety", () => {
       limit_config: { max: 0.1, threshold: 0.8, limit_type: "block", properties: { tier: "free" } },
     });
     // What a limit holds, apart from the owner record adoption writes (see provider/ownership.ts).
-    const settings = (l: { limit_name: string; max: number; limit_type: string; threshold?: number | null; properties?: Record<string, string | null> | null }) =>
-      JSON.stringify([l.limit_name, l.max, l.limit_type, l.threshold, withoutOwner(l.properties ?? {})]);
+    const settings = (l: {
+      limit_name: string;
+      max: number;
+      limit_type: string;
+      threshold?: number | null;
+      properties?: Record<string, string | null> | null;
+    }) => JSON.stringify([l.limit_name, l.max, l.limit_type, l.threshold, withoutOwner(l.properties ?? {})]);
     const before = new Map<string, string>();
     for await (const l of client.limits.list()) before.set(l.limit_id, settings(l));
     const definitionBefore = await client.useCases.definitions.retrieve("summarize");
@@ -172,7 +207,9 @@ describe("budgets.yaml safety", () => {
     expect(ts.stdout).toContain('new Limit("scripted-monthly", {');
     expect(ts.stdout).toContain('"properties": {\n    "team": "ml"\n  }');
     expect(ts.stdout).toContain('"loggingEnabled": false');
-    expect(ts.stdout).toContain('new UseCaseLimitConfig("use-case-summarize-limit", { useCaseName: useCase_summarize.name, ...{"max":0.1,"limitType":"block","threshold":0.8,"properties":{"tier":"free"},"adopt":true} });');
+    expect(ts.stdout).toContain(
+      'new UseCaseLimitConfig("use-case-summarize-limit", { useCaseName: useCase_summarize.name, ...{"max":0.1,"limitType":"block","threshold":0.8,"properties":{"tier":"free"},"adopt":true} });',
+    );
 
     // Run the program as a user would: a standalone nodejs project importing "pulumi-limits" by name.
     const project = path.join(dir, "imported-ts");
@@ -180,12 +217,24 @@ describe("budgets.yaml safety", () => {
     await mkdir(path.join(project, "node_modules"), { recursive: true });
     await symlink(ROOT, path.join(project, "node_modules", "pulumi-limits"), "dir");
     await symlink(path.join(ROOT, "node_modules", "@pulumi"), path.join(project, "node_modules", "@pulumi"), "dir");
-    await writeFile(path.join(project, "Pulumi.yaml"), "name: imported\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.ts\n");
+    await writeFile(
+      path.join(project, "Pulumi.yaml"),
+      "name: imported\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.ts\n",
+    );
     await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "imported", private: true, main: "index.ts" }));
     await writeFile(path.join(project, "index.ts"), ts.stdout);
     const stack = await automation.LocalWorkspace.createOrSelectStack(
       { stackName: "imported", workDir: project },
-      { envVars: { ...pulumiEnv({ backend: `file://${path.join(dir, "state")}`, passphrase: "cli-test", apiKey: TEST_API_KEY, baseUrl: service.url }) } },
+      {
+        envVars: {
+          ...pulumiEnv({
+            backend: `file://${path.join(dir, "state")}`,
+            passphrase: "cli-test",
+            apiKey: TEST_API_KEY,
+            baseUrl: service.url,
+          }),
+        },
+      },
     );
     await stack.up();
     for await (const l of client.limits.list()) expect(settings(l)).toBe(before.get(l.limit_id));
@@ -195,7 +244,10 @@ describe("budgets.yaml safety", () => {
       limit_config: { max: 0.1, threshold: 0.8, limit_type: "block", properties: { tier: "free" } },
     });
     const ops: string[] = [];
-    const preview = await stack.preview({ refresh: true, onEvent: (e) => void (e.resourcePreEvent && ops.push(e.resourcePreEvent.metadata.op)) });
+    const preview = await stack.preview({
+      refresh: true,
+      onEvent: (e) => void (e.resourcePreEvent && ops.push(e.resourcePreEvent.metadata.op)),
+    });
     expect(Object.keys(preview.changeSummary)).toEqual(["same"]);
     expect(ops.filter((op) => op !== "same" && op !== "refresh")).toEqual([]);
     await stack.destroy();

@@ -30,7 +30,20 @@ async function names(): Promise<string[]> {
 describe("pulumi-limits CLI", () => {
   test("a budgets file with mistakes exits 2, naming file, line, column, field and rule", async () => {
     const file = path.join(dir, "bad.yaml");
-    await writeFile(file, ["limits:", "  - name: Daily Safety Cap", "    max: 50", "    type: deny", "    threshold: 0.5", "  - name: Other", "    max: 1", "    colour: red", ""].join("\n"));
+    await writeFile(
+      file,
+      [
+        "limits:",
+        "  - name: Daily Safety Cap",
+        "    max: 50",
+        "    type: deny",
+        "    threshold: 0.5",
+        "  - name: Other",
+        "    max: 1",
+        "    colour: red",
+        "",
+      ].join("\n"),
+    );
     const res = await runCli(["preview", "-f", file], env, dir);
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(`${file}:4:11: limits[0].type: type must be allow or block`);
@@ -56,7 +69,10 @@ describe("pulumi-limits CLI", () => {
 
     const preview = await runCli(["preview", ...common, "--json"], env, dir);
     expect(preview.code).toBe(0);
-    const events = preview.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = preview.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.some((e) => "summaryEvent" in e)).toBe(true);
     expect(preview.stdout).not.toContain("__provider");
     expect(preview.stdout).not.toContain(TEST_API_KEY);
@@ -70,7 +86,12 @@ describe("pulumi-limits CLI", () => {
     expect((await runCli(["up", ...common, "--yes"], env, dir)).code).toBe(0);
     expect((await runCli(["drift", ...common], env, dir)).code).toBe(0);
 
-    await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1_000_000, output: 1_000_000 } }, limit_ids: [monthly?.limit_id ?? ""] });
+    await service.client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1_000_000, output: 1_000_000 } },
+      limit_ids: [monthly?.limit_id ?? ""],
+    });
     const status = await runCli(["status", ...common, "--json"], env, dir);
     expect(status.code).toBe(0);
     const rows = JSON.parse(status.stdout) as Array<{ name: string; spendUsd: number; usedPercent: number; state: string }>;
@@ -86,13 +107,28 @@ describe("pulumi-limits CLI", () => {
 
   test("import writes what exists as adoptable entries; up then changes nothing on the service", async () => {
     const { client } = service;
-    await client.limits.create({ limit_name: "Scripted Daily Cap", max: 25, limit_type: "block", threshold: 0.9, properties: { team: "ml" } });
+    await client.limits.create({
+      limit_name: "Scripted Daily Cap",
+      max: 25,
+      limit_type: "block",
+      threshold: 0.9,
+      properties: { team: "ml" },
+    });
     await client.limits.create({ limit_name: "Scripted Monthly", max: 400 });
-    await client.useCases.definitions.create({ name: "summarize", description: "Summaries", limit_config: { max: 0.1, threshold: 0.8 } });
+    await client.useCases.definitions.create({
+      name: "summarize",
+      description: "Summaries",
+      limit_config: { max: 0.1, threshold: 0.8 },
+    });
     await client.useCases.create("summarize"); // its instance limit is not imported
     // What a limit holds, apart from the owner record adoption writes (see provider/ownership.ts).
-    const settings = (l: { limit_name: string; max: number; limit_type: string; threshold?: number | null; properties?: Record<string, string | null> | null }) =>
-      JSON.stringify([l.limit_name, l.max, l.limit_type, l.threshold, withoutOwner(l.properties ?? {})]);
+    const settings = (l: {
+      limit_name: string;
+      max: number;
+      limit_type: string;
+      threshold?: number | null;
+      properties?: Record<string, string | null> | null;
+    }) => JSON.stringify([l.limit_name, l.max, l.limit_type, l.threshold, withoutOwner(l.properties ?? {})]);
     const before = new Map<string, string>();
     for await (const l of client.limits.list()) before.set(l.limit_id, settings(l));
 

@@ -42,7 +42,10 @@ describe("examples", () => {
     const stack = await exampleStack("use-case-limits");
     await stack.up();
     const instance = await env.service().client.useCases.create("teach_me");
-    expect((await env.service().client.limits.retrieve(instance.limit_id ?? "")).limit).toMatchObject({ max: 0.05, threshold: 0.8 });
+    expect((await env.service().client.limits.retrieve(instance.limit_id ?? "")).limit).toMatchObject({
+      max: 0.05,
+      threshold: 0.8,
+    });
     await stack.destroy();
     await expect(env.service().client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({ status: 404 });
   });

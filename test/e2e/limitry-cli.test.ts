@@ -63,13 +63,26 @@ describe("limitry: in budgets.yaml and the examples", () => {
     const rules = await runCli(["preview", "-f", file], cliEnv(), dir);
     expect(rules.code).toBe(2);
     expect(rules.stderr).toContain(`${file}:6:14: limitry.meters[0].field: field must be 'values.<key>'`);
-    expect(rules.stderr).toContain(`${file}:9:14: limitry.limits[0].meter: no meter with key 'tokenz' in limitry.meters (keys: tokens)`);
-    expect(rules.stderr).toContain(`${file}:10:19: limitry.limits[0].limitValue: limitValue must be an integer greater than 0 (got 0)`);
-    expect(rules.stderr).toContain(`${file}:12:29: limitry.limits[0].alertThresholds[1]: alertThresholds[1] must be an integer between 1 and 100 (got 120)`);
+    expect(rules.stderr).toContain(
+      `${file}:9:14: limitry.limits[0].meter: no meter with key 'tokenz' in limitry.meters (keys: tokens)`,
+    );
+    expect(rules.stderr).toContain(
+      `${file}:10:19: limitry.limits[0].limitValue: limitValue must be an integer greater than 0 (got 0)`,
+    );
+    expect(rules.stderr).toContain(
+      `${file}:12:29: limitry.limits[0].alertThresholds[1]: alertThresholds[1] must be an integer between 1 and 100 (got 120)`,
+    );
   });
 
   test("one budgets.yaml drives Pay-i and Limitry in one stack: up, status per customer, import, destroy", async () => {
-    const common = ["-f", path.join(EXAMPLE_DIR, "budgets.yaml"), "--backend", env.backend().envVars["PULUMI_BACKEND_URL"] ?? "", "--stack", "both"];
+    const common = [
+      "-f",
+      path.join(EXAMPLE_DIR, "budgets.yaml"),
+      "--backend",
+      env.backend().envVars["PULUMI_BACKEND_URL"] ?? "",
+      "--stack",
+      "both",
+    ];
     const up = await runCli(["up", ...common, "--yes"], cliEnv(), dir);
     expect(up.code, up.stderr).toBe(0);
     expect((await env.service().client.limits.list()).items.map((l) => l.limit_name)).toEqual(["Monthly Budget"]);
@@ -79,23 +92,39 @@ describe("limitry: in budgets.yaml and the examples", () => {
       ["GPT-4 daily limit", 50_000, "cust_123"],
     ]);
 
-    await limitry.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 60_000 }, dimensions: { model: "gpt-4" } });
+    await limitry.events.record({
+      customerId: "cust_123",
+      eventType: "llm.completion",
+      values: { tokens: 60_000 },
+      dimensions: { model: "gpt-4" },
+    });
     const status = await runCli(["status", ...common, "--json"], cliEnv(), dir);
     expect(status.code, status.stderr).toBe(0);
     const report = JSON.parse(status.stdout) as { payi: Array<{ name: string }>; limitry: Array<Record<string, unknown>> };
     expect(report.payi.map((r) => r.name)).toEqual(["Monthly Budget"]);
-    expect(report.limitry.map((r) => [r["customerId"], r["name"], r["used"], r["limit"], r["remaining"], r["exceeded"]]).sort()).toEqual([
+    expect(
+      report.limitry.map((r) => [r["customerId"], r["name"], r["used"], r["limit"], r["remaining"], r["exceeded"]]).sort(),
+    ).toEqual([
       ["cust_123", "Daily token limit", 60_000, 100_000, 40_000, false],
       ["cust_123", "GPT-4 daily limit", 60_000, 50_000, 0, true],
     ]);
     const table = await runCli(["status", ...common, "--customer", "cust_123"], cliEnv(), dir);
-    expect(table.stdout).toMatch(/cust_123[\s│]+GPT-4 daily limit[\s│]+day[\s│]+60,000[\s│]+50,000[\s│]+0[\s│]+\S+ \S+[\s│]+EXCEEDED/);
+    expect(table.stdout).toMatch(
+      /cust_123[\s│]+GPT-4 daily limit[\s│]+day[\s│]+60,000[\s│]+50,000[\s│]+0[\s│]+\S+ \S+[\s│]+EXCEEDED/,
+    );
 
     const imported = await runCli(["import"], cliEnv(), dir);
     expect(imported.code, imported.stderr).toBe(0);
-    const file = parse(imported.stdout) as { limitry: { meters: Array<Record<string, unknown>>; limits: Array<Record<string, unknown>> } };
+    const file = parse(imported.stdout) as {
+      limitry: { meters: Array<Record<string, unknown>>; limits: Array<Record<string, unknown>> };
+    };
     expect(file.limitry.meters).toEqual([
-      expect.objectContaining({ key: "meter-1", name: "Total Tokens", field: "values.tokens", adoptId: expect.stringMatching(/^mtr_/) }),
+      expect.objectContaining({
+        key: "meter-1",
+        name: "Total Tokens",
+        field: "values.tokens",
+        adoptId: expect.stringMatching(/^mtr_/),
+      }),
     ]);
     expect(file.limitry.limits.map((l) => [l["name"], l["meter"], l["adoptId"]]).sort()).toEqual(
       limits.map((l) => [l.name, "meter-1", l.id]).sort(),
@@ -114,7 +143,10 @@ describe("limitry: in budgets.yaml and the examples", () => {
     );
     const up = await stack.up();
     const ids = up.outputs["limitIds"]?.value as Record<string, string>;
-    expect(await limitry.limits.retrieve(ids["gpt4"] ?? "")).toMatchObject({ dimensionFilters: { model: "gpt-4" }, limitValue: 50_000 });
+    expect(await limitry.limits.retrieve(ids["gpt4"] ?? "")).toMatchObject({
+      dimensionFilters: { model: "gpt-4" },
+      limitValue: 50_000,
+    });
     expect(await limitry.limits.retrieve(ids["daily"] ?? "")).toMatchObject({ alertThresholds: [50, 80, 100], period: "day" });
     expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
     await stack.destroy();

@@ -10,7 +10,10 @@ import { useServiceAndBackend } from "../support/stack-env.js";
 
 const env = useServiceAndBackend();
 let api: Limitry | undefined;
-const client = (): Limitry => (api ??= new Limitry({ apiKey: TEST_API_KEY, baseURL: `${env.service().url}/v1`, maxRetries: 0 }));
+const client = (): Limitry => {
+  api ??= new Limitry({ apiKey: TEST_API_KEY, baseURL: `${env.service().url}/v1`, maxRetries: 0 });
+  return api;
+};
 afterAll(async () => api?.close());
 
 interface Declared {
@@ -24,8 +27,20 @@ interface Declared {
 function seed(): Declared {
   return {
     meter: { name: "Total Tokens", aggregation: "sum", field: "values.tokens", eventFilter: { eventType: "llm.completion" } },
-    daily: { name: "Daily token limit", limitValue: 100_000, period: "day", customerId: "cust_123", alertThresholds: [50, 80, 100] },
-    gpt4: { name: "GPT-4 daily limit", limitValue: 50_000, period: "day", customerId: "cust_123", dimensionFilters: { model: "gpt-4" } },
+    daily: {
+      name: "Daily token limit",
+      limitValue: 100_000,
+      period: "day",
+      customerId: "cust_123",
+      alertThresholds: [50, 80, 100],
+    },
+    gpt4: {
+      name: "GPT-4 daily limit",
+      limitValue: 50_000,
+      period: "day",
+      customerId: "cust_123",
+      dimensionFilters: { model: "gpt-4" },
+    },
   };
 }
 
@@ -51,7 +66,7 @@ async function serviceLimits(): Promise<ApiLimit[]> {
 function stepsOf(events: EngineEvent[], resource: string): string[] {
   return events.flatMap((e) => {
     const meta = e.resOutputsEvent?.metadata;
-    return meta && meta.urn.endsWith(`::${resource}`) ? [meta.op] : [];
+    return meta?.urn.endsWith(`::${resource}`) ? [meta.op] : [];
   });
 }
 
@@ -68,7 +83,15 @@ describe("limitry.Meter and limitry.Limit against the real engine", () => {
     const meterId = idOf(up.outputs, "meterId");
     const dailyId = idOf(up.outputs, "dailyId");
     expect(meterId).toMatch(/^mtr_/);
-    const created = (await serviceLimits()).map((l) => [l.name, l.meterId, l.limitValue, l.period, l.customerId, l.dimensionFilters, l.alertThresholds]);
+    const created = (await serviceLimits()).map((l) => [
+      l.name,
+      l.meterId,
+      l.limitValue,
+      l.period,
+      l.customerId,
+      l.dimensionFilters,
+      l.alertThresholds,
+    ]);
     expect(created.sort()).toEqual([
       ["Daily token limit", meterId, 100_000, "day", "cust_123", {}, [50, 80, 100]],
       ["GPT-4 daily limit", meterId, 50_000, "day", "cust_123", { model: "gpt-4" }, null],
@@ -90,13 +113,19 @@ describe("limitry.Meter and limitry.Limit against the real engine", () => {
     const updated = await stack.up();
     expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 2 });
     expect([idOf(updated.outputs, "meterId"), idOf(updated.outputs, "dailyId")]).toEqual([meterId, dailyId]);
-    expect(await client().limits.retrieve(dailyId)).toMatchObject({ name: "Daily tokens", limitValue: 200_000, alertThresholds: [75, 90, 100] });
+    expect(await client().limits.retrieve(dailyId)).toMatchObject({
+      name: "Daily tokens",
+      limitValue: 200_000,
+      alertThresholds: [75, 90, 100],
+    });
     expect(await client().meters.retrieve(meterId)).toMatchObject({ description: "LLM tokens", aggregation: "sum" });
 
     // replace: a new period is a new limit, created before the old one goes; preview warns.
     declared = { ...declared, daily: { ...declared.daily, period: "week" } };
     const warnings: string[] = [];
-    await stack.preview({ onEvent: (e) => e.diagnosticEvent?.severity === "warning" && warnings.push(e.diagnosticEvent.message) });
+    await stack.preview({
+      onEvent: (e) => e.diagnosticEvent?.severity === "warning" && warnings.push(e.diagnosticEvent.message),
+    });
     expect(warnings).toEqual([
       `replacing Limitry limit 'Daily tokens' (${dailyId}) for customer 'cust_123' to change period: it gets a new id and counts what the new definition matches; alerts already sent this window may fire again\n`,
     ]);

@@ -60,14 +60,30 @@ test("the packed package compiles under the `pulumi new typescript` tsconfig and
   // The template's dependencies: the newest @pulumi/pulumi 3.x, TypeScript 5 and Node types.
   await writeFile(
     path.join(program, "package.json"),
-    JSON.stringify({ name: "program", private: true, main: "index.ts", dependencies: { "@pulumi/pulumi": "^3.113.0" }, devDependencies: { typescript: "^5.0.0", "@types/node": "^22" } }),
+    JSON.stringify({
+      name: "program",
+      private: true,
+      main: "index.ts",
+      dependencies: { "@pulumi/pulumi": "^3.113.0" },
+      devDependencies: { typescript: "^5.0.0", "@types/node": "^22" },
+    }),
   );
   await writeFile(path.join(program, "tsconfig.json"), JSON.stringify(TEMPLATE_TSCONFIG, null, 4));
   await writeFile(path.join(program, "index.ts"), PROGRAM);
-  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(dir, tarball ?? "")], { cwd: program, maxBuffer: 16 * 1024 * 1024 });
+  await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(dir, tarball ?? "")], {
+    cwd: program,
+    maxBuffer: 16 * 1024 * 1024,
+  });
 
   expect(existsSync(path.join(program, "node_modules", "pulumi-limits", "node_modules", "@pulumi", "pulumi"))).toBe(false);
-  const tsc = await run(process.execPath, [path.join(program, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "--pretty", "false", "-p", program]).then(
+  const tsc = await run(process.execPath, [
+    path.join(program, "node_modules", "typescript", "bin", "tsc"),
+    "--noEmit",
+    "--pretty",
+    "false",
+    "-p",
+    program,
+  ]).then(
     () => "",
     (error: { stdout?: string }) => error.stdout ?? String(error),
   );

@@ -2,7 +2,13 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type PackedPackage, type PackedProgram, packedProgram, packPackage, setPackageVersion } from "../../bench/packed-program.js";
+import {
+  type PackedPackage,
+  type PackedProgram,
+  packedProgram,
+  packPackage,
+  setPackageVersion,
+} from "../../bench/packed-program.js";
 import { TEST_API_KEY } from "../support/service.js";
 import { useServiceAndBackend } from "../support/stack-env.js";
 
@@ -127,6 +133,8 @@ describe("the packed package installed in a program", () => {
     await stack.destroy();
     expect(new Set(versions())).toEqual(new Set([next]));
     expect(await limitNames(p)).toEqual([]);
-    await expect(env.service().client.useCases.definitions.retrieve(`${prefixOf(p)}_support`)).rejects.toMatchObject({ status: 404 });
+    await expect(env.service().client.useCases.definitions.retrieve(`${prefixOf(p)}_support`)).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });

@@ -60,7 +60,11 @@ describe("ownership: item 1", () => {
     const refused = await failureOf(second.up());
     expect(refused).toContain("is managed by resource 'budget' of another stack instance (stack organization/shared/test");
     // Following the advice to adopt does not help: adopt never takes an owned limit.
-    second = await stackOf(otherBackend, "shared", () => new Limit("budget", { limitName: "Team Budget", max: 999, adopt: true }));
+    second = await stackOf(
+      otherBackend,
+      "shared",
+      () => new Limit("budget", { limitName: "Team Budget", max: 999, adopt: true }),
+    );
     expect(await failureOf(second.up())).toContain("it cannot be taken over, even with adopt: true");
     expect(await limitsNamed("Team Budget")).toEqual([owned]);
 
@@ -75,9 +79,16 @@ describe("ownership: item 1", () => {
 
     // Moving it: the owner's record is cleared (`pulumi-limits release`), then the other stack adopts it;
     // the first stack's destroy now leaves it to its new owner.
-    const released = await runCli(["release", "--limit-id", owned?.limit_id ?? ""], { PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: env.service().url });
+    const released = await runCli(["release", "--limit-id", owned?.limit_id ?? ""], {
+      PAYI_API_KEY: TEST_API_KEY,
+      PAYI_BASE_URL: env.service().url,
+    });
     expect(released.stdout).toContain("from resource 'budget' of stack organization/shared/test");
-    second = await stackOf(otherBackend, "shared", () => new Limit("budget", { limitName: "Team Budget", max: 999, adopt: true }));
+    second = await stackOf(
+      otherBackend,
+      "shared",
+      () => new Limit("budget", { limitName: "Team Budget", max: 999, adopt: true }),
+    );
     await second.up();
     await first.destroy();
     expect((await limitsNamed("Team Budget")).map((l) => l.max)).toEqual([999]);
@@ -147,8 +158,14 @@ describe("ownership of use cases: item 1", () => {
     // A definition no stack manages (it has no owner record) is taken only with adopt: true.
     await env.service().client.useCases.definitions.create({ name: "teach_plain", description: "Made by hand" });
     let adopt = false;
-    const third = await stackOf(env.backend(), "use-case-plain", () => new UseCaseDefinition("plain", { name: "teach_plain", adopt }));
-    expect(await failureOf(third.up())).toContain("use case 'teach_plain' already exists in Pay-i, and a stack never takes one over silently");
+    const third = await stackOf(
+      env.backend(),
+      "use-case-plain",
+      () => new UseCaseDefinition("plain", { name: "teach_plain", adopt }),
+    );
+    expect(await failureOf(third.up())).toContain(
+      "use case 'teach_plain' already exists in Pay-i, and a stack never takes one over silently",
+    );
     adopt = true;
     await third.up();
     await third.destroy();
@@ -158,7 +175,11 @@ describe("ownership of use cases: item 1", () => {
 
 describe("replace: items 2 and 4", () => {
   test("`up --replace` on a Limit ends with exactly one live limit holding the declared settings", async () => {
-    const stack = await stackOf(env.backend(), "forced", () => new Limit("cap", { limitName: "Forced Cap", max: 42, threshold: 0.9 }));
+    const stack = await stackOf(
+      env.backend(),
+      "forced",
+      () => new Limit("cap", { limitName: "Forced Cap", max: 42, threshold: 0.9 }),
+    );
     await stack.up();
     const replaced = await stack.up({ replace: [await urnOf(stack, "cap")] });
     expect(replaced.summary.resourceChanges).toMatchObject({ replace: 1 });
@@ -203,8 +224,10 @@ describe("replace: items 2 and 4", () => {
 
   test("deleteBeforeReplace: false on a same-name replace fails naming the unique name, not adoption", async () => {
     let threshold = 0.8;
-    const stack = await stackOf(env.backend(), "create-first", () =>
-      new Limit("cap", { limitName: "Create First", max: 10, threshold }, { deleteBeforeReplace: false }),
+    const stack = await stackOf(
+      env.backend(),
+      "create-first",
+      () => new Limit("cap", { limitName: "Create First", max: 10, threshold }, { deleteBeforeReplace: false }),
     );
     await stack.up();
     threshold = 0.9;
@@ -269,8 +292,10 @@ describe("unknown values at preview: items 5, 6 and 7", () => {
 
   test("replaceOnChanges is honoured: a listed in-place field replaces", async () => {
     let max = 10;
-    const stack = await stackOf(env.backend(), "roc", () =>
-      new Limit("cap", { limitName: "ROC Cap", max }, { replaceOnChanges: ["max"] }),
+    const stack = await stackOf(
+      env.backend(),
+      "roc",
+      () => new Limit("cap", { limitName: "ROC Cap", max }, { replaceOnChanges: ["max"] }),
     );
     const first = await stack.up();
     const before = (await limitsNamed("ROC Cap"))[0]?.limit_id;
@@ -285,4 +310,3 @@ describe("unknown values at preview: items 5, 6 and 7", () => {
     await stack.destroy();
   });
 });
-

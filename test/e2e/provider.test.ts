@@ -65,7 +65,10 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
       ["Monthly Budget", 1000, "allow", 0.8],
       ["Premium Model Usage", 300, "allow", 0.83],
     ]);
-    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ max: 0.05, threshold: 0.8 });
+    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({
+      max: 0.05,
+      threshold: 0.8,
+    });
 
     // No changes: nothing to do.
     expect((await stack.preview()).changeSummary).toEqual({ same: 7 });
@@ -81,29 +84,46 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
 
     // A new threshold keeping the name replaces, deleting the old limit first (names are unique);
     // preview warns that the limit's tracked spend goes with it.
-    await env.service().client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1000, output: 1000 } }, limit_ids: [ids["daily"] ?? ""] });
+    await env.service().client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1000, output: 1000 } },
+      limit_ids: [ids["daily"] ?? ""],
+    });
     budgets = { ...budgets, daily: { ...budgets["daily"], threshold: 0.95 } as LimitArgs };
     const warnings: string[] = [];
-    await stack.preview({ onEvent: (e) => e.diagnosticEvent?.severity === "warning" && warnings.push(e.diagnosticEvent.message) });
+    await stack.preview({
+      onEvent: (e) => e.diagnosticEvent?.severity === "warning" && warnings.push(e.diagnosticEvent.message),
+    });
     expect(warnings).toEqual([
       `replacing limit 'Daily Safety Cap' (${ids["daily"]}) to change threshold discards its tracked spend of $0.01250; the new limit starts at $0\n`,
     ]);
     const events: EngineEvent[] = [];
     const replaced = await stack.up({ onEvent: (e) => events.push(e) });
     expect(replaced.summary.resourceChanges).toEqual({ same: 6, replace: 1 });
-    const dailyOps = stepsOf(events).filter(([name]) => name === "daily").map(([, op]) => op);
+    const dailyOps = stepsOf(events)
+      .filter(([name]) => name === "daily")
+      .map(([, op]) => op);
     expect(dailyOps.indexOf("delete-replaced")).toBeGreaterThanOrEqual(0);
     expect(dailyOps.indexOf("delete-replaced")).toBeLessThan(dailyOps.indexOf("create-replacement"));
     const newDaily = (replaced.outputs["daily"]?.value as { limitId: string }).limitId;
     expect(newDaily).not.toBe(ids["daily"]);
     await expect(env.service().client.limits.retrieve(ids["daily"] ?? "")).rejects.toMatchObject({ status: 404 });
-    expect((await env.service().client.limits.retrieve(newDaily)).limit).toMatchObject({ limit_name: "Daily Safety Cap", threshold: 0.95 });
+    expect((await env.service().client.limits.retrieve(newDaily)).limit).toMatchObject({
+      limit_name: "Daily Safety Cap",
+      threshold: 0.95,
+    });
 
     // Type and name together: the new limit is created before the old one goes, so enforcement never lapses.
-    budgets = { ...budgets, premium: { ...budgets["premium"], limitName: "Premium Models (blocking)", limitType: "block" } as LimitArgs };
+    budgets = {
+      ...budgets,
+      premium: { ...budgets["premium"], limitName: "Premium Models (blocking)", limitType: "block" } as LimitArgs,
+    };
     const events2: EngineEvent[] = [];
     await stack.up({ onEvent: (e) => events2.push(e) });
-    const premiumOps = stepsOf(events2).filter(([name]) => name === "premium").map(([, op]) => op);
+    const premiumOps = stepsOf(events2)
+      .filter(([name]) => name === "premium")
+      .map(([, op]) => op);
     expect(premiumOps.indexOf("create-replacement")).toBeGreaterThanOrEqual(0);
     expect(premiumOps.indexOf("create-replacement")).toBeLessThan(premiumOps.indexOf("delete-replaced"));
     const names = (await serviceLimits()).map((l) => l.limit_name).sort();
@@ -132,7 +152,8 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     expect(JSON.stringify(events) + JSON.stringify(events2)).not.toContain(TEST_API_KEY);
     // The serialized provider stays small and inlines no SDK code.
     const exported = await stack.exportStack();
-    const provider: string = exported.deployment.resources.find((r: { type: string }) => r.type.endsWith(":Limit")).inputs.__provider;
+    const provider: string = exported.deployment.resources.find((r: { type: string }) => r.type.endsWith(":Limit")).inputs
+      .__provider;
     expect(provider.length).toBeLessThan(2500);
     expect(provider).not.toContain("xproxy");
     // The stub records the contract version it was written against, for the runtime to check.
@@ -178,7 +199,12 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     const up = await stack.up();
     const limitId = (up.outputs["spent"]?.value as { limitId: string }).limitId;
     // 1M in + 500k out on gpt-4o = $2.50 + $5 = $7.50.
-    await env.service().client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1_000_000, output: 500_000 } }, limit_ids: [limitId] });
+    await env.service().client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1_000_000, output: 500_000 } },
+      limit_ids: [limitId],
+    });
     max = 5;
     const error = await stack.preview().catch((e: unknown) => String(e));
     expect(error).toContain("max 5 is below its current spend of $7.50000");

@@ -20,7 +20,12 @@ test("every acknowledged write survives kill -9 and a restart", async () => {
   let expectedTotal = 0;
   for (let i = 0; i < 20; i++) {
     await client.limits.create({ limit_name: `durable-${i}`, limit_id: `d${i}`, max: 100 });
-    const res = await client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1000 + i, output: 10 } }, limit_ids: [`d${i}`, "d0"] });
+    const res = await client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1000 + i, output: 10 } },
+      limit_ids: [`d${i}`, "d0"],
+    });
     expectedTotal += res.xproxy_result.cost?.total?.base ?? 0;
   }
   first.child.kill("SIGKILL");

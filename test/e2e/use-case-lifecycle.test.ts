@@ -86,7 +86,11 @@ describe("use-case lifecycle against the real engine", () => {
     const ops = typeUp.opsOf("use-case-limit");
     expect(ops).toContain("delete-replaced");
     expect(ops.indexOf("delete-replaced")).toBeLessThan(ops.indexOf("create-replacement"));
-    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ limit_type: "block", max: 0.05, threshold: 0.8 });
+    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({
+      limit_type: "block",
+      max: 0.05,
+      threshold: 0.8,
+    });
     expect(await limitOf(first.limitId)).toEqual({ type: "allow", max: 0.05, threshold: 0.8, spend: 0.0125 });
     expect(await limitOf(second.limitId)).toEqual({ type: "allow", max: 0.05, threshold: 0.8, spend: 0.025 });
     const third = await env.service().client.useCases.create("teach_me");
@@ -100,7 +104,10 @@ describe("use-case lifecycle against the real engine", () => {
       "replacing the limit config of use case 'teach_me' to change threshold: only new instances get the new settings; its 3 existing instances keep their current limits and $0.0375 of spend",
     ]);
     await stack.up();
-    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ limit_type: "block", threshold: 0.9 });
+    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({
+      limit_type: "block",
+      threshold: 0.9,
+    });
     expect(await limitOf(third.limit_id ?? "")).toMatchObject({ threshold: 0.8 });
 
     // Max: an update in place, with the same note.
@@ -114,7 +121,10 @@ describe("use-case lifecycle against the real engine", () => {
     const updated = await stack.up({ onEvent: maxUp.onEvent });
     expect(updated.summary.resourceChanges).toEqual({ same: 3, update: 1 });
     expect(maxUp.opsOf("use-case-limit")).toEqual(["update"]);
-    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({ max: 0.1, threshold: 0.9 });
+    expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({
+      max: 0.1,
+      threshold: 0.9,
+    });
     expect(await limitOf(first.limitId)).toEqual({ type: "allow", max: 0.05, threshold: 0.8, spend: 0.0125 });
 
     await stack.destroy();
@@ -173,7 +183,13 @@ describe("use-case lifecycle against the real engine", () => {
     const cliEnv = { PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: env.service().url, PULUMI_CONFIG_PASSPHRASE: "use-case-test" };
     const common = ["-f", file, "--backend", `file://${dir}`, "--stack", "use-cases"];
     const useCase = (name: string, limitConfig: string[]) =>
-      [`useCases:`, `  - name: ${name}`, `    description: Summaries`, ...(limitConfig.length ? ["    limitConfig:", ...limitConfig.map((l) => `      ${l}`)] : []), ""].join("\n");
+      [
+        "useCases:",
+        `  - name: ${name}`,
+        "    description: Summaries",
+        ...(limitConfig.length ? ["    limitConfig:", ...limitConfig.map((l) => `      ${l}`)] : []),
+        "",
+      ].join("\n");
     const write = (text: string) => writeFile(file, text);
     await write(useCase("summarize", ["max: 0.05", "threshold: 0.8"]));
     const up = await runCli(["up", ...common, "--yes"], cliEnv, dir);
@@ -185,7 +201,9 @@ describe("use-case lifecycle against the real engine", () => {
     const typeChange = await runCli(["preview", ...common], cliEnv, dir);
     expect(typeChange.code, typeChange.stderr).toBe(0);
     expect(typeChange.stdout).toContain("+-1 to replace");
-    expect(typeChange.stdout).toContain("replaced because a new type makes a different limit: the config is deleted, then set again, and only new instances get it");
+    expect(typeChange.stdout).toContain(
+      "replaced because a new type makes a different limit: the config is deleted, then set again, and only new instances get it",
+    );
     expect(typeChange.stdout).toContain(
       "warning: replacing the limit config of use case 'summarize' to change limitType: only new instances get the new settings; its 2 existing instances keep their current limits and $0.0375 of spend",
     );
@@ -202,8 +220,13 @@ describe("use-case lifecycle against the real engine", () => {
       "deleting use case 'summarize' deletes its limit config and its 2 existing instances with it; those instances' 2 limits stay in Pay-i with $0.0375 of spend, as ordinary limits named 'summarize/<use case id>' (delete them there if unwanted)";
     const renamed = await runCli(["preview", ...common, "--json"], cliEnv, dir);
     expect(renamed.code, renamed.stderr).toBe(0);
-    const events = renamed.stdout.trim().split("\n").map((line) => JSON.parse(line) as EngineEvent);
-    expect(events.flatMap((e) => (e.diagnosticEvent?.severity === "warning" ? [e.diagnosticEvent.message.trimEnd()] : []))).toEqual([gone]);
+    const events = renamed.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as EngineEvent);
+    expect(
+      events.flatMap((e) => (e.diagnosticEvent?.severity === "warning" ? [e.diagnosticEvent.message.trimEnd()] : [])),
+    ).toEqual([gone]);
 
     const applied = await runCli(["up", ...common, "--yes"], cliEnv, dir);
     expect(applied.code, applied.stderr).toBe(0);

@@ -66,7 +66,26 @@ export function nastyString(rng: Rng): string {
 
 /** Numbers that break naive money code: sub-unit, huge, negative zero, non-integers where integers go. */
 export function nastyNumber(rng: Rng): number {
-  return rng.pick([0, -0, -1, 1e-11, 1e-320, 5e-324, 0.1 + 0.2, 100 / 3, 1e21, 1e308, Number.MAX_SAFE_INTEGER, 2 ** 63, 0.75, 0.99, 1.5, 12.5, 100_000_000, 100_000_001]);
+  return rng.pick([
+    0,
+    -0,
+    -1,
+    1e-11,
+    1e-320,
+    5e-324,
+    0.1 + 0.2,
+    100 / 3,
+    1e21,
+    1e308,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 63,
+    0.75,
+    0.99,
+    1.5,
+    12.5,
+    100_000_000,
+    100_000_001,
+  ]);
 }
 
 /** Any JSON value, nested at most `depth` deep. */

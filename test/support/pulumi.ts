@@ -30,8 +30,5 @@ export async function inlineStack(
   projectName: string,
   program: automation.PulumiFn,
 ): Promise<automation.Stack> {
-  return automation.LocalWorkspace.createOrSelectStack(
-    { stackName: "test", projectName, program },
-    { envVars: backend.envVars },
-  );
+  return automation.LocalWorkspace.createOrSelectStack({ stackName: "test", projectName, program }, { envVars: backend.envVars });
 }

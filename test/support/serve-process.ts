@@ -21,9 +21,19 @@ export interface ServeProcess {
  */
 export async function spawnServe(options: { dataDir: string; apiKey?: string; env?: NodeJS.ProcessEnv }): Promise<ServeProcess> {
   const bin = path.join(packageRoot(), "bin", "pulumi-limits.js");
-  const args = [bin, "serve", "--port", "0", "--data-dir", options.dataDir, ...(options.apiKey ? ["--api-key", options.apiKey] : [])];
+  const args = [
+    bin,
+    "serve",
+    "--port",
+    "0",
+    "--data-dir",
+    options.dataDir,
+    ...(options.apiKey ? ["--api-key", options.apiKey] : []),
+  ];
   const child = spawn(process.execPath, args, { env: options.env ?? process.env });
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
   let output = "";
   const collect = (chunk: Buffer) => {
     output += chunk.toString();

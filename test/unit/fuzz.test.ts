@@ -26,16 +26,41 @@ let port = 0;
 const agent = new Agent({ connections: CONCURRENCY });
 
 // Objects that exist, so that a share of requests reach the code behind the not-found checks.
-const known = { limitId: "fuzz-limit", useCase: "fuzz_uc", useCaseId: "", category: "fuzz.cat", resource: "fuzz-model", resourceId: "", kpi: "fuzz-kpi", requestId: "", responseId: "fuzz-response" };
+const known = {
+  limitId: "fuzz-limit",
+  useCase: "fuzz_uc",
+  useCaseId: "",
+  category: "fuzz.cat",
+  resource: "fuzz-model",
+  resourceId: "",
+  kpi: "fuzz-kpi",
+  requestId: "",
+  responseId: "fuzz-response",
+};
 
 const validBodies = {
   limit: { limit_name: "L", max: 10, limit_type: "allow", threshold: 0.8, properties: { a: "b" } },
   limitUpdate: { limit_name: "L2", max: 20 },
   properties: { properties: { k: "v", gone: null } },
-  definition: { name: "uc_x", description: "d", limit_config: { max: 1, threshold: 0.8, limit_type: "allow" }, logging_enabled: true },
+  definition: {
+    name: "uc_x",
+    description: "d",
+    limit_config: { max: 1, threshold: 0.8, limit_type: "allow" },
+    logging_enabled: true,
+  },
   limitConfig: { max: 0.05, threshold: 0.8, limit_type: "allow", properties: { a: "b" } },
-  ingest: { category: "system.openai", resource: "gpt-4o", units: { text: { input: 10, output: 5 } }, event_timestamp: "2026-01-01T00:00:00Z", http_status_code: 200 },
-  resource: { units: { text: { input_price: 0.000001, output_price: 0.000002 } }, start_timestamp: "2026-01-01T00:00:00Z", max_input_units: 10 },
+  ingest: {
+    category: "system.openai",
+    resource: "gpt-4o",
+    units: { text: { input: 10, output: 5 } },
+    event_timestamp: "2026-01-01T00:00:00Z",
+    http_status_code: 200,
+  },
+  resource: {
+    units: { text: { input_price: 0.000001, output_price: 0.000002 } },
+    start_timestamp: "2026-01-01T00:00:00Z",
+    max_input_units: 10,
+  },
   kpi: { name: "k", description: "d", goal: 1, kpi_type: "number" },
   kpiUpdate: { description: "d2", goal: 2 },
   score: { score: 0.5 },
@@ -86,7 +111,10 @@ function queryFor(rng: Rng): string {
     const value = rng.pick([
       () => nastyString(rng),
       () => String(nastyNumber(rng)),
-      () => Buffer.from(JSON.stringify({ s: rng.pick(["99999999999999999999", "-5", "1", "1e3"]), a: rng.chance(0.5) })).toString("base64url"),
+      () =>
+        Buffer.from(JSON.stringify({ s: rng.pick(["99999999999999999999", "-5", "1", "1e3"]), a: rng.chance(0.5) })).toString(
+          "base64url",
+        ),
       () => rng.pick(["true", "False", "maybe", "2026-01-01T00:00:00", "2026-13-45T99:99:99Z"]),
     ])();
     parts.push(rng.chance(0.1) ? `${key}=${value.replace(/[^\x21-\x7e]/g, "")}` : `${key}=${encode(value)}`);
@@ -99,7 +127,14 @@ const headerSafe = (s: string) => s.replace(/[\r\n\0]/g, "").replace(/[^\t\x20-\
 
 function headersFor(rng: Rng, method: string): Record<string, string> {
   const headers: Record<string, string> = { "xproxy-api-key": rng.chance(0.03) ? "wrong" : KEY };
-  if (method !== "GET" && rng.chance(0.9)) headers["content-type"] = rng.pick(["application/json", "application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded"]);
+  if (method !== "GET" && rng.chance(0.9))
+    headers["content-type"] = rng.pick([
+      "application/json",
+      "application/json",
+      "application/json; charset=utf-8",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+    ]);
   if (rng.chance(0.3)) headers["idempotency-key"] = headerSafe(rng.chance(0.5) ? `k${rng.int(50)}` : nastyString(rng));
   if (rng.chance(0.3)) headers["xproxy-limit-ids"] = headerSafe(rng.chance(0.5) ? known.limitId : nastyString(rng));
   if (rng.chance(0.3)) headers["xproxy-usecase-name"] = headerSafe(rng.chance(0.5) ? known.useCase : nastyString(rng));
@@ -123,7 +158,9 @@ function bodyText(rng: Rng, method: string, url: string): string | undefined {
     case 4:
       return JSON.stringify(valid).replace(/\d+(\.\d+)?/, "1".repeat(400));
     default:
-      return JSON.stringify(url.endsWith("/bulk") ? Array.from({ length: 1 + rng.int(3) }, () => mutate(rng, valid)) : mutate(rng, valid));
+      return JSON.stringify(
+        url.endsWith("/bulk") ? Array.from({ length: 1 + rng.int(3) }, () => mutate(rng, valid)) : mutate(rng, valid),
+      );
   }
 }
 
@@ -171,12 +208,20 @@ beforeAll(async () => {
   await call("POST", "/limits", { limit_name: "Fuzz", limit_id: known.limitId, max: 1000 });
   await call("POST", "/use_cases/definitions", { name: known.useCase, description: "d", limit_config: { max: 5 } });
   const instance = await call("POST", `/use_cases/instances/${known.useCase}`, undefined);
-  known.useCaseId = typeof instance === "object" && instance !== null && "use_case_id" in instance ? String(instance.use_case_id) : "";
+  known.useCaseId =
+    typeof instance === "object" && instance !== null && "use_case_id" in instance ? String(instance.use_case_id) : "";
   const version = await call("POST", `/categories/${known.category}/resources/${known.resource}`, validBodies.resource);
-  known.resourceId = typeof version === "object" && version !== null && "resource_id" in version ? String(version.resource_id) : "";
+  known.resourceId =
+    typeof version === "object" && version !== null && "resource_id" in version ? String(version.resource_id) : "";
   await call("POST", `/use_cases/definitions/${known.useCase}/kpis`, { ...validBodies.kpi, name: known.kpi });
-  const ingested = await call("POST", "/ingest", { ...validBodies.ingest, provider_response_id: known.responseId }, { "xproxy-limit-ids": known.limitId });
-  known.requestId = typeof ingested === "object" && ingested !== null && "request_id" in ingested ? String(ingested.request_id) : "";
+  const ingested = await call(
+    "POST",
+    "/ingest",
+    { ...validBodies.ingest, provider_response_id: known.responseId },
+    { "xproxy-limit-ids": known.limitId },
+  );
+  known.requestId =
+    typeof ingested === "object" && ingested !== null && "request_id" in ingested ? String(ingested.request_id) : "";
 });
 
 afterAll(async () => {
@@ -204,13 +249,20 @@ describe("fuzzing every route", () => {
       const route = rng.pick(apiRoutes);
       const path = `${pathFor(rng, route.url)}${queryFor(rng)}`;
       const body = bodyText(rng, route.method, route.url);
-      const res = await request(`${origin}${path}`, { method: route.method, headers: headersFor(rng, route.method), body, dispatcher: agent });
+      const res = await request(`${origin}${path}`, {
+        method: route.method,
+        headers: headersFor(rng, route.method),
+        body,
+        dispatcher: agent,
+      });
       const text = await res.body.text();
       const key = `${route.method} ${route.url}`;
       perRoute.set(key, (perRoute.get(key) ?? 0) + 1);
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      if (res.statusCode >= 500) serverErrors.push(`${route.method} ${path} ${body?.slice(0, 200) ?? ""} → ${res.statusCode} ${text.slice(0, 200)}`);
-      else if (res.statusCode >= 400 && !/"xproxy_error":\{"code":"/.test(text)) notEnveloped.push(`${route.method} ${path} → ${res.statusCode} ${text.slice(0, 200)}`);
+      if (res.statusCode >= 500)
+        serverErrors.push(`${route.method} ${path} ${body?.slice(0, 200) ?? ""} → ${res.statusCode} ${text.slice(0, 200)}`);
+      else if (res.statusCode >= 400 && !/"xproxy_error":\{"code":"/.test(text))
+        notEnveloped.push(`${route.method} ${path} → ${res.statusCode} ${text.slice(0, 200)}`);
     };
 
     for (let sent = 0; sent < REQUESTS; sent += CONCURRENCY) {
@@ -219,7 +271,9 @@ describe("fuzzing every route", () => {
 
     const health = await request(`${origin}/healthz`, { dispatcher: agent });
     await health.body.text();
-    console.log(`fuzz: ${REQUESTS} requests, seed ${SEED}, ${perRoute.size} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    console.log(
+      `fuzz: ${REQUESTS} requests, seed ${SEED}, ${perRoute.size} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
     expect(health.statusCode).toBe(200);
     expect(serverErrors.slice(0, 20)).toEqual([]);
     expect(notEnveloped.slice(0, 20)).toEqual([]);

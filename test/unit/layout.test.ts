@@ -23,17 +23,27 @@ function importsOf(file: string): string[] {
 }
 
 function crossings(dirs: string[], forbidden: (target: string, file: string) => boolean): string[] {
-  return dirs.flatMap(sources).flatMap((file) => importsOf(file).filter((t) => forbidden(t, file)).map((t) => `${file} → ${t}`));
+  return dirs.flatMap(sources).flatMap((file) =>
+    importsOf(file)
+      .filter((t) => forbidden(t, file))
+      .map((t) => `${file} → ${t}`),
+  );
 }
 
 describe("import boundaries", () => {
   test("the provider and the CLI never import the local service (the serve command aside)", () => {
-    const found = crossings(["provider", "cli"], (target, file) => target.startsWith("server/") && file !== "cli/serve-command.ts");
+    const found = crossings(
+      ["provider", "cli"],
+      (target, file) => target.startsWith("server/") && file !== "cli/serve-command.ts",
+    );
     expect(found).toEqual([]);
   });
 
   test("rules import nothing but other rules, SDK types and zod", () => {
-    const found = crossings(["rules"], (target) => !(target.startsWith("rules/") || target.startsWith("sdk/") || target === "zod"));
+    const found = crossings(
+      ["rules"],
+      (target) => !(target.startsWith("rules/") || target.startsWith("sdk/") || target === "zod"),
+    );
     expect(found).toEqual([]);
   });
 
@@ -48,13 +58,21 @@ describe("import boundaries", () => {
 });
 
 describe("the packed package", () => {
-  test("ships the library, the CLI and the service (with its migrations), not the demo, bench or test harness", () => {
-    const [pack] = z.array(z.object({ files: z.array(z.object({ path: z.string() })) })).parse(
-      JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })),
-    );
-    const files = pack?.files.map((f) => f.path) ?? [];
-    expect(files).toEqual(expect.arrayContaining(["dist/index.js", "dist/provider/runtime.js", "dist/sdk/payi/index.js", "bin/pulumi-limits.js"]));
-    expect(files.some((f) => f.startsWith("server/migrations/") && f.endsWith(".sql"))).toBe(true);
-    expect(files.filter((f) => /^dist\/(demo|bench|test)\/|serve-process/.test(f))).toEqual([]);
-  });
+  test(
+    "ships the library, the CLI and the service (with its migrations), not the demo, bench or test harness",
+    { timeout: 60_000 },
+    () => {
+      const [pack] = z
+        .array(z.object({ files: z.array(z.object({ path: z.string() })) }))
+        .parse(
+          JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })),
+        );
+      const files = pack?.files.map((f) => f.path) ?? [];
+      expect(files).toEqual(
+        expect.arrayContaining(["dist/index.js", "dist/provider/runtime.js", "dist/sdk/payi/index.js", "bin/pulumi-limits.js"]),
+      );
+      expect(files.some((f) => f.startsWith("server/migrations/") && f.endsWith(".sql"))).toBe(true);
+      expect(files.filter((f) => /^dist\/(demo|bench|test)\/|serve-process/.test(f))).toEqual([]);
+    },
+  );
 });

@@ -5,8 +5,19 @@ import { test } from "../support/limitry-service.js";
 
 // Provider methods called directly against the real local service (no engine).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const meterArgs = { name: "Total Tokens", aggregation: "sum", field: "values.tokens", eventFilter: { eventType: "llm.completion" } } as const;
-const limitArgs = { name: "Daily token limit", meterId: "mtr_1", limitValue: 100_000, period: "day", customerId: "cust_123" } as const;
+const meterArgs = {
+  name: "Total Tokens",
+  aggregation: "sum",
+  field: "values.tokens",
+  eventFilter: { eventType: "llm.completion" },
+} as const;
+const limitArgs = {
+  name: "Daily token limit",
+  meterId: "mtr_1",
+  limitValue: 100_000,
+  period: "day",
+  customerId: "cust_123",
+} as const;
 
 describe("check", () => {
   test("valid inputs pass with defaults applied", () => {
@@ -17,8 +28,16 @@ describe("check", () => {
   test.for([
     [{ ...limitArgs, limitValue: 0 }, "limitValue", "limitValue must be an integer greater than 0 (got 0)"],
     [{ ...limitArgs, period: "minute" }, "period", 'period: expected one of "hour"|"day"|"week"|"month"|"annual"|"all_time"'],
-    [{ ...limitArgs, alertThresholds: [50, 50] }, "alertThresholds", "alertThresholds[1] must not repeat an earlier threshold (got 50)"],
-    [{ ...limitArgs, dimensionFilters: { "bad key": "x" } }, "dimensionFilters", "dimensionFilters keys must be letters, digits or _, up to 64 (got 'bad key')"],
+    [
+      { ...limitArgs, alertThresholds: [50, 50] },
+      "alertThresholds",
+      "alertThresholds[1] must not repeat an earlier threshold (got 50)",
+    ],
+    [
+      { ...limitArgs, dimensionFilters: { "bad key": "x" } },
+      "dimensionFilters",
+      "dimensionFilters keys must be letters, digits or _, up to 64 (got 'bad key')",
+    ],
   ] as const)("a limit failing %#: names %s and the rule", ([news, property, reason]) => {
     expect(checkLimit({ ...news }).failures).toEqual([{ property, reason }]);
   });
@@ -48,7 +67,11 @@ describe("diff, create, read, update, delete", () => {
     const olds = created.outs as MeterOutputs;
     expect(olds).toMatchObject({ ...meterArgs, meterId: created.id });
     expect(await p.diff(created.id, olds, { ...meterArgs })).toEqual({ changes: false });
-    expect(await p.diff(created.id, olds, { ...meterArgs, name: "Tokens", description: "LLM" })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await p.diff(created.id, olds, { ...meterArgs, name: "Tokens", description: "LLM" })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     for (const change of [{ aggregation: "max" }, { field: "values.total" }, { eventFilter: { eventType: "llm.embedding" } }]) {
       const diff = await p.diff(created.id, olds, { ...meterArgs, ...change });
       expect(diff.replaces).toEqual(Object.keys(change));
@@ -58,7 +81,9 @@ describe("diff, create, read, update, delete", () => {
     expect((await limitry.client.meters.retrieve(created.id)).description).toBe("LLM tokens");
   });
 
-  test("limit: name, value and thresholds update in place sending only what changed; what is counted replaces", async ({ limitry }) => {
+  test("limit: name, value and thresholds update in place sending only what changed; what is counted replaces", async ({
+    limitry,
+  }) => {
     const meter = await limitry.client.meters.create({ ...meterArgs });
     const p = limitProvider(() => limitry.client);
     const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {}, alertThresholds: [50, 80, 100] };
@@ -66,13 +91,22 @@ describe("diff, create, read, update, delete", () => {
     const olds = created.outs as LimitOutputs;
     expect(await p.diff(created.id, olds, inputs)).toEqual({ changes: false });
     expect((await p.diff(created.id, olds, { ...inputs, limitValue: 5, alertThresholds: undefined })).replaces).toEqual([]);
-    for (const change of [{ meterId: "mtr_other" }, { period: "week" }, { customerId: "cust_9" }, { dimensionFilters: { model: "gpt-4" } }]) {
+    for (const change of [
+      { meterId: "mtr_other" },
+      { period: "week" },
+      { customerId: "cust_9" },
+      { dimensionFilters: { model: "gpt-4" } },
+    ]) {
       expect((await p.diff(created.id, olds, { ...inputs, ...change })).replaces).toEqual(Object.keys(change));
     }
     // An out-of-band rename must survive an update that only changes the value.
     await limitry.client.limits.update(created.id, { name: "Renamed elsewhere" });
     await p.update(created.id, olds, { ...inputs, limitValue: 5, alertThresholds: undefined });
-    expect(await limitry.client.limits.retrieve(created.id)).toMatchObject({ name: "Renamed elsewhere", limitValue: 5, alertThresholds: null });
+    expect(await limitry.client.limits.retrieve(created.id)).toMatchObject({
+      name: "Renamed elsewhere",
+      limitValue: 5,
+      alertThresholds: null,
+    });
   });
 
   test("read reports drift and drops a deleted object; delete of a gone object succeeds", async ({ limitry }) => {
@@ -90,12 +124,18 @@ describe("diff, create, read, update, delete", () => {
     const meter = await limitry.client.meters.create({ ...meterArgs });
     const existing = await limitry.client.limits.create({ ...limitArgs, meterId: meter.id });
     const p = limitProvider(() => limitry.client);
-    const adopted = await p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {}, limitValue: 150_000, adoptId: existing.id });
+    const adopted = await p.create({
+      ...limitArgs,
+      meterId: meter.id,
+      dimensionFilters: {},
+      limitValue: 150_000,
+      adoptId: existing.id,
+    });
     expect(adopted.id).toBe(existing.id);
     expect((await limitry.client.limits.retrieve(existing.id)).limitValue).toBe(150_000);
-    await expect(p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {}, period: "week", adoptId: existing.id })).rejects.toThrow(
-      `cannot adopt Limitry limit ${existing.id}: its period differs from the declaration (period "day")`,
-    );
+    await expect(
+      p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {}, period: "week", adoptId: existing.id }),
+    ).rejects.toThrow(`cannot adopt Limitry limit ${existing.id}: its period differs from the declaration (period "day")`);
     expect((await limitry.client.limits.list()).items).toHaveLength(1);
   });
 });

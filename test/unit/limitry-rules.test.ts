@@ -1,6 +1,12 @@
 import { describe, expect, test } from "vitest";
 import { allowed, filtersMatch, limitApplies, standing, thresholdsReached, alertEvent } from "../../rules/limitry/check.js";
-import { batchViolations, customerViolations, eventViolations, limitViolations, meterViolations } from "../../rules/limitry/validation.js";
+import {
+  batchViolations,
+  customerViolations,
+  eventViolations,
+  limitViolations,
+  meterViolations,
+} from "../../rules/limitry/validation.js";
 import { resetSeconds, windowAt, type WindowAnchor } from "../../rules/limitry/window.js";
 import type { Period } from "../../sdk/limitry/resources/limits.js";
 
@@ -165,8 +171,12 @@ describe("validation returns {field, rule, value}", () => {
 
   test("limit: integer limitValue > 0, thresholds distinct integers 1–100, unknown fields skipped", () => {
     expect(limitViolations({ name: "Daily", limitValue: 100_000, alertThresholds: [50, 80, 100] })).toEqual([]);
-    expect(limitViolations({ limitValue: 0 })).toEqual([{ field: "limitValue", rule: "must be an integer greater than 0", value: 0 }]);
-    expect(limitViolations({ limitValue: 1.5 })).toEqual([{ field: "limitValue", rule: "must be an integer greater than 0", value: 1.5 }]);
+    expect(limitViolations({ limitValue: 0 })).toEqual([
+      { field: "limitValue", rule: "must be an integer greater than 0", value: 0 },
+    ]);
+    expect(limitViolations({ limitValue: 1.5 })).toEqual([
+      { field: "limitValue", rule: "must be an integer greater than 0", value: 1.5 },
+    ]);
     expect(limitViolations({ alertThresholds: [0, 50, 50, 101] })).toEqual([
       { field: "alertThresholds[0]", rule: "must be an integer between 1 and 100", value: 0 },
       { field: "alertThresholds[2]", rule: "must not repeat an earlier threshold", value: 50 },
@@ -182,9 +192,9 @@ describe("validation returns {field, rule, value}", () => {
     expect(eventViolations({ customerId: "c", eventType: "e", timestamp: "2026-03-10T10:00:00" }, "events[2].")).toEqual([
       { field: "events[2].timestamp", rule: "must be an ISO-8601 date-time with an offset", value: "2026-03-10T10:00:00" },
     ]);
-    expect(eventViolations({ customerId: "", eventType: "e", values: { tokens: Infinity } })).toEqual([
+    expect(eventViolations({ customerId: "", eventType: "e", values: { tokens: Number.POSITIVE_INFINITY } })).toEqual([
       { field: "customerId", rule: "must not be empty", value: "" },
-      { field: "values.tokens", rule: "must be a finite number", value: Infinity },
+      { field: "values.tokens", rule: "must be a finite number", value: Number.POSITIVE_INFINITY },
     ]);
     expect(batchViolations(1000)).toEqual([]);
     expect(batchViolations(1001)).toEqual([{ field: "events", rule: "must hold 1 to 1000 events", value: 1001 }]);

@@ -1,6 +1,13 @@
 import { request } from "undici";
 import { describe, expect } from "vitest";
-import { AuthenticationError, ConflictError, Limitry, NotFoundError, type EventRecordParams, type Limit } from "../../sdk/limitry/index.js";
+import {
+  AuthenticationError,
+  ConflictError,
+  Limitry,
+  NotFoundError,
+  type EventRecordParams,
+  type Limit,
+} from "../../sdk/limitry/index.js";
 import { test, type LimitryFixture } from "../support/limitry-service.js";
 import { TEST_API_KEY } from "../support/service.js";
 
@@ -100,7 +107,9 @@ describe("meters and limits (seed 003)", () => {
     expect((await client.limits.check({ customerId: "cust_123" })).limits[0]).toMatchObject({ used: 100_500, remaining: 0 });
   });
 
-  test("a GPT-4 dimension filter counts only GPT-4 events, and check with dimensions keeps only matching limits", async ({ limitry }) => {
+  test("a GPT-4 dimension filter counts only GPT-4 events, and check with dimensions keeps only matching limits", async ({
+    limitry,
+  }) => {
     const { client } = limitry;
     const { meter, limit: daily } = await seedMeterAndLimit(limitry);
     const gpt4 = await client.limits.create({
@@ -128,7 +137,9 @@ describe("meters and limits (seed 003)", () => {
     expect(gpt4Only.limits.map((l) => l.id)).toEqual([daily.id, gpt4.id]);
   });
 
-  test("a project-wide limit applies to each customer on its own; a check without customer counts everyone", async ({ limitry }) => {
+  test("a project-wide limit applies to each customer on its own; a check without customer counts everyone", async ({
+    limitry,
+  }) => {
     const { client } = limitry;
     const { meter } = await seedMeterAndLimit(limitry);
     const shared = await client.limits.create({ name: "Default", meterId: meter.id, limitValue: 1_000, period: "month" });
@@ -139,14 +150,29 @@ describe("meters and limits (seed 003)", () => {
       expect.objectContaining({ id: shared.id, used: 600, remaining: 400, exceeded: false, reset: Date.UTC(2026, 3, 1) / 1000 }),
     ]);
     const project = await client.limits.check();
-    expect(project).toEqual({ allowed: false, limits: [expect.objectContaining({ id: shared.id, used: 1_300, exceeded: true })] });
+    expect(project).toEqual({
+      allowed: false,
+      limits: [expect.objectContaining({ id: shared.id, used: 1_300, exceeded: true })],
+    });
   });
 
-  test("windows follow the service clock: yesterday's events stop counting at midnight and backdated events count where they belong", async ({ limitry }) => {
+  test("windows follow the service clock: yesterday's events stop counting at midnight and backdated events count where they belong", async ({
+    limitry,
+  }) => {
     const { client, setNow } = limitry;
     await seedMeterAndLimit(limitry);
-    await client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 70_000 }, timestamp: "2026-03-10T23:59:59Z" });
-    await client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 1 }, timestamp: "2026-03-09T10:00:00Z" });
+    await client.events.record({
+      customerId: "cust_123",
+      eventType: "llm.completion",
+      values: { tokens: 70_000 },
+      timestamp: "2026-03-10T23:59:59Z",
+    });
+    await client.events.record({
+      customerId: "cust_123",
+      eventType: "llm.completion",
+      values: { tokens: 1 },
+      timestamp: "2026-03-09T10:00:00Z",
+    });
     expect((await client.limits.check({ customerId: "cust_123" })).limits[0]).toMatchObject({ used: 70_000 });
     setNow("2026-03-11T00:00:00Z");
     expect((await client.limits.check({ customerId: "cust_123" })).limits[0]).toMatchObject({
@@ -161,8 +187,18 @@ describe("meters and limits (seed 003)", () => {
     await client.customers.create({ externalId: "cust_123", timezone: "America/New_York" });
     await seedMeterAndLimit(limitry);
     // 2026-03-10T03:00Z is the evening of the 9th in New York: yesterday for the customer at 12:00Z.
-    await client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 5 }, timestamp: "2026-03-10T03:00:00Z" });
-    await client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 7 }, timestamp: "2026-03-10T05:00:00Z" });
+    await client.events.record({
+      customerId: "cust_123",
+      eventType: "llm.completion",
+      values: { tokens: 5 },
+      timestamp: "2026-03-10T03:00:00Z",
+    });
+    await client.events.record({
+      customerId: "cust_123",
+      eventType: "llm.completion",
+      values: { tokens: 7 },
+      timestamp: "2026-03-10T05:00:00Z",
+    });
     expect((await client.limits.check({ customerId: "cust_123" })).limits[0]).toMatchObject({
       used: 7,
       reset: Date.parse("2026-03-11T04:00:00Z") / 1000,
@@ -172,7 +208,12 @@ describe("meters and limits (seed 003)", () => {
   test("all_time limits never reset: reset is null", async ({ limitry }) => {
     const { client } = limitry;
     await seedMeterAndLimit(limitry, { period: "all_time" });
-    await client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 3 }, timestamp: "2001-01-01T00:00:00Z" });
+    await client.events.record({
+      customerId: "cust_123",
+      eventType: "llm.completion",
+      values: { tokens: 3 },
+      timestamp: "2001-01-01T00:00:00Z",
+    });
     expect((await client.limits.check({ customerId: "cust_123" })).limits[0]).toMatchObject({ used: 3, reset: null });
   });
 
@@ -180,7 +221,11 @@ describe("meters and limits (seed 003)", () => {
     const { client, setNow } = limitry;
     const { limit } = await seedMeterAndLimit(limitry, { alertThresholds: [50, 80, 100] });
     setNow("2026-03-10T13:00:00Z");
-    const updated = await client.limits.update(limit.id, { name: "Updated limit name", limitValue: 200_000, alertThresholds: [75, 90, 100] });
+    const updated = await client.limits.update(limit.id, {
+      name: "Updated limit name",
+      limitValue: 200_000,
+      alertThresholds: [75, 90, 100],
+    });
     expect(updated).toEqual({
       ...limit,
       name: "Updated limit name",
@@ -189,13 +234,18 @@ describe("meters and limits (seed 003)", () => {
       updatedAt: "2026-03-10T13:00:00.000Z",
     });
     expect(await client.limits.delete(limit.id)).toEqual({ success: true });
-    await expect(client.limits.retrieve(limit.id)).rejects.toMatchObject({ constructor: NotFoundError, status: 404, code: "limit_not_found" });
+    await expect(client.limits.retrieve(limit.id)).rejects.toMatchObject({
+      constructor: NotFoundError,
+      status: 404,
+      code: "limit_not_found",
+    });
   });
 
   test("list pages with a cursor, filters by customer, and iterates every page with for await", async ({ limitry }) => {
     const { client } = limitry;
     const { meter } = await seedMeterAndLimit(limitry);
-    for (const n of [1, 2, 3]) await client.limits.create({ name: `L${n}`, meterId: meter.id, limitValue: n, period: "hour", customerId: "cust_456" });
+    for (const n of [1, 2, 3])
+      await client.limits.create({ name: `L${n}`, meterId: meter.id, limitValue: n, period: "hour", customerId: "cust_456" });
     const first = await raw(limitry.url, "GET", "/v1/limits?customerId=cust_456&limit=2");
     expect(first.body).toMatchObject({ hasMore: true, nextCursor: expect.any(String) });
     const names: string[] = [];
@@ -213,8 +263,20 @@ describe("meters", () => {
   test("count, max and latest aggregate as documented; query narrows by customer, dimensions and dates", async ({ limitry }) => {
     const { client } = limitry;
     const events: EventRecordParams[] = [
-      { customerId: "c1", eventType: "llm.completion", values: { tokens: 10, seats: 3 }, dimensions: { model: "gpt-4" }, timestamp: "2026-03-01T00:00:00Z" },
-      { customerId: "c1", eventType: "llm.completion", values: { tokens: 30, seats: 1 }, dimensions: { model: "gpt-4o" }, timestamp: "2026-03-05T00:00:00Z" },
+      {
+        customerId: "c1",
+        eventType: "llm.completion",
+        values: { tokens: 10, seats: 3 },
+        dimensions: { model: "gpt-4" },
+        timestamp: "2026-03-01T00:00:00Z",
+      },
+      {
+        customerId: "c1",
+        eventType: "llm.completion",
+        values: { tokens: 30, seats: 1 },
+        dimensions: { model: "gpt-4o" },
+        timestamp: "2026-03-05T00:00:00Z",
+      },
       { customerId: "c2", eventType: "llm.completion", values: { tokens: 20 }, timestamp: "2026-03-03T00:00:00Z" },
       { customerId: "c1", eventType: "image.generation", timestamp: "2026-03-06T00:00:00Z" },
     ];
@@ -222,13 +284,20 @@ describe("meters", () => {
     const count = await client.meters.create({ name: "Requests", aggregation: "count", field: "*" });
     const max = await client.meters.create({ name: "Biggest", aggregation: "max", field: "values.tokens" });
     const latest = await client.meters.create({ name: "Seats", aggregation: "latest", field: "values.seats" });
-    const sum = await client.meters.create({ name: "Tokens", aggregation: "sum", field: "values.tokens", eventFilter: { eventType: "llm.completion" } });
+    const sum = await client.meters.create({
+      name: "Tokens",
+      aggregation: "sum",
+      field: "values.tokens",
+      eventFilter: { eventType: "llm.completion" },
+    });
     expect((await client.meters.query(count.id)).value).toBe(4);
     expect((await client.meters.query(max.id)).value).toBe(30);
     expect((await client.meters.query(latest.id, { customerId: "c1" })).value).toBe(1);
     expect(await client.meters.query(sum.id)).toEqual({ meterId: sum.id, meterName: "Tokens", value: 60, aggregation: "sum" });
     expect((await client.meters.query(sum.id, { customerId: "c1", dimensions: { model: "gpt-4" } })).value).toBe(10);
-    expect((await client.meters.query(sum.id, { startDate: "2026-03-02T00:00:00Z", endDate: "2026-03-05T00:00:00Z" })).value).toBe(20);
+    expect(
+      (await client.meters.query(sum.id, { startDate: "2026-03-02T00:00:00Z", endDate: "2026-03-05T00:00:00Z" })).value,
+    ).toBe(20);
     expect((await client.meters.query(sum.id, { customerId: "nobody" })).value).toBe(0);
   });
 
@@ -257,11 +326,25 @@ describe("events and customers", () => {
     expect(await client.customers.retrieve(customer.id)).toEqual(customer);
   });
 
-  test("a created customer's billing cycle defaults to now; a second create of the same external id is a 409", async ({ limitry }) => {
+  test("a created customer's billing cycle defaults to now; a second create of the same external id is a 409", async ({
+    limitry,
+  }) => {
     const { client } = limitry;
-    const customer = await client.customers.create({ externalId: "acme", name: "Acme", email: "ops@acme.test", timezone: "Europe/Paris" });
-    expect(customer).toMatchObject({ id: expect.stringMatching(/^cust_/), billingCycleStart: "2026-03-10T12:00:00.000Z", timezone: "Europe/Paris" });
-    await expect(client.customers.create({ externalId: "acme" })).rejects.toMatchObject({ status: 409, code: "customer_already_exists" });
+    const customer = await client.customers.create({
+      externalId: "acme",
+      name: "Acme",
+      email: "ops@acme.test",
+      timezone: "Europe/Paris",
+    });
+    expect(customer).toMatchObject({
+      id: expect.stringMatching(/^cust_/),
+      billingCycleStart: "2026-03-10T12:00:00.000Z",
+      timezone: "Europe/Paris",
+    });
+    await expect(client.customers.create({ externalId: "acme" })).rejects.toMatchObject({
+      status: 409,
+      code: "customer_already_exists",
+    });
   });
 
   test("a batch of 1001 events, or with one bad event, records nothing", async ({ limitry }) => {
@@ -286,14 +369,16 @@ describe("alerts", () => {
   test("each threshold fires once per limit, customer and window, visible at /v1/alerts and in the log", async ({ limitry }) => {
     const { client, setNow, logs } = limitry;
     const { limit } = await seedMeterAndLimit(limitry, { alertThresholds: [50, 80, 100] });
-    const record = (tokens: number) => client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens } });
+    const record = (tokens: number) =>
+      client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens } });
     await record(49_999);
     expect((await client.alerts.list()).items).toEqual([]);
     await record(1);
     await record(1);
     await record(40_000);
     const fired = [];
-    for await (const alert of client.alerts.list({ limitId: limit.id })) fired.push([alert.event, alert.data.threshold, alert.data.currentUsage]);
+    for await (const alert of client.alerts.list({ limitId: limit.id }))
+      fired.push([alert.event, alert.data.threshold, alert.data.currentUsage]);
     expect(fired).toEqual([
       ["limit.threshold_reached", 50, 50_000],
       ["limit.threshold_reached", 80, 90_001],
@@ -308,38 +393,119 @@ describe("alerts", () => {
       ["limit.exceeded", 100, "2026-03-10T00:00:00.000Z"],
       ["limit.threshold_reached", 50, "2026-03-11T00:00:00.000Z"],
     ]);
-    expect(all[2]?.data).toMatchObject({ customerId: "cust_123", limit: 100_000, currentUsage: 100_001, percentage: 100, remaining: 0, period: "day" });
+    expect(all[2]?.data).toMatchObject({
+      customerId: "cust_123",
+      limit: 100_000,
+      currentUsage: 100_001,
+      percentage: 100,
+      remaining: 0,
+      period: "day",
+    });
     expect(logs.filter((l) => l.startsWith("limitry alert"))).toHaveLength(4);
   });
 
   test("an event backdated into a past window fires nothing", async ({ limitry }) => {
     const { client } = limitry;
     await seedMeterAndLimit(limitry, { alertThresholds: [10] });
-    await client.events.record({ customerId: "cust_123", eventType: "llm.completion", values: { tokens: 90_000 }, timestamp: "2026-03-01T00:00:00Z" });
+    await client.events.record({
+      customerId: "cust_123",
+      eventType: "llm.completion",
+      values: { tokens: 90_000 },
+      timestamp: "2026-03-01T00:00:00Z",
+    });
     expect((await client.alerts.list()).items).toEqual([]);
   });
 });
 
 describe("errors use Limitry's envelope with the field and the rule", () => {
   test.for([
-    ["a missing required field", "/v1/limits", '{"name":"a","limitValue":1,"period":"day"}', 400, "missing_required_field", "meterId: expected string, received undefined"],
-    ["a wrong type", "/v1/meters", '{"name":"a","aggregation":"sum","field":1}', 400, "invalid_field_value", "field: expected string, received number"],
-    ["an unknown period", "/v1/limits", '{"name":"a","meterId":"m","limitValue":1,"period":"minute"}', 400, "invalid_field_value", "period"],
-    ["a zero limitValue", "/v1/limits", '{"name":"a","meterId":"m","limitValue":0,"period":"day"}', 400, "invalid_field_value", "limitValue must be an integer greater than 0 (got 0)"],
-    ["a threshold above 100", "/v1/limits", '{"name":"a","meterId":"m","limitValue":1,"period":"day","alertThresholds":[101]}', 400, "invalid_field_value", "alertThresholds[0] must be an integer between 1 and 100 (got 101)"],
-    ["an unknown meter", "/v1/limits", '{"name":"a","meterId":"mtr_nope","limitValue":1,"period":"day"}', 404, "meter_not_found", "mtr_nope"],
-    ["a sum over '*'", "/v1/meters", '{"name":"a","aggregation":"sum","field":"*"}', 400, "invalid_field_value", "field may be '*' only with aggregation count"],
-    ["an unknown timezone", "/v1/customers", '{"externalId":"x","timezone":"Mars/Olympus"}', 400, "invalid_field_value", "timezone must be an IANA timezone name"],
+    [
+      "a missing required field",
+      "/v1/limits",
+      '{"name":"a","limitValue":1,"period":"day"}',
+      400,
+      "missing_required_field",
+      "meterId: expected string, received undefined",
+    ],
+    [
+      "a wrong type",
+      "/v1/meters",
+      '{"name":"a","aggregation":"sum","field":1}',
+      400,
+      "invalid_field_value",
+      "field: expected string, received number",
+    ],
+    [
+      "an unknown period",
+      "/v1/limits",
+      '{"name":"a","meterId":"m","limitValue":1,"period":"minute"}',
+      400,
+      "invalid_field_value",
+      "period",
+    ],
+    [
+      "a zero limitValue",
+      "/v1/limits",
+      '{"name":"a","meterId":"m","limitValue":0,"period":"day"}',
+      400,
+      "invalid_field_value",
+      "limitValue must be an integer greater than 0 (got 0)",
+    ],
+    [
+      "a threshold above 100",
+      "/v1/limits",
+      '{"name":"a","meterId":"m","limitValue":1,"period":"day","alertThresholds":[101]}',
+      400,
+      "invalid_field_value",
+      "alertThresholds[0] must be an integer between 1 and 100 (got 101)",
+    ],
+    [
+      "an unknown meter",
+      "/v1/limits",
+      '{"name":"a","meterId":"mtr_nope","limitValue":1,"period":"day"}',
+      404,
+      "meter_not_found",
+      "mtr_nope",
+    ],
+    [
+      "a sum over '*'",
+      "/v1/meters",
+      '{"name":"a","aggregation":"sum","field":"*"}',
+      400,
+      "invalid_field_value",
+      "field may be '*' only with aggregation count",
+    ],
+    [
+      "an unknown timezone",
+      "/v1/customers",
+      '{"externalId":"x","timezone":"Mars/Olympus"}',
+      400,
+      "invalid_field_value",
+      "timezone must be an IANA timezone name",
+    ],
     ["malformed JSON", "/v1/meters", "{nope", 400, "invalid_request", "not valid JSON"],
-    ["a cursor we never issued", "/v1/limits?cursor=abc", undefined, 400, "invalid_field_value", "cursor must be a nextCursor this service returned"],
+    [
+      "a cursor we never issued",
+      "/v1/limits?cursor=abc",
+      undefined,
+      400,
+      "invalid_field_value",
+      "cursor must be a nextCursor this service returned",
+    ],
   ] as const)("%s", async ([, path, body, status, code, message], { limitry }) => {
     const res = await raw(limitry.url, body === undefined ? "GET" : "POST", path, body);
-    expect(res).toEqual({ status, body: { error: { code, message: expect.stringContaining(message), status, requestId: expect.stringMatching(/^req_/) } } });
+    expect(res).toEqual({
+      status,
+      body: { error: { code, message: expect.stringContaining(message), status, requestId: expect.stringMatching(/^req_/) } },
+    });
   });
 
   test("a missing or wrong Bearer key is a 401 the SDK raises as AuthenticationError", async ({ limitry }) => {
     const res = await request(`${limitry.url}/v1/limits`, { method: "GET" });
-    expect([res.statusCode, await res.body.json()]).toEqual([401, { error: expect.objectContaining({ code: "missing_api_key", status: 401 }) }]);
+    expect([res.statusCode, await res.body.json()]).toEqual([
+      401,
+      { error: expect.objectContaining({ code: "missing_api_key", status: 401 }) },
+    ]);
     const wrong = new Limitry({ apiKey: "wrong", baseURL: `${limitry.url}/v1`, maxRetries: 0 });
     await expect(wrong.limits.list()).rejects.toMatchObject({ constructor: AuthenticationError, code: "invalid_api_key" });
     await wrong.close();
@@ -354,7 +520,13 @@ describe("errors use Limitry's envelope with the field and the rule", () => {
   });
 
   test("Stainless, workspace and idempotency headers are accepted and ignored", async ({ limitry }) => {
-    const headers = { "idempotency-key": "k1", "x-workspace": "w", "x-environment": "e", "x-project": "p", "x-stainless-arch": "x64" };
+    const headers = {
+      "idempotency-key": "k1",
+      "x-workspace": "w",
+      "x-environment": "e",
+      "x-project": "p",
+      "x-stainless-arch": "x64",
+    };
     const res = await raw(limitry.url, "POST", "/v1/meters", '{"name":"a","aggregation":"count","field":"*"}', headers);
     expect(res.status).toBe(201);
   });

@@ -6,7 +6,12 @@ describe("money in 1e-10 USD units", () => {
     expect(costUnits([{ count: 1000, price: 1.5e-11 }])).toBe(150n);
     // Three terms of 0.4 units each: 1.2 units rounds to 1; rounding each price first would give 0.
     expect(costUnits([0, 1, 2].map(() => ({ count: 1, price: 4e-11 })))).toBe(1n);
-    expect(costUnits([{ count: 100, price: 2.5e-6 }, { count: 150, price: 1e-5 }])).toBe(17_500_000n);
+    expect(
+      costUnits([
+        { count: 100, price: 2.5e-6 },
+        { count: 150, price: 1e-5 },
+      ]),
+    ).toBe(17_500_000n);
   });
 
   test("amounts are read as the decimals they were written as, rounded half up", () => {

@@ -6,7 +6,17 @@ import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
 import { test } from "../support/service.js";
 
 // Provider methods called directly against the real local service (no engine).
-const base: LimitInputs = { limitName: "Monthly Budget", max: 100, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "org/p/s/monthly", owner: { stack: "org/p/s", instance: "instance-1", resource: "monthly" }, replaceOnChanges: [] };
+const base: LimitInputs = {
+  limitName: "Monthly Budget",
+  max: 100,
+  limitType: "allow",
+  threshold: 0.8,
+  properties: {},
+  adopt: false,
+  idSeed: "org/p/s/monthly",
+  owner: { stack: "org/p/s", instance: "instance-1", resource: "monthly" },
+  replaceOnChanges: [],
+};
 
 describe("check", () => {
   const check = (news: Record<string, unknown>) => checkInputs(LimitInputsObject, news, LimitInputsSchema);
@@ -18,7 +28,7 @@ describe("check", () => {
     [{ ...base, max: "10" }, "max", "max: must be a number"],
     [{ ...base, limitName: "" }, "limitName", "limitName must not be empty (got '')"],
     [{ ...base, limitName: undefined }, "limitName", "limitName: limitName is required and must be a string"],
-    [{ ...base, limitType: "deny" }, "limitType", "limitType: expected one of \"allow\"|\"block\""],
+    [{ ...base, limitType: "deny" }, "limitType", 'limitType: expected one of "allow"|"block"'],
     [{ ...base, properties: { team: 1 } }, "properties", "properties: values must be strings"],
     [{ ...base, adopt: "yes" }, "adopt", "adopt: must be true or false"],
   ] as const)("fails %#: %s names the property and the rule", ([news, property, reason]) => {
@@ -32,7 +42,18 @@ describe("check", () => {
 
   test("canonicalises numbers so equal values never diff, applies defaults and leaves unknowns alone", () => {
     const result = check({ limitName: "x", max: 0.1 + 0.2, threshold: 0.8, idSeed: "s", owner: base.owner, __provider: "code" });
-    expect(result).toEqual({ inputs: { limitName: "x", max: 0.3, limitType: "allow", threshold: 0.8, properties: {}, adopt: false, idSeed: "s", owner: base.owner } });
+    expect(result).toEqual({
+      inputs: {
+        limitName: "x",
+        max: 0.3,
+        limitType: "allow",
+        threshold: 0.8,
+        properties: {},
+        adopt: false,
+        idSeed: "s",
+        owner: base.owner,
+      },
+    });
     const unknown = { ...base, max: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
     expect(check(unknown)).toEqual({ inputs: unknown });
   });
@@ -55,9 +76,21 @@ describe("diff, create, read, update, delete", () => {
       expect(await p.diff(id, olds, { ...base, ...change })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     }
     // Same name: delete first (names are unique). New name too: create first.
-    expect(await p.diff(id, olds, { ...base, threshold: 0.9 })).toEqual({ changes: true, replaces: ["threshold"], deleteBeforeReplace: true });
-    expect(await p.diff(id, olds, { ...base, limitType: "block" })).toEqual({ changes: true, replaces: ["limitType"], deleteBeforeReplace: true });
-    expect(await p.diff(id, olds, { ...base, limitId: "explicit" })).toEqual({ changes: true, replaces: ["limitId"], deleteBeforeReplace: true });
+    expect(await p.diff(id, olds, { ...base, threshold: 0.9 })).toEqual({
+      changes: true,
+      replaces: ["threshold"],
+      deleteBeforeReplace: true,
+    });
+    expect(await p.diff(id, olds, { ...base, limitType: "block" })).toEqual({
+      changes: true,
+      replaces: ["limitType"],
+      deleteBeforeReplace: true,
+    });
+    expect(await p.diff(id, olds, { ...base, limitId: "explicit" })).toEqual({
+      changes: true,
+      replaces: ["limitId"],
+      deleteBeforeReplace: true,
+    });
     expect(await p.diff(id, olds, { ...base, limitType: "block", limitName: "Other" })).toEqual({
       changes: true,
       replaces: ["limitType"],
@@ -68,7 +101,12 @@ describe("diff, create, read, update, delete", () => {
   test("a max below current spend fails in diff, naming the spend", async ({ service }) => {
     const p = limitProvider(() => service.client);
     const { id, olds } = await outputsOf(p, base);
-    await service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 2_000_000, output: 0 } }, limit_ids: [id] });
+    await service.client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 2_000_000, output: 0 } },
+      limit_ids: [id],
+    });
     await expect(p.diff(id, olds, { ...base, max: 4 })).rejects.toThrow("max 4 is below its current spend of $5.00000");
     expect(await p.diff(id, olds, { ...base, max: 6 })).toMatchObject({ changes: true, replaces: [] });
   });
@@ -85,19 +123,35 @@ describe("diff, create, read, update, delete", () => {
     expect((await service.client.limits.list()).items).toHaveLength(1);
   });
 
-  test("someone else's limit with the name: refused without adopt, taken over with it; immutable mismatch refused", async ({ service }) => {
+  test("someone else's limit with the name: refused without adopt, taken over with it; immutable mismatch refused", async ({
+    service,
+  }) => {
     const p = limitProvider(() => service.client);
-    const theirs = (await service.client.limits.create({ limit_name: "Monthly Budget", max: 10, threshold: 0.8, properties: { owner: "script" } })).limit;
-    await expect(p.create(base)).rejects.toThrow(`a limit named 'Monthly Budget' already exists in Pay-i (limit_id '${theirs.limit_id}'). To manage it with Pulumi, set adopt: true`);
+    const theirs = (
+      await service.client.limits.create({
+        limit_name: "Monthly Budget",
+        max: 10,
+        threshold: 0.8,
+        properties: { owner: "script" },
+      })
+    ).limit;
+    await expect(p.create(base)).rejects.toThrow(
+      `a limit named 'Monthly Budget' already exists in Pay-i (limit_id '${theirs.limit_id}'). To manage it with Pulumi, set adopt: true`,
+    );
     await expect(p.create({ ...base, adopt: true, threshold: 0.9 })).rejects.toThrow(
       `cannot adopt limit 'Monthly Budget' (${theirs.limit_id}): threshold (existing 0.8, declared 0.9) differ`,
     );
     const adopted = await p.create({ ...base, adopt: true, properties: { owner: "pulumi" } });
     expect(adopted.id).toBe(theirs.limit_id);
-    expect((await service.client.limits.retrieve(theirs.limit_id)).limit).toMatchObject({ max: 100, properties: { owner: "pulumi" } });
+    expect((await service.client.limits.retrieve(theirs.limit_id)).limit).toMatchObject({
+      max: 100,
+      properties: { owner: "pulumi" },
+    });
   });
 
-  test("read reports drift as inputs, and drops a deleted limit; update sends only what changed; delete tolerates 404", async ({ service }) => {
+  test("read reports drift as inputs, and drops a deleted limit; update sends only what changed; delete tolerates 404", async ({
+    service,
+  }) => {
     const p = limitProvider(() => service.client);
     const { id, olds } = await outputsOf(p, { ...base, properties: { team: "ml", env: "prod" } });
     await service.client.limits.update(id, { max: 500 });
@@ -129,28 +183,76 @@ describe("provider version", () => {
     expect(() => provider("limit", PROVIDER_VERSION + 1)).toThrow(
       `This stack was last updated with a newer pulumi-limits (provider v${PROVIDER_VERSION + 1}) than the one installed (v${PROVIDER_VERSION}); upgrade pulumi-limits.`,
     );
-    expect(Object.keys(provider("limit", PROVIDER_VERSION)).sort()).toEqual(["check", "configure", "create", "delete", "diff", "read", "update"]);
+    expect(Object.keys(provider("limit", PROVIDER_VERSION)).sort()).toEqual([
+      "check",
+      "configure",
+      "create",
+      "delete",
+      "diff",
+      "read",
+      "update",
+    ]);
   });
 });
 
 describe("use-case providers", () => {
-  test("definition: name replaces, description updates; limit config: type and threshold replace (deleting first), max and properties update; 404s are gone", async ({ service }) => {
+  test("definition: name replaces, description updates; limit config: type and threshold replace (deleting first), max and properties update; 404s are gone", async ({
+    service,
+  }) => {
     const defs = useCaseDefinitionProvider(() => service.client);
-    const def = { name: "teach_me", description: "Tutoring", adopt: false, owner: { ...base.owner, resource: "teach" }, replaceOnChanges: [] };
+    const def = {
+      name: "teach_me",
+      description: "Tutoring",
+      adopt: false,
+      owner: { ...base.owner, resource: "teach" },
+      replaceOnChanges: [],
+    };
     const created = await defs.create(def);
     expect(created).toEqual({ id: "teach_me", outs: def });
     expect(await defs.diff("teach_me", created.outs, def)).toEqual({ changes: false, replaces: [] });
     expect(await defs.diff("teach_me", created.outs, { ...def, description: "New" })).toEqual({ changes: true, replaces: [] });
-    expect(await defs.diff("teach_me", created.outs, { ...def, name: "teach_you" })).toEqual({ changes: true, replaces: ["name"] });
+    expect(await defs.diff("teach_me", created.outs, { ...def, name: "teach_you" })).toEqual({
+      changes: true,
+      replaces: ["name"],
+    });
 
     const configs = useCaseLimitConfigProvider(() => service.client);
-    const config = { useCaseName: "teach_me", max: 0.05, limitType: "allow" as const, threshold: 0.8, properties: {}, adopt: false, owner: { ...base.owner, resource: "teach-limit" }, replaceOnChanges: [] };
+    const config = {
+      useCaseName: "teach_me",
+      max: 0.05,
+      limitType: "allow" as const,
+      threshold: 0.8,
+      properties: {},
+      adopt: false,
+      owner: { ...base.owner, resource: "teach-limit" },
+      replaceOnChanges: [],
+    };
     const c = await configs.create(config);
-    expect(await configs.diff("teach_me", c.outs, { ...config, max: 0.1 })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await configs.diff("teach_me", c.outs, { ...config, properties: { team: "edu" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await configs.diff("teach_me", c.outs, { ...config, limitType: "block" })).toEqual({ changes: true, replaces: ["limitType"], deleteBeforeReplace: true });
-    expect(await configs.diff("teach_me", c.outs, { ...config, threshold: 0.9, max: 0.1 })).toEqual({ changes: true, replaces: ["threshold"], deleteBeforeReplace: true });
-    expect(await configs.diff("teach_me", c.outs, { ...config, useCaseName: "teach_you" })).toEqual({ changes: true, replaces: ["useCaseName"], deleteBeforeReplace: true });
+    expect(await configs.diff("teach_me", c.outs, { ...config, max: 0.1 })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await configs.diff("teach_me", c.outs, { ...config, properties: { team: "edu" } })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(await configs.diff("teach_me", c.outs, { ...config, limitType: "block" })).toEqual({
+      changes: true,
+      replaces: ["limitType"],
+      deleteBeforeReplace: true,
+    });
+    expect(await configs.diff("teach_me", c.outs, { ...config, threshold: 0.9, max: 0.1 })).toEqual({
+      changes: true,
+      replaces: ["threshold"],
+      deleteBeforeReplace: true,
+    });
+    expect(await configs.diff("teach_me", c.outs, { ...config, useCaseName: "teach_you" })).toEqual({
+      changes: true,
+      replaces: ["useCaseName"],
+      deleteBeforeReplace: true,
+    });
     expect(await configs.diff("teach_me", c.outs, config)).toEqual({ changes: false });
     await configs.update("teach_me", c.outs, { ...config, max: 0.1 });
     expect((await service.client.useCases.definitions.retrieve("teach_me")).limit_config?.max).toBe(0.1);

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { LAST_RESET_PROPERTY, lastResetOf, nextPeriodStart, periodStart, resetDue, withoutResetMarker } from "../../rules/payi/reset.js";
+import {
+  LAST_RESET_PROPERTY,
+  lastResetOf,
+  nextPeriodStart,
+  periodStart,
+  resetDue,
+  withoutResetMarker,
+} from "../../rules/payi/reset.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -32,8 +39,12 @@ describe("reset periods (UTC calendar periods)", () => {
   });
 
   test("the last reset is the recorded period start, else the creation time", () => {
-    expect(lastResetOf({ [LAST_RESET_PROPERTY]: "2030-01-01T00:00:00.000Z" }, "2026-05-05T00:00:00Z").toISOString()).toBe("2030-01-01T00:00:00.000Z");
-    expect(lastResetOf({ [LAST_RESET_PROPERTY]: "not a date" }, "2026-05-05T00:00:00Z").toISOString()).toBe("2026-05-05T00:00:00.000Z");
+    expect(lastResetOf({ [LAST_RESET_PROPERTY]: "2030-01-01T00:00:00.000Z" }, "2026-05-05T00:00:00Z").toISOString()).toBe(
+      "2030-01-01T00:00:00.000Z",
+    );
+    expect(lastResetOf({ [LAST_RESET_PROPERTY]: "not a date" }, "2026-05-05T00:00:00Z").toISOString()).toBe(
+      "2026-05-05T00:00:00.000Z",
+    );
     expect(lastResetOf(null, "2026-05-05T00:00:00Z").toISOString()).toBe("2026-05-05T00:00:00.000Z");
     expect(withoutResetMarker({ team: "ml", [LAST_RESET_PROPERTY]: "2030-01-01T00:00:00.000Z" })).toEqual({ team: "ml" });
   });

@@ -42,7 +42,10 @@ describe("Limitry client", () => {
       process.env["LIMITRY_BASE_URL"] = "http://127.0.0.1:1/v1/";
       expect(new Limitry().baseURL).toBe("http://127.0.0.1:1/v1");
     } finally {
-      for (const [name, value] of [["LIMITRY_API_KEY", saved.key], ["LIMITRY_BASE_URL", saved.url]] as const) {
+      for (const [name, value] of [
+        ["LIMITRY_API_KEY", saved.key],
+        ["LIMITRY_BASE_URL", saved.url],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
@@ -57,7 +60,11 @@ describe("Limitry client", () => {
       .reply((req) => {
         const headers = new Headers(req.headers);
         seen.push(`${headers.get("authorization")} retry=${headers.get("x-stainless-retry-count")}`);
-        return { statusCode: 429, data: JSON.stringify({ error: { code: "rate_limit_exceeded", message: "slow down", status: 429 } }), responseOptions: { headers: { "retry-after": "0.01" } } };
+        return {
+          statusCode: 429,
+          data: JSON.stringify({ error: { code: "rate_limit_exceeded", message: "slow down", status: 429 } }),
+          responseOptions: { headers: { "retry-after": "0.01" } },
+        };
       })
       .times(2);
     pool.intercept({ path: "/v1/limits/lmt_1", method: "GET" }).reply(200, JSON.stringify(limit));
@@ -69,17 +76,33 @@ describe("Limitry client", () => {
     agent
       .get(ORIGIN)
       .intercept({ path: "/v1/limits/check", method: "POST" })
-      .reply(429, JSON.stringify({ error: { code: "rate_limit_exceeded", message: "slow down", status: 429, requestId: "req_9" } }), {
-        headers: { "retry-after": "0" },
-      })
+      .reply(
+        429,
+        JSON.stringify({ error: { code: "rate_limit_exceeded", message: "slow down", status: 429, requestId: "req_9" } }),
+        {
+          headers: { "retry-after": "0" },
+        },
+      )
       .times(3);
     const error = await client.limits.check({ customerId: "c" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ status: 429, code: "rate_limit_exceeded", requestId: "req_9", message: "429 rate_limit_exceeded slow down" });
+    expect(error).toMatchObject({
+      status: 429,
+      code: "rate_limit_exceeded",
+      requestId: "req_9",
+      message: "429 rate_limit_exceeded slow down",
+    });
   });
 
   test("the legacy string envelope {error: '...'} still gives a typed error with the message", async () => {
-    agent.get(ORIGIN).intercept({ path: "/v1/meters/mtr_x", method: "GET" }).reply(404, JSON.stringify({ error: "Meter not found" }));
-    await expect(client.meters.retrieve("mtr_x")).rejects.toMatchObject({ constructor: NotFoundError, code: undefined, message: "404 Meter not found" });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: "/v1/meters/mtr_x", method: "GET" })
+      .reply(404, JSON.stringify({ error: "Meter not found" }));
+    await expect(client.meters.retrieve("mtr_x")).rejects.toMatchObject({
+      constructor: NotFoundError,
+      code: undefined,
+      message: "404 Meter not found",
+    });
   });
 });

@@ -6,9 +6,27 @@ import { test } from "../support/service.js";
 describe("limits", () => {
   test("creates a limit with a caller-chosen id and returns it again for an identical create", async ({ service }) => {
     const { client } = service;
-    const first = await client.limits.create({ limit_name: "Limit 1", limit_id: "limit_1_id", max: 10, limit_type: "allow", threshold: 0.8 });
-    expect(first.limit).toMatchObject({ limit_id: "limit_1_id", limit_name: "Limit 1", max: 10, limit_type: "allow", threshold: 0.8 });
-    const again = await client.limits.create({ limit_name: "Limit 1", limit_id: "limit_1_id", max: 10, limit_type: "allow", threshold: 0.8 });
+    const first = await client.limits.create({
+      limit_name: "Limit 1",
+      limit_id: "limit_1_id",
+      max: 10,
+      limit_type: "allow",
+      threshold: 0.8,
+    });
+    expect(first.limit).toMatchObject({
+      limit_id: "limit_1_id",
+      limit_name: "Limit 1",
+      max: 10,
+      limit_type: "allow",
+      threshold: 0.8,
+    });
+    const again = await client.limits.create({
+      limit_name: "Limit 1",
+      limit_id: "limit_1_id",
+      max: 10,
+      limit_type: "allow",
+      threshold: 0.8,
+    });
     expect(again.limit.limit_creation_timestamp).toBe(first.limit.limit_creation_timestamp);
   });
 
@@ -37,7 +55,9 @@ describe("limits", () => {
   test("rejects a create that reuses a name with different settings, naming the existing limit", async ({ service }) => {
     const { client } = service;
     const { limit } = await client.limits.create({ limit_name: "Monthly Budget", max: 100, threshold: 0.8 });
-    const error = await client.limits.create({ limit_name: "Monthly Budget", max: 100, threshold: 0.8, limit_type: "block" }).catch((e: unknown) => e);
+    const error = await client.limits
+      .create({ limit_name: "Monthly Budget", max: 100, threshold: 0.8, limit_type: "block" })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     expect(error).toMatchObject({ status: 409, code: "limit_name_already_exist" });
     expect((error as Error).message).toContain(limit.limit_id);
@@ -47,12 +67,21 @@ describe("limits", () => {
 
   test("retrieves, finds by name, updates max and name, and deletes", async ({ service }) => {
     const { client } = service;
-    await client.limits.create({ limit_name: "Updated Limit", limit_id: "update_limit", max: 15, limit_type: "allow", threshold: 0.8 });
+    await client.limits.create({
+      limit_name: "Updated Limit",
+      limit_id: "update_limit",
+      max: 15,
+      limit_type: "allow",
+      threshold: 0.8,
+    });
     expect((await client.limits.retrieve("update_limit")).limit.max).toBe(15);
     const page = await client.limits.list({ limit_name: "Updated Limit" });
     expect(page.items.map((l) => l.limit_id)).toEqual(["update_limit"]);
 
-    expect((await client.limits.update("update_limit", { max: 30 })).limit).toMatchObject({ max: 30, limit_name: "Updated Limit" });
+    expect((await client.limits.update("update_limit", { max: 30 })).limit).toMatchObject({
+      max: 30,
+      limit_name: "Updated Limit",
+    });
     expect((await client.limits.update("update_limit", { limit_name: "New Updated Limit" })).limit).toMatchObject({
       max: 30,
       limit_name: "New Updated Limit",
@@ -64,7 +93,9 @@ describe("limits", () => {
     expect(gone).toMatchObject({ code: "limit_not_found" });
   });
 
-  test("tracks the worked example exactly: three ingests of 100 in + 150 out on gpt-4o-2024-05-13 cost $0.00525", async ({ service }) => {
+  test("tracks the worked example exactly: three ingests of 100 in + 150 out on gpt-4o-2024-05-13 cost $0.00525", async ({
+    service,
+  }) => {
     const { client } = service;
     const { limit } = await client.limits.create({ limit_name: "Monthly Budget", max: 100, limit_type: "allow", threshold: 0.8 });
     for (let i = 0; i < 3; i++) {
@@ -87,7 +118,12 @@ describe("limits", () => {
 
   test("a $1 block limit reaches overrun through ingest, with exact overrun accounting", async ({ service }) => {
     const { client } = service;
-    const { limit } = await client.limits.create({ limit_name: "Small Instance Limit", max: 1, limit_type: "block", threshold: 0.8 });
+    const { limit } = await client.limits.create({
+      limit_name: "Small Instance Limit",
+      max: 1,
+      limit_type: "block",
+      threshold: 0.8,
+    });
     const states: string[] = [];
     // 80,000 in + 10,000 out = $0.20 + $0.10 = $0.30 per request.
     for (let i = 0; i < 4; i++) {
@@ -107,15 +143,31 @@ describe("limits", () => {
 
   test("refuses a max below current spend, and reset returns the totals before it", async ({ service }) => {
     const { client } = service;
-    await client.limits.create({ limit_name: "Reset limit", limit_id: "reset_limit", max: 15, limit_type: "allow", threshold: 0.8 });
-    await client.ingest.units({ category: "system.anthropic", resource: "claude-3-opus-20240229", units: { text: { input: 100_000, output: 20_000 } }, limit_ids: ["reset_limit"] });
+    await client.limits.create({
+      limit_name: "Reset limit",
+      limit_id: "reset_limit",
+      max: 15,
+      limit_type: "allow",
+      threshold: 0.8,
+    });
+    await client.ingest.units({
+      category: "system.anthropic",
+      resource: "claude-3-opus-20240229",
+      units: { text: { input: 100_000, output: 20_000 } },
+      limit_ids: ["reset_limit"],
+    });
     // 100k × $15/M + 20k × $75/M = $1.50 + $1.50
     expect((await client.limits.retrieve("reset_limit")).limit.totals.cost.total.base).toBe(3);
     const tooLow = await client.limits.update("reset_limit", { max: 2 }).catch((e: unknown) => e);
     expect(tooLow).toMatchObject({ status: 400, code: "invalid_max_limit_update" });
 
     const reset = await client.limits.reset("reset_limit", { reset_date: new Date("2026-12-01T00:00:00.000Z") });
-    expect(reset.limit_history).toMatchObject({ limit_id: "reset_limit", limit_name: "Reset limit", max: 15, limit_reset_timestamp: "2026-12-01T00:00:00.000Z" });
+    expect(reset.limit_history).toMatchObject({
+      limit_id: "reset_limit",
+      limit_name: "Reset limit",
+      max: 15,
+      limit_reset_timestamp: "2026-12-01T00:00:00.000Z",
+    });
     expect(reset.limit_history.totals.cost.total.base).toBe(3);
     expect((await client.limits.retrieve("reset_limit")).limit.totals.cost.total.base).toBe(0);
   });
@@ -125,7 +177,12 @@ describe("limits", () => {
     await client.limits.create({ limit_name: "Delete limit", limit_id: "delete_limit", max: 15 });
     await client.limits.delete("delete_limit");
     const error = await client.ingest
-      .units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1, output: 1 } }, limit_ids: ["delete_limit"] })
+      .units({
+        category: "system.openai",
+        resource: "gpt-4o",
+        units: { text: { input: 1, output: 1 } },
+        limit_ids: ["delete_limit"],
+      })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, code: "invalid_limit_ids" });
     expect((error as Error).message).toContain("'delete_limit'");
@@ -157,7 +214,11 @@ describe("limits", () => {
     expect(first.items).toHaveLength(25);
     expect(first.hasNextPage()).toBe(true);
     expect((await first.getNextPage()).items.map((l) => l.limit_name)).toEqual(["P25", "P26"]);
-    await expect(client.limits.list({ limit: 101 })).rejects.toMatchObject({ status: 400, code: "invalid_query", message: expect.stringContaining("limit must be between 1 and 100") });
+    await expect(client.limits.list({ limit: 101 })).rejects.toMatchObject({
+      status: 400,
+      code: "invalid_query",
+      message: expect.stringContaining("limit must be between 1 and 100"),
+    });
   });
 
   test("merges properties, a null removing a key", async ({ service }) => {

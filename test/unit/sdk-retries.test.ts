@@ -51,7 +51,9 @@ function intercept(status: number, body: unknown = { statusCode: status, message
   return agent
     .get(ORIGIN)
     .intercept({ path: "/api/v1/limits/l1", method: "GET" })
-    .reply(status, typeof body === "string" ? body : JSON.stringify(body), { headers: { "content-type": "application/json", ...headers } });
+    .reply(status, typeof body === "string" ? body : JSON.stringify(body), {
+      headers: { "content-type": "application/json", ...headers },
+    });
 }
 
 describe("retries", () => {
@@ -59,10 +61,14 @@ describe("retries", () => {
     const seen: string[] = [];
     const pool = agent.get(ORIGIN);
     for (const status of [429, 503]) {
-      pool.intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(status, (opts) => {
-        seen.push(String((opts.headers as Record<string, string>)["x-stainless-retry-count"]));
-        return JSON.stringify({ statusCode: status, message: "busy" });
-      }, { headers: { "retry-after-ms": "10" } });
+      pool.intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(
+        status,
+        (opts) => {
+          seen.push(String((opts.headers as Record<string, string>)["x-stainless-retry-count"]));
+          return JSON.stringify({ statusCode: status, message: "busy" });
+        },
+        { headers: { "retry-after-ms": "10" } },
+      );
     }
     pool.intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(200, (opts) => {
       seen.push(String((opts.headers as Record<string, string>)["x-stainless-retry-count"]));
@@ -75,11 +81,26 @@ describe("retries", () => {
 
   test("gives up after maxRetries + 1 attempts with the error of the last one", async () => {
     let attempts = 0;
-    agent.get(ORIGIN).intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(500, () => {
-      attempts++;
-      return JSON.stringify({ statusCode: 500, message: "Internal Server Error", xproxy_error: { code: "unexpected_error", message: "boom" } });
-    }, { headers: { "retry-after-ms": "5" } }).times(5);
-    const error = await client.withOptions({ maxRetries: 3 }).limits.retrieve("l1").catch((e: unknown) => e);
+    agent
+      .get(ORIGIN)
+      .intercept({ path: "/api/v1/limits/l1", method: "GET" })
+      .reply(
+        500,
+        () => {
+          attempts++;
+          return JSON.stringify({
+            statusCode: 500,
+            message: "Internal Server Error",
+            xproxy_error: { code: "unexpected_error", message: "boom" },
+          });
+        },
+        { headers: { "retry-after-ms": "5" } },
+      )
+      .times(5);
+    const error = await client
+      .withOptions({ maxRetries: 3 })
+      .limits.retrieve("l1")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error).toMatchObject({ status: 500, code: "unexpected_error" });
     expect(attempts).toBe(4);
@@ -95,10 +116,18 @@ describe("retries", () => {
 
   test("x-should-retry: false stops retries of a 409; 400s are never retried", async () => {
     let attempts = 0;
-    agent.get(ORIGIN).intercept({ path: "/api/v1/limits/l1", method: "GET" }).reply(409, () => {
-      attempts++;
-      return JSON.stringify({ statusCode: 409, message: "Conflict" });
-    }, { headers: { "x-should-retry": "false" } }).times(3);
+    agent
+      .get(ORIGIN)
+      .intercept({ path: "/api/v1/limits/l1", method: "GET" })
+      .reply(
+        409,
+        () => {
+          attempts++;
+          return JSON.stringify({ statusCode: 409, message: "Conflict" });
+        },
+        { headers: { "x-should-retry": "false" } },
+      )
+      .times(3);
     await expect(client.limits.retrieve("l1")).rejects.toBeInstanceOf(ConflictError);
     expect(attempts).toBe(1);
   });
@@ -139,7 +168,11 @@ describe("errors", () => {
     [422, UnprocessableEntityError],
     [429, RateLimitError],
   ] as const)("status %i maps to its class", async ([status, ErrorClass]) => {
-    intercept(status, { statusCode: status, message: "m", xproxy_error: { code: "some_code", message: "detail" } }, { "x-should-retry": "false", "x-request-id": "req_9" });
+    intercept(
+      status,
+      { statusCode: status, message: "m", xproxy_error: { code: "some_code", message: "detail" } },
+      { "x-should-retry": "false", "x-request-id": "req_9" },
+    );
     const error = await client.limits.retrieve("l1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toMatchObject({ status, code: "some_code", requestId: "req_9", message: `${status} some_code detail` });
@@ -180,13 +213,20 @@ describe("configuration", () => {
     process.env["PAYI_API_KEY"] = "env-key";
     process.env["PAYI_BASE_URL"] = `${ORIGIN}/`;
     try {
-      const fromEnv = new Payi({ dispatcher: agent, defaultHeaders: { "X-Internal-Service": "Billing" }, defaultQuery: { tenant: "t1" } });
+      const fromEnv = new Payi({
+        dispatcher: agent,
+        defaultHeaders: { "X-Internal-Service": "Billing" },
+        defaultQuery: { tenant: "t1" },
+      });
       expect(fromEnv.baseURL).toBe(ORIGIN);
       let seen: Record<string, string> = {};
-      agent.get(ORIGIN).intercept({ path: "/api/v1/limits/l1?tenant=t1", method: "GET" }).reply(200, (opts) => {
-        seen = opts.headers as Record<string, string>;
-        return JSON.stringify(limitBody);
-      });
+      agent
+        .get(ORIGIN)
+        .intercept({ path: "/api/v1/limits/l1?tenant=t1", method: "GET" })
+        .reply(200, (opts) => {
+          seen = opts.headers as Record<string, string>;
+          return JSON.stringify(limitBody);
+        });
       const { data, response } = await fromEnv.limits.retrieve("l1").withResponse();
       expect(data.limit.limit_id).toBe("l1");
       expect(response.status).toBe(200);
@@ -201,11 +241,14 @@ describe("configuration", () => {
   test("ingest context travels in xProxy headers, the rest in the body", async () => {
     let headers: Record<string, string> = {};
     let body = "";
-    agent.get(ORIGIN).intercept({ path: "/api/v1/ingest", method: "POST" }).reply(200, (opts) => {
-      headers = opts.headers as Record<string, string>;
-      body = String(opts.body);
-      return JSON.stringify({ request_id: "r", event_timestamp: "t", ingest_timestamp: "t", xproxy_result: {} });
-    });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: "/api/v1/ingest", method: "POST" })
+      .reply(200, (opts) => {
+        headers = opts.headers as Record<string, string>;
+        body = String(opts.body);
+        return JSON.stringify({ request_id: "r", event_timestamp: "t", ingest_timestamp: "t", xproxy_result: {} });
+      });
     await client.ingest.units({
       category: "system.openai",
       resource: "gpt-4o",

@@ -1,18 +1,18 @@
 import { describe, expectTypeOf, test } from "vitest";
-import {
+import type {
   APIError,
   APIPromise,
-  type CursorPage,
-  type Limit,
-  type LimitCreateParams,
-  type LimitResponse,
+  CursorPage,
+  Limit,
+  LimitCreateParams,
+  LimitResponse,
   NotFoundError,
   PagePromise,
   Payi,
   PayiError,
-  type RawResponse,
+  RawResponse,
 } from "../../sdk/index.js";
-import { Limit as LimitResource, type LimitArgs } from "../../index.js";
+import type { Limit as LimitResource, LimitArgs } from "../../index.js";
 import type * as pulumi from "@pulumi/pulumi";
 
 // Type-level tests: the public surface compiles the way the docs show it (checked by `tsc`/vitest typecheck).
@@ -22,7 +22,10 @@ describe("public types", () => {
     expectTypeOf<ReturnType<Payi["limits"]["create"]>>().toEqualTypeOf<APIPromise<LimitResponse>>();
     expectTypeOf<ReturnType<Payi["limits"]["list"]>>().toEqualTypeOf<PagePromise<Limit>>();
     expectTypeOf<Awaited<ReturnType<Payi["limits"]["list"]>>>().toEqualTypeOf<CursorPage<Limit>>();
-    expectTypeOf<ReturnType<APIPromise<LimitResponse>["withResponse"]>>().resolves.toEqualTypeOf<{ data: LimitResponse; response: RawResponse }>();
+    expectTypeOf<ReturnType<APIPromise<LimitResponse>["withResponse"]>>().resolves.toEqualTypeOf<{
+      data: LimitResponse;
+      response: RawResponse;
+    }>();
     expectTypeOf<PagePromise<Limit>>().toExtend<AsyncIterable<Limit>>();
   });
 

@@ -19,7 +19,9 @@ function raw(url: string, payload: string): Promise<string> {
 }
 
 describe("the HTTP edge", () => {
-  test("a request the HTTP parser rejects gets a 400 in Pay-i's envelope and Connection: close; the client's next call works", async ({ service }) => {
+  test("a request the HTTP parser rejects gets a 400 in Pay-i's envelope and Connection: close; the client's next call works", async ({
+    service,
+  }) => {
     const answer = await raw(service.url, "NOT HTTP AT ALL\r\n\r\n");
     expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(answer).toMatch(/\r\nConnection: close\r\n/i);
@@ -44,7 +46,14 @@ describe("the HTTP edge", () => {
   });
 
   test("closing the service cuts a client still sending its request after the grace period", { timeout: 30_000 }, async () => {
-    const service = await serve({ host: "127.0.0.1", port: 0, dataDir: ":memory:", apiKeys: [TEST_API_KEY], log: () => {}, shutdownGraceMs: 200 });
+    const service = await serve({
+      host: "127.0.0.1",
+      port: 0,
+      dataDir: ":memory:",
+      apiKeys: [TEST_API_KEY],
+      log: () => {},
+      shutdownGraceMs: 200,
+    });
     const { port } = new URL(service.url);
     const stalled = connect(Number(port), "127.0.0.1");
     await new Promise((resolve) => stalled.once("connect", resolve));
@@ -65,13 +74,20 @@ describe("the HTTP edge", () => {
 });
 
 describe("ids, cursors and names", () => {
-  test("a 128-character limit id can be created, read, updated, charged and deleted; 129 characters or a comma is a 400 naming limit_id", async ({ service }) => {
+  test("a 128-character limit id can be created, read, updated, charged and deleted; 129 characters or a comma is a 400 naming limit_id", async ({
+    service,
+  }) => {
     const { client } = service;
     const id = "i".repeat(128);
     await client.limits.create({ limit_name: "Long id", limit_id: id, max: 10 });
     expect((await client.limits.retrieve(id)).limit.limit_id).toBe(id);
     expect((await client.limits.update(id, { max: 20 })).limit.max).toBe(20);
-    const charged = await client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1 } }, limit_ids: [id] });
+    const charged = await client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1 } },
+      limit_ids: [id],
+    });
     expect(Object.keys(charged.xproxy_result.limits ?? {})).toEqual([id]);
     await client.limits.delete(id);
     for (const bad of ["i".repeat(129), "a,b"]) {
@@ -108,7 +124,13 @@ describe("ids, cursors and names", () => {
   test("a use_case_id over 128 characters is a 400 naming use_case_id", async ({ service }) => {
     await service.client.useCases.definitions.create({ name: "long_ids", description: "d" });
     await expect(
-      service.client.ingest.units({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1 } }, use_case_name: "long_ids", use_case_id: "u".repeat(129) }),
+      service.client.ingest.units({
+        category: "system.openai",
+        resource: "gpt-4o",
+        units: { text: { input: 1 } },
+        use_case_name: "long_ids",
+        use_case_id: "u".repeat(129),
+      }),
     ).rejects.toMatchObject({ status: 400, message: expect.stringContaining("use_case_id") });
   });
 });

@@ -4,7 +4,13 @@ import { AuthenticationError, Payi } from "../../sdk/index.js";
 import { TEST_API_KEY, test } from "../support/service.js";
 
 /** Raw HTTP against the started service, for inputs the SDK's types would not let through. */
-async function raw(url: string, method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: string, headers: Record<string, string> = {}) {
+async function raw(
+  url: string,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+) {
   const res = await request(url + path, {
     method,
     headers: { "xproxy-api-key": TEST_API_KEY, "content-type": "application/json", ...headers },
@@ -16,16 +22,86 @@ async function raw(url: string, method: "GET" | "POST" | "PUT" | "DELETE", path:
 describe("bad input gets Pay-i's envelope with a 4xx naming the field and the rule", () => {
   test.for([
     ["malformed JSON", "/api/v1/limits", "{not json", 400, "invalid_json", "Request body is not valid JSON"],
-    ["a wrong type", "/api/v1/limits", '{"limit_name":"a","max":"10"}', 400, "create_limit_validation_failed", "max: expected number, received string"],
-    ["a null required field", "/api/v1/limits", '{"limit_name":null,"max":10}', 400, "create_limit_validation_failed", "limit_name: expected string, received null"],
-    ["a threshold out of range", "/api/v1/limits", '{"limit_name":"a","max":10,"threshold":0.5}', 400, "create_limit_validation_failed", "threshold must be between 0.75 and 0.99 (got 0.5)"],
-    ["a max of zero", "/api/v1/limits", '{"limit_name":"a","max":0}', 400, "create_limit_validation_failed", "max must be greater than 0 (got 0)"],
-    ["a max beyond what money columns hold", "/api/v1/limits", '{"limit_name":"a","max":1e9}', 400, "create_limit_validation_failed", "max must be at most 100000000 (got 1000000000)"],
-    ["an event costing more than any limit", "/api/v1/ingest", '{"category":"system.anthropic","resource":"claude-3-opus-20240229","units":{"text":{"output":9007199254740991}}}', 400, "invalid_units", "more than the $100000000 one event may add"],
-    ["an unknown limit type", "/api/v1/limits", '{"limit_name":"a","max":1,"limit_type":"deny"}', 400, "create_limit_validation_failed", "limit_type"],
-    ["an invalid use case name", "/api/v1/use_cases/definitions", '{"name":"has space","description":"d"}', 400, "invalid_use_case_name", "use case name must be 1-64 characters"],
-    ["an event from the future", "/api/v1/ingest", '{"category":"system.openai","resource":"gpt-4o","units":{"text":{"input":1}},"event_timestamp":"2999-01-01T00:00:00Z"}', 400, "invalid_ingest_event_timestamp", "event_timestamp may not be more than 5 minutes in the future"],
-    ["an unknown resource", "/api/v1/ingest", '{"category":"system.openai","resource":"gpt-99","units":{"text":{"input":1}}}', 404, "category_resource_not_found", "gpt-99"],
+    [
+      "a wrong type",
+      "/api/v1/limits",
+      '{"limit_name":"a","max":"10"}',
+      400,
+      "create_limit_validation_failed",
+      "max: expected number, received string",
+    ],
+    [
+      "a null required field",
+      "/api/v1/limits",
+      '{"limit_name":null,"max":10}',
+      400,
+      "create_limit_validation_failed",
+      "limit_name: expected string, received null",
+    ],
+    [
+      "a threshold out of range",
+      "/api/v1/limits",
+      '{"limit_name":"a","max":10,"threshold":0.5}',
+      400,
+      "create_limit_validation_failed",
+      "threshold must be between 0.75 and 0.99 (got 0.5)",
+    ],
+    [
+      "a max of zero",
+      "/api/v1/limits",
+      '{"limit_name":"a","max":0}',
+      400,
+      "create_limit_validation_failed",
+      "max must be greater than 0 (got 0)",
+    ],
+    [
+      "a max beyond what money columns hold",
+      "/api/v1/limits",
+      '{"limit_name":"a","max":1e9}',
+      400,
+      "create_limit_validation_failed",
+      "max must be at most 100000000 (got 1000000000)",
+    ],
+    [
+      "an event costing more than any limit",
+      "/api/v1/ingest",
+      '{"category":"system.anthropic","resource":"claude-3-opus-20240229","units":{"text":{"output":9007199254740991}}}',
+      400,
+      "invalid_units",
+      "more than the $100000000 one event may add",
+    ],
+    [
+      "an unknown limit type",
+      "/api/v1/limits",
+      '{"limit_name":"a","max":1,"limit_type":"deny"}',
+      400,
+      "create_limit_validation_failed",
+      "limit_type",
+    ],
+    [
+      "an invalid use case name",
+      "/api/v1/use_cases/definitions",
+      '{"name":"has space","description":"d"}',
+      400,
+      "invalid_use_case_name",
+      "use case name must be 1-64 characters",
+    ],
+    [
+      "an event from the future",
+      "/api/v1/ingest",
+      '{"category":"system.openai","resource":"gpt-4o","units":{"text":{"input":1}},"event_timestamp":"2999-01-01T00:00:00Z"}',
+      400,
+      "invalid_ingest_event_timestamp",
+      "event_timestamp may not be more than 5 minutes in the future",
+    ],
+    [
+      "an unknown resource",
+      "/api/v1/ingest",
+      '{"category":"system.openai","resource":"gpt-99","units":{"text":{"input":1}}}',
+      404,
+      "category_resource_not_found",
+      "gpt-99",
+    ],
   ] as const)("%s", async ([, path, body, status, code, message], { service }) => {
     const res = await raw(service.url, "POST", path, body);
     expect(res.status).toBe(status);
@@ -41,7 +117,10 @@ describe("bad input gets Pay-i's envelope with a 4xx naming the field and the ru
 
   test("an unknown route is a 404 in the envelope", async ({ service }) => {
     const res = await raw(service.url, "GET", "/api/v1/nope");
-    expect(res).toMatchObject({ status: 404, body: { statusCode: 404, xproxy_error: { code: "route_not_found", message: "No route for GET /api/v1/nope" } } });
+    expect(res).toMatchObject({
+      status: 404,
+      body: { statusCode: 404, xproxy_error: { code: "route_not_found", message: "No route for GET /api/v1/nope" } },
+    });
   });
 
   test("an empty JSON body on a bodiless POST is accepted", async ({ service }) => {
@@ -57,7 +136,9 @@ describe("bad input gets Pay-i's envelope with a 4xx naming the field and the ru
 });
 
 describe("auth", () => {
-  test("a wrong key is a 401 AuthenticationError with code invalid_api_key; the header name is case-insensitive", async ({ service }) => {
+  test("a wrong key is a 401 AuthenticationError with code invalid_api_key; the header name is case-insensitive", async ({
+    service,
+  }) => {
     const bad = new Payi({ apiKey: "wrong", baseURL: service.url, maxRetries: 0 });
     const error = await bad.limits.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
@@ -79,12 +160,18 @@ describe("auth", () => {
 });
 
 describe("use cases (seed 002)", () => {
-  test("each instance of a definition with a limit config gets its own limit; states follow both seed runs", async ({ service }) => {
+  test("each instance of a definition with a limit config gets its own limit; states follow both seed runs", async ({
+    service,
+  }) => {
     const { client } = service;
     await client.useCases.definitions.create({ name: "teach_me", description: "Example use case" });
     // Idempotent when identical, as running the seed twice needs.
     await client.useCases.definitions.create({ name: "teach_me", description: "Example use case" });
-    const def = await client.useCases.definitions.limitConfig.create("teach_me", { limit_type: "allow", max: 0.05, threshold: 0.8 });
+    const def = await client.useCases.definitions.limitConfig.create("teach_me", {
+      limit_type: "allow",
+      max: 0.05,
+      threshold: 0.8,
+    });
     expect(def.limit_config).toEqual({ max: 0.05, limit_type: "allow", threshold: 0.8, properties: null });
 
     const run = async (tokens: number) => {
@@ -122,9 +209,15 @@ describe("use cases (seed 002)", () => {
 
   test("unknown definitions and instances are 404s", async ({ service }) => {
     const { client } = service;
-    await expect(client.useCases.definitions.retrieve("missing")).rejects.toMatchObject({ status: 404, code: "use_case_not_found" });
+    await expect(client.useCases.definitions.retrieve("missing")).rejects.toMatchObject({
+      status: 404,
+      code: "use_case_not_found",
+    });
     await client.useCases.definitions.create({ name: "x", description: "d" });
-    await expect(client.useCases.retrieve("x", "nope")).rejects.toMatchObject({ status: 404, code: "use_case_instance_not_found" });
+    await expect(client.useCases.retrieve("x", "nope")).rejects.toMatchObject({
+      status: 404,
+      code: "use_case_instance_not_found",
+    });
   });
 });
 
@@ -132,7 +225,11 @@ describe("categories", () => {
   test("custom resources price ingest; a new version replaces the old price", async ({ service }) => {
     const { client } = service;
     await client.categories.resources.create("acme", "model-a", { units: { text: { input_price: 0.001, output_price: 0.002 } } });
-    const res = await client.ingest.units({ category: "acme", resource: "model-a", units: { text: { input: 3, output: 2 }, image: { input: 1 } } });
+    const res = await client.ingest.units({
+      category: "acme",
+      resource: "model-a",
+      units: { text: { input: 3, output: 2 }, image: { input: 1 } },
+    });
     expect(res.xproxy_result.cost?.total?.base).toBe(0.007);
     expect(res.xproxy_result.unknown_units).toEqual({ image: { input: 1 } });
     await client.categories.resources.create("acme", "model-a", { units: { text: { input_price: 0.01, output_price: 0.02 } } });
@@ -164,7 +261,14 @@ describe("bulk ingest and legacy limit tags", () => {
       { category: "system.openai", resource: "gpt-4o", units: { text: { input: 0, output: 1000 } }, limit_ids: ["bulk"] },
     ]);
     expect(res).toMatchObject({ ingest_count: 2, error_count: 1, total_count: 3 });
-    expect(res.errors).toEqual([{ item_index: 1, xproxy_result: expect.objectContaining({ xproxy_error: expect.objectContaining({ code: "category_resource_not_found" }) }) }]);
+    expect(res.errors).toEqual([
+      {
+        item_index: 1,
+        xproxy_result: expect.objectContaining({
+          xproxy_error: expect.objectContaining({ code: "category_resource_not_found" }),
+        }),
+      },
+    ]);
     expect((await client.limits.retrieve("bulk")).limit.totals.cost.total.base).toBe(0.0125);
   });
 

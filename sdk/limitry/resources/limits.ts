@@ -118,7 +118,12 @@ export class Limits {
   }
 
   delete(limitId: string, options?: RequestOptions): APIPromise<DeleteResponse> {
-    return this.client.request({ ...options, method: "DELETE", path: `/limits/${segment(limitId)}`, schema: DeleteResponseSchema });
+    return this.client.request({
+      ...options,
+      method: "DELETE",
+      path: `/limits/${segment(limitId)}`,
+      schema: DeleteResponseSchema,
+    });
   }
 
   /** Whether a customer is within every matching limit; counts nothing, and answers (not throws) when over. */

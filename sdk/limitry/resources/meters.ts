@@ -100,7 +100,12 @@ export class Meters {
 
   /** Deletes a meter; the local service refuses (409 `meter_in_use`) while a limit counts it. */
   delete(meterId: string, options?: RequestOptions): APIPromise<DeleteResponse> {
-    return this.client.request({ ...options, method: "DELETE", path: `/meters/${segment(meterId)}`, schema: DeleteResponseSchema });
+    return this.client.request({
+      ...options,
+      method: "DELETE",
+      path: `/meters/${segment(meterId)}`,
+      schema: DeleteResponseSchema,
+    });
   }
 
   /** The meter's aggregated value over matching events (optionally one customer, dimensions and dates). */

@@ -66,12 +66,20 @@ export class Categories {
   }
 
   list(params: CategoryListParams = {}, options?: RequestOptions): PagePromise<Category> {
-    return this.client.list({ ...options, method: "GET", path: "/api/v1/categories", query: listQuery(params), schema: CategoryPageSchema }, samePage);
+    return this.client.list(
+      { ...options, method: "GET", path: "/api/v1/categories", query: listQuery(params), schema: CategoryPageSchema },
+      samePage,
+    );
   }
 
   /** Deletes every custom resource version in `category`; answers with the versions deleted. */
   delete(category: string, options?: RequestOptions): APIPromise<CategoryResource[]> {
-    return this.client.request({ ...options, method: "DELETE", path: `/api/v1/categories/${segment(category)}`, schema: z.array(CategoryResourceSchema) });
+    return this.client.request({
+      ...options,
+      method: "DELETE",
+      path: `/api/v1/categories/${segment(category)}`,
+      schema: z.array(CategoryResourceSchema),
+    });
   }
 
   /** Deletes every version of one custom resource; answers with the versions deleted. */
@@ -86,13 +94,16 @@ export class Categories {
 
   /** The newest version of every resource in `category`. */
   listResources(category: string, params: CategoryListParams = {}, options?: RequestOptions): PagePromise<CategoryResource> {
-    return this.client.list({
-      ...options,
-      method: "GET",
-      path: `/api/v1/categories/${segment(category)}/resources`,
-      query: listQuery(params),
-      schema: CategoryResourcePageSchema,
-    }, samePage);
+    return this.client.list(
+      {
+        ...options,
+        method: "GET",
+        path: `/api/v1/categories/${segment(category)}/resources`,
+        query: listQuery(params),
+        schema: CategoryResourcePageSchema,
+      },
+      samePage,
+    );
   }
 }
 
@@ -121,14 +132,22 @@ export class CategoryResources {
   }
 
   /** Every pricing version of the resource. */
-  list(category: string, resource: string, params: CategoryListParams = {}, options?: RequestOptions): PagePromise<CategoryResource> {
-    return this.client.list({
-      ...options,
-      method: "GET",
-      path: `/api/v1/categories/${segment(category)}/resources/${segment(resource)}`,
-      query: listQuery(params),
-      schema: CategoryResourcePageSchema,
-    }, samePage);
+  list(
+    category: string,
+    resource: string,
+    params: CategoryListParams = {},
+    options?: RequestOptions,
+  ): PagePromise<CategoryResource> {
+    return this.client.list(
+      {
+        ...options,
+        method: "GET",
+        path: `/api/v1/categories/${segment(category)}/resources/${segment(resource)}`,
+        query: listQuery(params),
+        schema: CategoryResourcePageSchema,
+      },
+      samePage,
+    );
   }
 
   delete(category: string, resource: string, resourceId: string, options?: RequestOptions): APIPromise<CategoryResource> {

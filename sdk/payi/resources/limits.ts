@@ -11,7 +11,9 @@ import {
   TimestampSchema,
   TotalCostDataSchema,
   type DefaultResponse,
-  type ListParams, samePage } from "./shared.js";
+  type ListParams,
+  samePage,
+} from "./shared.js";
 
 /** `allow` limits only track; `block` limits stop requests at `max` when Pay-i proxies them. */
 export const LimitTypeSchema = z.enum(["allow", "block"]);
@@ -135,13 +137,16 @@ export class Limits {
 
   /** Await for the first page, or `for await` over every limit on every page. */
   list(query: LimitListParams = {}, options?: RequestOptions): PagePromise<Limit> {
-    return this.client.list({
-      ...options,
-      method: "GET",
-      path: "/api/v1/limits",
-      query: { ...options?.query, ...query },
-      schema: LimitListPageSchema,
-    }, samePage);
+    return this.client.list(
+      {
+        ...options,
+        method: "GET",
+        path: "/api/v1/limits",
+        query: { ...options?.query, ...query },
+        schema: LimitListPageSchema,
+      },
+      samePage,
+    );
   }
 
   delete(limitId: string, options?: RequestOptions): APIPromise<DefaultResponse> {

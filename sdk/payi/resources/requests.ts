@@ -37,7 +37,12 @@ export class ByRequestId {
 
   /** The result ingest returned for `requestId`. */
   result(requestId: string, options?: RequestOptions): APIPromise<RequestResult> {
-    return this.client.request({ ...options, method: "GET", path: `/api/v1/requests/${segment(requestId)}/result`, schema: RequestResultSchema });
+    return this.client.request({
+      ...options,
+      method: "GET",
+      path: `/api/v1/requests/${segment(requestId)}/result`,
+      schema: RequestResultSchema,
+    });
   }
 
   /** Merges properties into the request's property bag. */
@@ -67,7 +72,12 @@ export class ByResponseId {
   }
 
   /** Merges properties into that request's property bag. */
-  updateProperties(category: string, providerResponseId: string, body: PropertiesUpdateParams, options?: RequestOptions): APIPromise<PropertiesResponse> {
+  updateProperties(
+    category: string,
+    providerResponseId: string,
+    body: PropertiesUpdateParams,
+    options?: RequestOptions,
+  ): APIPromise<PropertiesResponse> {
     return this.client.request({
       ...options,
       method: "PUT",

@@ -147,13 +147,16 @@ export class Definitions {
   }
 
   list(query: ListParams & { use_case_name?: string } = {}, options?: RequestOptions): PagePromise<UseCaseDefinition> {
-    return this.client.list({
-      ...options,
-      method: "GET",
-      path: "/api/v1/use_cases/definitions",
-      query: { ...options?.query, ...query },
-      schema: UseCaseDefinitionPageSchema,
-    }, samePage);
+    return this.client.list(
+      {
+        ...options,
+        method: "GET",
+        path: "/api/v1/use_cases/definitions",
+        query: { ...options?.query, ...query },
+        schema: UseCaseDefinitionPageSchema,
+      },
+      samePage,
+    );
   }
 
   delete(useCaseName: string, options?: RequestOptions): APIPromise<UseCaseDefinition> {

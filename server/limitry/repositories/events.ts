@@ -104,7 +104,10 @@ export class EventsRepository {
         break;
     }
     const selectParams = q.aggregation === "count" || valuePath === null ? [] : [valuePath];
-    const result: unknown = this.db.prepare(sql).pluck().get(...selectParams, ...params);
+    const result: unknown = this.db
+      .prepare(sql)
+      .pluck()
+      .get(...selectParams, ...params);
     return toNumber(result);
   }
 }

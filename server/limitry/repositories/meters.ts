@@ -35,7 +35,8 @@ export class MetersRepository {
 
   constructor(db: Db) {
     this.#byId = db.prepare<[string], MeterRow>("SELECT * FROM limitry_meters WHERE id = ?");
-    this.#insert = db.prepare(`INSERT INTO limitry_meters (id, name, description, aggregation, field, event_filter, created_at, updated_at)
+    this.#insert =
+      db.prepare(`INSERT INTO limitry_meters (id, name, description, aggregation, field, event_filter, created_at, updated_at)
       VALUES (@id, @name, @description, @aggregation, @field, @eventFilter, @now, @now)`);
     this.#update = db.prepare(`UPDATE limitry_meters SET name = @name, description = @description, aggregation = @aggregation,
       field = @field, event_filter = @eventFilter, updated_at = @now WHERE id = @id`);

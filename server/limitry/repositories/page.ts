@@ -21,7 +21,11 @@ export interface WirePage<Item> {
  * One page from rows fetched with size + 1 (the extra row only tells that more exist). Cursors are opaque
  * keyset positions, so they stay valid while rows are added or deleted.
  */
-export function toWirePage<Row extends { seq: bigint }, Item>(rows: Row[], size: number, toItem: (row: Row) => Item): WirePage<Item> {
+export function toWirePage<Row extends { seq: bigint }, Item>(
+  rows: Row[],
+  size: number,
+  toItem: (row: Row) => Item,
+): WirePage<Item> {
   const hasMore = rows.length > size;
   const shown = hasMore ? rows.slice(0, size) : rows;
   const last = shown.at(-1);

@@ -19,7 +19,10 @@ export function customerRoutes(server: FastifyInstance, ctx: LimitryContext): vo
     return ctx.db.transaction(() => {
       const existing = ctx.customers.findByExternalId(body.externalId);
       if (existing) {
-        throw conflict("customer_already_exists", `A customer with externalId '${body.externalId}' already exists (${existing.id})`);
+        throw conflict(
+          "customer_already_exists",
+          `A customer with externalId '${body.externalId}' already exists (${existing.id})`,
+        );
       }
       const at = now(ctx);
       // Limitry's docs: billingCycleStart defaults to now. Stored normalised to UTC ISO.

@@ -32,13 +32,17 @@ export function eventRoutes(server: FastifyInstance, ctx: LimitryContext): void 
       return ids;
     })();
 
-  app.post("/events/record", { schema: { body: EventRecordParamsSchema } }, async (request, reply): Promise<EventRecordResponse> => {
-    const event = request.body;
-    rejectViolations(eventViolations(event));
-    const [id] = recordAll([event]);
-    reply.status(201);
-    return { id: id ?? "", recorded: true };
-  });
+  app.post(
+    "/events/record",
+    { schema: { body: EventRecordParamsSchema } },
+    async (request, reply): Promise<EventRecordResponse> => {
+      const event = request.body;
+      rejectViolations(eventViolations(event));
+      const [id] = recordAll([event]);
+      reply.status(201);
+      return { id: id ?? "", recorded: true };
+    },
+  );
 
   app.post("/events/batch", { schema: { body: EventBatchParamsSchema } }, async (request, reply): Promise<EventBatchResponse> => {
     const { events } = request.body;

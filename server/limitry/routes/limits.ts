@@ -56,34 +56,46 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
     return toWirePage(ctx.limits.page(q, q.customerId), q.size, limitToWire);
   });
 
-  app.post("/limits/check", { schema: { body: LimitCheckParamsSchema.optional() } }, async (request): Promise<LimitCheckResult> => {
-    const body = request.body ?? {};
-    return check(ctx, body.customerId ?? null, body.dimensions ?? null);
-  });
+  app.post(
+    "/limits/check",
+    { schema: { body: LimitCheckParamsSchema.optional() } },
+    async (request): Promise<LimitCheckResult> => {
+      const body = request.body ?? {};
+      return check(ctx, body.customerId ?? null, body.dimensions ?? null);
+    },
+  );
 
-  app.get("/limits/:id", { schema: { params: IdParams } }, async (request): Promise<Limit> => limitToWire(mustFind(request.params)));
+  app.get(
+    "/limits/:id",
+    { schema: { params: IdParams } },
+    async (request): Promise<Limit> => limitToWire(mustFind(request.params)),
+  );
 
   // A partial update: omitted fields keep their value; an explicit null clears customerId,
   // dimensionFilters (to {}) or alertThresholds.
-  app.put("/limits/:id", { schema: { params: IdParams, body: LimitUpdateParamsSchema.optional() } }, async (request): Promise<Limit> => {
-    const body = request.body ?? {};
-    return ctx.db.transaction(() => {
-      const row = mustFind(request.params);
-      const current = limitDefinitionOf(row);
-      const merged: LimitDefinition = {
-        name: body.name ?? current.name,
-        meterId: body.meterId ?? current.meterId,
-        limitValue: body.limitValue ?? current.limitValue,
-        period: body.period ?? current.period,
-        customerId: body.customerId === undefined ? current.customerId : body.customerId,
-        dimensionFilters: body.dimensionFilters === undefined ? current.dimensionFilters : (body.dimensionFilters ?? {}),
-        alertThresholds: body.alertThresholds === undefined ? current.alertThresholds : body.alertThresholds,
-      };
-      rejectViolations(limitViolations(merged));
-      if (merged.meterId !== current.meterId) mustHaveMeter(merged.meterId);
-      return limitToWire(ctx.limits.update(row.id, merged, now(ctx)));
-    })();
-  });
+  app.put(
+    "/limits/:id",
+    { schema: { params: IdParams, body: LimitUpdateParamsSchema.optional() } },
+    async (request): Promise<Limit> => {
+      const body = request.body ?? {};
+      return ctx.db.transaction(() => {
+        const row = mustFind(request.params);
+        const current = limitDefinitionOf(row);
+        const merged: LimitDefinition = {
+          name: body.name ?? current.name,
+          meterId: body.meterId ?? current.meterId,
+          limitValue: body.limitValue ?? current.limitValue,
+          period: body.period ?? current.period,
+          customerId: body.customerId === undefined ? current.customerId : body.customerId,
+          dimensionFilters: body.dimensionFilters === undefined ? current.dimensionFilters : (body.dimensionFilters ?? {}),
+          alertThresholds: body.alertThresholds === undefined ? current.alertThresholds : body.alertThresholds,
+        };
+        rejectViolations(limitViolations(merged));
+        if (merged.meterId !== current.meterId) mustHaveMeter(merged.meterId);
+        return limitToWire(ctx.limits.update(row.id, merged, now(ctx)));
+      })();
+    },
+  );
 
   app.delete("/limits/:id", { schema: { params: IdParams } }, async (request): Promise<DeleteResponse> => {
     const row = mustFind(request.params);

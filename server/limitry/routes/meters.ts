@@ -46,31 +46,42 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
     return toWirePage(ctx.meters.page(q), q.size, meterToWire);
   });
 
-  app.get("/meters/:id", { schema: { params: IdParams } }, async (request): Promise<Meter> => meterToWire(mustFind(request.params)));
+  app.get(
+    "/meters/:id",
+    { schema: { params: IdParams } },
+    async (request): Promise<Meter> => meterToWire(mustFind(request.params)),
+  );
 
-  app.put("/meters/:id", { schema: { params: IdParams, body: MeterUpdateParamsSchema.optional() } }, async (request): Promise<Meter> => {
-    const body = request.body ?? {};
-    return ctx.db.transaction(() => {
-      const row = mustFind(request.params);
-      const current = definitionOf(row);
-      const merged: MeterDefinition = {
-        name: body.name ?? current.name,
-        description: body.description === undefined ? current.description : body.description,
-        aggregation: body.aggregation ?? current.aggregation,
-        field: body.field ?? current.field,
-        eventFilter: body.eventFilter === undefined ? current.eventFilter : body.eventFilter,
-      };
-      rejectViolations(meterViolations(merged));
-      return meterToWire(ctx.meters.update(row.id, merged, now(ctx)));
-    })();
-  });
+  app.put(
+    "/meters/:id",
+    { schema: { params: IdParams, body: MeterUpdateParamsSchema.optional() } },
+    async (request): Promise<Meter> => {
+      const body = request.body ?? {};
+      return ctx.db.transaction(() => {
+        const row = mustFind(request.params);
+        const current = definitionOf(row);
+        const merged: MeterDefinition = {
+          name: body.name ?? current.name,
+          description: body.description === undefined ? current.description : body.description,
+          aggregation: body.aggregation ?? current.aggregation,
+          field: body.field ?? current.field,
+          eventFilter: body.eventFilter === undefined ? current.eventFilter : body.eventFilter,
+        };
+        rejectViolations(meterViolations(merged));
+        return meterToWire(ctx.meters.update(row.id, merged, now(ctx)));
+      })();
+    },
+  );
 
   app.delete("/meters/:id", { schema: { params: IdParams } }, async (request): Promise<DeleteResponse> => {
     return ctx.db.transaction(() => {
       const row = mustFind(request.params);
       const users = ctx.limits.usingMeter(row.id);
       if (users.length > 0) {
-        throw conflict("meter_in_use", `Meter '${row.id}' is counted by ${users.length} limit(s) (${users.map((l) => l.id).join(", ")}); delete them first`);
+        throw conflict(
+          "meter_in_use",
+          `Meter '${row.id}' is counted by ${users.length} limit(s) (${users.map((l) => l.id).join(", ")}); delete them first`,
+        );
       }
       ctx.meters.delete(row.id);
       return { success: true };

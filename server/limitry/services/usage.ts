@@ -1,6 +1,14 @@
 import type { LimitCheckEntry, LimitCheckResult } from "../../../sdk/limitry/resources/limits.js";
 import type { Dimensions } from "../../../sdk/limitry/resources/shared.js";
-import { alertEvent, allowed, filtersMatch, limitApplies, percentage, standing, thresholdsReached } from "../../../rules/limitry/check.js";
+import {
+  alertEvent,
+  allowed,
+  filtersMatch,
+  limitApplies,
+  percentage,
+  standing,
+  thresholdsReached,
+} from "../../../rules/limitry/check.js";
 import { resetSeconds, windowAt, type Window, type WindowAnchor } from "../../../rules/limitry/window.js";
 import type { LimitryContext } from "../context.js";
 import { limitDefinitionOf, type LimitRow } from "../repositories/limits.js";
@@ -88,7 +96,10 @@ export function fireAlerts(ctx: LimitryContext, events: RecordedEvent[]): void {
       if (!meterRow || (filter?.eventType != null && filter.eventType !== event.eventType)) continue;
       if (!filtersMatch(filter?.dimensions, event.dimensions)) continue;
       const window = windowAt(definition.period, now, anchor);
-      if ((window.start && event.timestampMs < window.start.getTime()) || (window.end && event.timestampMs >= window.end.getTime())) {
+      if (
+        (window.start && event.timestampMs < window.start.getTime()) ||
+        (window.end && event.timestampMs >= window.end.getTime())
+      ) {
         continue;
       }
       seen.add(key);

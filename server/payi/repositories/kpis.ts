@@ -37,12 +37,19 @@ export class KpisRepository {
   constructor(private readonly db: Db) {}
 
   find(useCaseName: string, name: string): KpiRow | undefined {
-    return kpiRows.one(this.db.prepare("SELECT * FROM use_case_kpis WHERE use_case_name = ? AND name = ?").get(useCaseName, name));
+    return kpiRows.one(
+      this.db.prepare("SELECT * FROM use_case_kpis WHERE use_case_name = ? AND name = ?").get(useCaseName, name),
+    );
   }
 
-  insert(kpi: { use_case_name: string; name: string; description: string; goal: number; kpi_type: KpiType }, now: string): KpiRow {
+  insert(
+    kpi: { use_case_name: string; name: string; description: string; goal: number; kpi_type: KpiType },
+    now: string,
+  ): KpiRow {
     this.db
-      .prepare("INSERT INTO use_case_kpis (use_case_name, name, description, goal, kpi_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO use_case_kpis (use_case_name, name, description, goal, kpi_type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
       .run(kpi.use_case_name, kpi.name, kpi.description, kpi.goal, kpi.kpi_type, now, now);
     return this.#mustFind(kpi.use_case_name, kpi.name);
   }
@@ -54,7 +61,9 @@ export class KpisRepository {
         .run(changes.description, now, useCaseName, name);
     }
     if (changes.goal !== undefined) {
-      this.db.prepare("UPDATE use_case_kpis SET goal = ?, updated_at = ? WHERE use_case_name = ? AND name = ?").run(changes.goal, now, useCaseName, name);
+      this.db
+        .prepare("UPDATE use_case_kpis SET goal = ?, updated_at = ? WHERE use_case_name = ? AND name = ?")
+        .run(changes.goal, now, useCaseName, name);
     }
     return this.#mustFind(useCaseName, name);
   }

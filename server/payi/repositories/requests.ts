@@ -28,12 +28,20 @@ export class RequestsRepository {
     );
     this.#byId = db.prepare("SELECT * FROM requests WHERE request_id = ?");
     // A provider may reuse a response id; the newest request with it answers.
-    this.#byResponseId = db.prepare("SELECT * FROM requests WHERE category = ? AND provider_response_id = ? ORDER BY rowid DESC LIMIT 1");
+    this.#byResponseId = db.prepare(
+      "SELECT * FROM requests WHERE category = ? AND provider_response_id = ? ORDER BY rowid DESC LIMIT 1",
+    );
     this.#setProperties = db.prepare("UPDATE requests SET properties = ? WHERE request_id = ?");
   }
 
   insert(
-    request: { request_id: string; category: string; provider_response_id: string | null; result: XproxyResult; properties: Record<string, string | null> },
+    request: {
+      request_id: string;
+      category: string;
+      provider_response_id: string | null;
+      result: XproxyResult;
+      properties: Record<string, string | null>;
+    },
     now: string,
   ): void {
     this.#insert.run(

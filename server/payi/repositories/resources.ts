@@ -3,7 +3,10 @@ import type { Db } from "../../db.js";
 import { jsonColumn, rowDecoder } from "../../rows.js";
 import { SYSTEM_RESOURCES, UnitPricesSchema, type PricedResource } from "../pricing.js";
 
-const optionalCount = z.bigint().nullable().transform((v) => (v === null ? null : Number(v)));
+const optionalCount = z
+  .bigint()
+  .nullable()
+  .transform((v) => (v === null ? null : Number(v)));
 
 /** A custom resource version as stored, decoded into the priced resource it describes. */
 const ResourceRowSchema = z
@@ -52,8 +55,17 @@ export class ResourcesRepository {
 
   insert(r: PricedResource): PricedResource {
     this.#byResource.clear();
-    this.#insert.run(r.resource_id, r.category, r.resource, JSON.stringify(r.units), r.max_input_units ?? null, r.max_output_units ?? null,
-        r.max_total_units ?? null, r.start_timestamp, r.start_timestamp);
+    this.#insert.run(
+      r.resource_id,
+      r.category,
+      r.resource,
+      JSON.stringify(r.units),
+      r.max_input_units ?? null,
+      r.max_output_units ?? null,
+      r.max_total_units ?? null,
+      r.start_timestamp,
+      r.start_timestamp,
+    );
     return r;
   }
 

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { LimitConfigSchema, type LimitConfig, type UseCaseDefinition, type UseCaseInstance } from "../../../sdk/payi/resources/use-cases.js";
+import {
+  LimitConfigSchema,
+  type LimitConfig,
+  type UseCaseDefinition,
+  type UseCaseInstance,
+} from "../../../sdk/payi/resources/use-cases.js";
 import type { Db } from "../../db.js";
 import { booleanColumn, jsonColumn, rowDecoder } from "../../rows.js";
 import { keysetPage, type KeysetQuery } from "./keyset.js";
@@ -59,7 +64,9 @@ export class UseCasesRepository {
 
   updateDefinition(name: string, changes: { description?: string; logging_enabled?: boolean }, now: string): DefinitionRow {
     if (changes.description !== undefined) {
-      this.db.prepare("UPDATE use_case_definitions SET description = ?, updated_at = ? WHERE name = ?").run(changes.description, now, name);
+      this.db
+        .prepare("UPDATE use_case_definitions SET description = ?, updated_at = ? WHERE name = ?")
+        .run(changes.description, now, name);
     }
     if (changes.logging_enabled !== undefined) {
       this.db
@@ -70,12 +77,16 @@ export class UseCasesRepository {
   }
 
   setLimitConfig(name: string, config: LimitConfig | null, now: string): DefinitionRow {
-    this.db.prepare("UPDATE use_case_definitions SET limit_config = ?, updated_at = ? WHERE name = ?").run(jsonOrNull(config), now, name);
+    this.db
+      .prepare("UPDATE use_case_definitions SET limit_config = ?, updated_at = ? WHERE name = ?")
+      .run(jsonOrNull(config), now, name);
     return this.#mustFindDefinition(name);
   }
 
   incrementVersion(name: string, now: string): DefinitionRow {
-    this.db.prepare("UPDATE use_case_definitions SET type_version = type_version + 1, updated_at = ? WHERE name = ?").run(now, name);
+    this.db
+      .prepare("UPDATE use_case_definitions SET type_version = type_version + 1, updated_at = ? WHERE name = ?")
+      .run(now, name);
     return this.#mustFindDefinition(name);
   }
 
@@ -92,9 +103,14 @@ export class UseCasesRepository {
     return instances.one(this.#findInstance.get(name, useCaseId));
   }
 
-  insertInstance(inst: { use_case_id: string; use_case_name: string; limit_id: string | null; type_version: bigint }, now: string): InstanceRow {
+  insertInstance(
+    inst: { use_case_id: string; use_case_name: string; limit_id: string | null; type_version: bigint },
+    now: string,
+  ): InstanceRow {
     this.db
-      .prepare("INSERT INTO use_case_instances (use_case_id, use_case_name, limit_id, type_version, created_at) VALUES (?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO use_case_instances (use_case_id, use_case_name, limit_id, type_version, created_at) VALUES (?, ?, ?, ?, ?)",
+      )
       .run(inst.use_case_id, inst.use_case_name, inst.limit_id, inst.type_version, now);
     const row = this.findInstance(inst.use_case_name, inst.use_case_id);
     if (!row) throw new Error("use-case instance vanished inside its own transaction");

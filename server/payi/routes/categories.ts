@@ -51,7 +51,10 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
 
   app.get("/categories", { schema: { querystring: ListQuerySchema }, config: invalidQuery }, async (request) => {
     const names = [...new Set([...SYSTEM_RESOURCES.map((r) => r.category), ...ctx.resources.categories()])].sort();
-    return pageOf(names.map((category) => ({ category })), request.query);
+    return pageOf(
+      names.map((category) => ({ category })),
+      request.query,
+    );
   });
 
   const inCategory = { params: CategoryParams, querystring: ListQuerySchema };
@@ -61,34 +64,42 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
   });
 
   const create = { params: ResourceParams, body: ResourceCreateParamsSchema };
-  app.post("/categories/:category/resources/:resource", { schema: create, config: { invalidInput: "invalid_resource" } }, async (request): Promise<CategoryResource> => {
-    const { category, resource } = request.params;
-    if (category.startsWith("system.")) {
-      throw badRequest("invalid_category", `category '${category}' is reserved for Pay-i-managed pricing; use a name without the 'system.' prefix`);
-    }
-    const body = request.body;
-    rejectViolations(priceViolations(body.units), "invalid_resource");
-    let startTimestamp = ctx.now();
-    if (body.start_timestamp != null) {
-      const ms = instantOf(body.start_timestamp);
-      if (ms === undefined) throw badRequest("invalid_resource", `start_timestamp must be an ISO-8601 date-time (got '${body.start_timestamp}')`);
-      startTimestamp = new Date(ms).toISOString();
-    }
-    return ctx.idempotency.once(request, () =>
-      toWire(
-        ctx.resources.insert({
-          category,
-          resource,
-          resource_id: randomUUID(),
-          units: body.units,
-          start_timestamp: startTimestamp,
-          max_input_units: body.max_input_units ?? null,
-          max_output_units: body.max_output_units ?? null,
-          max_total_units: body.max_total_units ?? null,
-        }),
-      ),
-    );
-  });
+  app.post(
+    "/categories/:category/resources/:resource",
+    { schema: create, config: { invalidInput: "invalid_resource" } },
+    async (request): Promise<CategoryResource> => {
+      const { category, resource } = request.params;
+      if (category.startsWith("system.")) {
+        throw badRequest(
+          "invalid_category",
+          `category '${category}' is reserved for Pay-i-managed pricing; use a name without the 'system.' prefix`,
+        );
+      }
+      const body = request.body;
+      rejectViolations(priceViolations(body.units), "invalid_resource");
+      let startTimestamp = ctx.now();
+      if (body.start_timestamp != null) {
+        const ms = instantOf(body.start_timestamp);
+        if (ms === undefined)
+          throw badRequest("invalid_resource", `start_timestamp must be an ISO-8601 date-time (got '${body.start_timestamp}')`);
+        startTimestamp = new Date(ms).toISOString();
+      }
+      return ctx.idempotency.once(request, () =>
+        toWire(
+          ctx.resources.insert({
+            category,
+            resource,
+            resource_id: randomUUID(),
+            units: body.units,
+            start_timestamp: startTimestamp,
+            max_input_units: body.max_input_units ?? null,
+            max_output_units: body.max_output_units ?? null,
+            max_total_units: body.max_total_units ?? null,
+          }),
+        ),
+      );
+    },
+  );
 
   const versions = { params: ResourceParams, querystring: ListQuerySchema };
   app.get("/categories/:category/resources/:resource", { schema: versions, config: invalidQuery }, async (request) => {
@@ -101,8 +112,7 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
   });
 
   const mustFindVersion = ({ category, resource, resource_id }: z.infer<typeof VersionParams>): PricedResource => {
-    const found =
-      ctx.resources.findById(resource_id) ?? SYSTEM_RESOURCES.find((r) => r.resource_id === resource_id);
+    const found = ctx.resources.findById(resource_id) ?? SYSTEM_RESOURCES.find((r) => r.resource_id === resource_id);
     if (!found || found.category !== category || found.resource !== resource) {
       throw notFound("category_resource_not_found", `No version '${resource_id}' of '${category}/${resource}'`);
     }
@@ -110,7 +120,9 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
   };
 
   const version = { schema: { params: VersionParams } };
-  app.get("/categories/:category/resources/:resource/:resource_id", version, async (request) => toWire(mustFindVersion(request.params)));
+  app.get("/categories/:category/resources/:resource/:resource_id", version, async (request) =>
+    toWire(mustFindVersion(request.params)),
+  );
 
   const notSystem = (category: string): void => {
     if (category.startsWith("system.")) {
@@ -134,7 +146,8 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
     return ctx.idempotency.once(request, () =>
       ctx.db.transaction(() => {
         const versions = ctx.resources.versions(category, resource);
-        if (versions.length === 0) throw notFound("category_resource_not_found", `No resource '${resource}' in category '${category}'`);
+        if (versions.length === 0)
+          throw notFound("category_resource_not_found", `No resource '${resource}' in category '${category}'`);
         ctx.resources.deleteAll(category, resource);
         return versions.map(toWire);
       })(),

@@ -46,40 +46,44 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
     return row;
   };
 
-  app.post("/limits", { schema: { body: LimitCreateParamsSchema }, config: invalidCreate }, async (request): Promise<LimitResponse> => {
-    const body = request.body;
-    rejectViolations(
-      [...idViolations("limit_id", body.limit_id), ...limitViolations(body), ...storageViolations(body)],
-      "create_limit_validation_failed",
-    );
-    const wanted = { max: body.max, threshold: body.threshold ?? null, limit_type: body.limit_type ?? "allow" };
-    return ctx.idempotency.once(request, () => {
-      const row = db.transaction(() => {
-        const byId = body.limit_id ? limits.findById(body.limit_id) : undefined;
-        const byName = limits.findByName(body.limit_name);
-        const decision = createDecision(
-          { ...wanted, limit_name: body.limit_name, limit_id: body.limit_id },
-          byId && settingsOf(byId),
-          byName && settingsOf(byName),
-        );
-        if (decision.kind === "conflict") throw conflict(decision.code, decision.message);
-        if (decision.kind === "existing") return mustFind(decision.limit.limit_id);
-        return limits.insert(
-          {
-            limit_id: body.limit_id ?? randomUUID(),
-            limit_name: body.limit_name,
-            limit_type: wanted.limit_type,
-            max: body.max,
-            threshold: wanted.threshold,
-            properties: body.properties ?? {},
-            limit_tags: body.limit_tags ?? [],
-          },
-          ctx.now(),
-        );
-      })();
-      return { limit: toWire(row), request_id: request.id };
-    });
-  });
+  app.post(
+    "/limits",
+    { schema: { body: LimitCreateParamsSchema }, config: invalidCreate },
+    async (request): Promise<LimitResponse> => {
+      const body = request.body;
+      rejectViolations(
+        [...idViolations("limit_id", body.limit_id), ...limitViolations(body), ...storageViolations(body)],
+        "create_limit_validation_failed",
+      );
+      const wanted = { max: body.max, threshold: body.threshold ?? null, limit_type: body.limit_type ?? "allow" };
+      return ctx.idempotency.once(request, () => {
+        const row = db.transaction(() => {
+          const byId = body.limit_id ? limits.findById(body.limit_id) : undefined;
+          const byName = limits.findByName(body.limit_name);
+          const decision = createDecision(
+            { ...wanted, limit_name: body.limit_name, limit_id: body.limit_id },
+            byId && settingsOf(byId),
+            byName && settingsOf(byName),
+          );
+          if (decision.kind === "conflict") throw conflict(decision.code, decision.message);
+          if (decision.kind === "existing") return mustFind(decision.limit.limit_id);
+          return limits.insert(
+            {
+              limit_id: body.limit_id ?? randomUUID(),
+              limit_name: body.limit_name,
+              limit_type: wanted.limit_type,
+              max: body.max,
+              threshold: wanted.threshold,
+              properties: body.properties ?? {},
+              limit_tags: body.limit_tags ?? [],
+            },
+            ctx.now(),
+          );
+        })();
+        return { limit: toWire(row), request_id: request.id };
+      });
+    },
+  );
 
   app.get("/limits", { schema: { querystring: LimitListQuerySchema }, config: invalidQuery }, async (request) => {
     const p = paging(request.query);
@@ -104,7 +108,10 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
         if (body.limit_name != null && body.limit_name !== current.limit_name) {
           const holder = limits.findByName(body.limit_name);
           if (holder) {
-            throw conflict("limit_name_already_exist", `A limit named '${body.limit_name}' already exists with limit_id '${holder.limit_id}'`);
+            throw conflict(
+              "limit_name_already_exist",
+              `A limit named '${body.limit_name}' already exists with limit_id '${holder.limit_id}'`,
+            );
           }
           limits.rename(limitId, body.limit_name, now);
         }
@@ -164,35 +171,61 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
 
   const properties = { params: IdParams, body: LimitPropertiesUpdateParamsSchema };
   // Pay-i's client types this answer as a list of limit responses (here, the one limit changed).
-  app.put("/limits/:limit_id/properties", { schema: properties, config: invalidUpdate }, async (request): Promise<LimitResponse[]> => {
-    const limitId = request.params.limit_id;
-    const body = request.body;
-    return ctx.idempotency.once(request, () => {
-      const row = db.transaction(() => {
-        const current = mustFind(limitId);
-        const merged = mergeProperties(current.properties, body.properties);
-        return limits.setProperties(limitId, merged, ctx.now());
-      })();
-      return [{ limit: toWire(row), request_id: request.id }];
-    });
-  });
+  app.put(
+    "/limits/:limit_id/properties",
+    { schema: properties, config: invalidUpdate },
+    async (request): Promise<LimitResponse[]> => {
+      const limitId = request.params.limit_id;
+      const body = request.body;
+      return ctx.idempotency.once(request, () => {
+        const row = db.transaction(() => {
+          const current = mustFind(limitId);
+          const merged = mergeProperties(current.properties, body.properties);
+          return limits.setProperties(limitId, merged, ctx.now());
+        })();
+        return [{ limit: toWire(row), request_id: request.id }];
+      });
+    },
+  );
 
   // Legacy limit tags (Pay-i clients before limit properties).
-  const tagRoute = <Body>(update: (current: string[], body: Body) => string[]) => async (request: { params: { limit_id: string }; body: Body }) => {
-    const limitId = request.params.limit_id;
-    return db.transaction(() => {
-      const current = mustFind(limitId);
-      const tags = update(current.limit_tags, request.body);
-      limits.setTags(limitId, tags, ctx.now());
-      return tags.map((tag, i) => ({ tag_id: i + 1, tag_name: tag, created_on: current.created_at }));
-    })();
-  };
+  const tagRoute =
+    <Body>(update: (current: string[], body: Body) => string[]) =>
+    async (request: { params: { limit_id: string }; body: Body }) => {
+      const limitId = request.params.limit_id;
+      return db.transaction(() => {
+        const current = mustFind(limitId);
+        const tags = update(current.limit_tags, request.body);
+        limits.setTags(limitId, tags, ctx.now());
+        return tags.map((tag, i) => ({ tag_id: i + 1, tag_name: tag, created_on: current.created_at }));
+      })();
+    };
   const tags = { schema: { params: IdParams } };
   const tagsWithBody = { schema: { params: IdParams, body: TagsBodySchema }, config: { invalidInput: "invalid_tags" } };
   type Tags = z.infer<typeof TagsBodySchema>;
-  app.get("/limits/:limit_id/tags", tags, tagRoute<unknown>((current) => current));
-  app.post("/limits/:limit_id/tags", tagsWithBody, tagRoute<Tags>((current, add) => [...new Set([...current, ...add.limit_tags])]));
-  app.put("/limits/:limit_id/tags", tagsWithBody, tagRoute<Tags>((_current, replace) => [...new Set(replace.limit_tags)]));
-  app.delete("/limits/:limit_id/tags", tags, tagRoute<unknown>(() => []));
-  app.patch("/limits/:limit_id/tags/remove", tagsWithBody, tagRoute<Tags>((current, remove) => current.filter((t) => !remove.limit_tags.includes(t))));
+  app.get(
+    "/limits/:limit_id/tags",
+    tags,
+    tagRoute<unknown>((current) => current),
+  );
+  app.post(
+    "/limits/:limit_id/tags",
+    tagsWithBody,
+    tagRoute<Tags>((current, add) => [...new Set([...current, ...add.limit_tags])]),
+  );
+  app.put(
+    "/limits/:limit_id/tags",
+    tagsWithBody,
+    tagRoute<Tags>((_current, replace) => [...new Set(replace.limit_tags)]),
+  );
+  app.delete(
+    "/limits/:limit_id/tags",
+    tags,
+    tagRoute<unknown>(() => []),
+  );
+  app.patch(
+    "/limits/:limit_id/tags/remove",
+    tagsWithBody,
+    tagRoute<Tags>((current, remove) => current.filter((t) => !remove.limit_tags.includes(t))),
+  );
 }

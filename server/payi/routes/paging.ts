@@ -28,7 +28,11 @@ export interface Paging {
 /** Reads cursor, limit and sort_ascending (default true) from a list query its route has validated. */
 export function paging(q: z.output<typeof ListQuerySchema>): Paging {
   const ascending = q.sort_ascending ?? true;
-  return { afterSeq: q.cursor === undefined ? undefined : decodeCursor(q.cursor, ascending), pageSize: q.limit ?? DEFAULT_PAGE_SIZE, ascending };
+  return {
+    afterSeq: q.cursor === undefined ? undefined : decodeCursor(q.cursor, ascending),
+    pageSize: q.limit ?? DEFAULT_PAGE_SIZE,
+    ascending,
+  };
 }
 
 /**

@@ -24,7 +24,11 @@ export function requestRoutes(server: FastifyInstance, ctx: ServiceContext): voi
   };
   const byResponseId = ({ category, provider_response_id }: z.infer<typeof ResponseIdParams>): RequestRow => {
     const row = ctx.requests.findByResponseId(category, provider_response_id);
-    if (!row) throw notFound("request_not_found", `No request in category '${category}' has provider response id '${provider_response_id}'`);
+    if (!row)
+      throw notFound(
+        "request_not_found",
+        `No request in category '${category}' has provider response id '${provider_response_id}'`,
+      );
     return row;
   };
   const updateProperties = (request: FastifyRequest, find: () => RequestRow, properties: Record<string, string | null>) =>
@@ -45,9 +49,13 @@ export function requestRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     updateProperties(request, () => byRequestId(request.params), request.body.properties),
   );
 
-  app.get("/requests/provider/:category/:provider_response_id/result", { schema: { params: ResponseIdParams } }, async (request) => ({
-    xproxy_result: byResponseId(request.params).result,
-  }));
+  app.get(
+    "/requests/provider/:category/:provider_response_id/result",
+    { schema: { params: ResponseIdParams } },
+    async (request) => ({
+      xproxy_result: byResponseId(request.params).result,
+    }),
+  );
 
   const byResponse = { schema: { params: ResponseIdParams, body: PropertiesUpdateParamsSchema }, config: invalidProperties };
   app.put("/requests/provider/:category/:provider_response_id/properties", byResponse, async (request) =>

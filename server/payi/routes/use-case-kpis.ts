@@ -76,30 +76,43 @@ export function useCaseKpiRoutes(server: FastifyInstance, ctx: ServiceContext): 
     return row;
   };
 
-  app.post("/use_cases/definitions/:use_case_name/kpis", { schema: { params: NameParams, body: KpiCreateSchema }, config: invalidKpi }, async (request) => {
-    const { use_case_name } = request.params;
-    const body = request.body;
-    return ctx.idempotency.once(request, () => {
-      const row = db.transaction(() => {
-        mustFindDefinition(use_case_name);
-        const existing = kpis.find(use_case_name, body.name);
-        if (existing) {
-          const same = existing.description === body.description && existing.goal === body.goal && existing.kpi_type === body.kpi_type;
-          if (same) return existing;
-          throw conflict("kpi_already_exists", `Use case '${use_case_name}' already has a KPI '${body.name}' with different settings`);
-        }
-        return kpis.insert({ use_case_name, ...body }, ctx.now());
-      })();
-      return kpiToWire(row, request.id);
-    });
-  });
+  app.post(
+    "/use_cases/definitions/:use_case_name/kpis",
+    { schema: { params: NameParams, body: KpiCreateSchema }, config: invalidKpi },
+    async (request) => {
+      const { use_case_name } = request.params;
+      const body = request.body;
+      return ctx.idempotency.once(request, () => {
+        const row = db.transaction(() => {
+          mustFindDefinition(use_case_name);
+          const existing = kpis.find(use_case_name, body.name);
+          if (existing) {
+            const same =
+              existing.description === body.description && existing.goal === body.goal && existing.kpi_type === body.kpi_type;
+            if (same) return existing;
+            throw conflict(
+              "kpi_already_exists",
+              `Use case '${use_case_name}' already has a KPI '${body.name}' with different settings`,
+            );
+          }
+          return kpis.insert({ use_case_name, ...body }, ctx.now());
+        })();
+        return kpiToWire(row, request.id);
+      });
+    },
+  );
 
   const list = { schema: { params: NameParams, querystring: KpiListQuerySchema }, config: invalidQuery };
   app.get("/use_cases/definitions/:use_case_name/kpis", list, async (request) => {
     const { use_case_name } = request.params;
     const p = paging(request.query);
     mustFindDefinition(use_case_name);
-    const rows = kpis.list(use_case_name, { kpiName: request.query.kpi_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 });
+    const rows = kpis.list(use_case_name, {
+      kpiName: request.query.kpi_name,
+      ascending: p.ascending,
+      afterSeq: p.afterSeq,
+      pageSize: p.pageSize + 1,
+    });
     return page(rows, p, (row) => kpiToWire(row, request.id));
   });
 
@@ -138,7 +151,10 @@ export function useCaseKpiRoutes(server: FastifyInstance, ctx: ServiceContext): 
   });
 
   // Setting a score is idempotent by nature; Pay-i answers with no body (the official client returns None).
-  const score = { schema: { params: InstanceKpiParams, body: ScoreSchema.optional() }, config: { invalidInput: "invalid_kpi_score" } };
+  const score = {
+    schema: { params: InstanceKpiParams, body: ScoreSchema.optional() },
+    config: { invalidInput: "invalid_kpi_score" },
+  };
   app.put("/use_cases/instances/:use_case_name/:use_case_id/kpis/:kpi_name", score, async (request, reply) => {
     const { use_case_name, use_case_id, kpi_name } = request.params;
     const given = request.body?.score;
@@ -160,20 +176,29 @@ export function useCaseKpiRoutes(server: FastifyInstance, ctx: ServiceContext): 
     const p = paging(request.query);
     mustFindInstance(use_case_name, use_case_id);
     const query = { kpiName: request.query.kpi_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 };
-    return page(kpis.scores(use_case_name, use_case_id, query), p, (row) => scoreToWire(row, kpis.find(use_case_name, row.kpi_name)?.kpi_type));
+    return page(kpis.scores(use_case_name, use_case_id, query), p, (row) =>
+      scoreToWire(row, kpis.find(use_case_name, row.kpi_name)?.kpi_type),
+    );
   });
 
-  const properties = { schema: { params: InstanceParams, body: PropertiesUpdateParamsSchema }, config: { invalidInput: "invalid_properties" } };
-  app.put("/use_cases/instances/:use_case_name/:use_case_id/properties", properties, async (request): Promise<UseCaseInstance> => {
-    const { use_case_name, use_case_id } = request.params;
-    const body = request.body;
-    return ctx.idempotency.once(request, () => {
-      const row = db.transaction(() => {
-        const instance = mustFindInstance(use_case_name, use_case_id);
-        useCases.setInstanceProperties(use_case_name, use_case_id, mergeProperties(instance.properties, body.properties));
-        return mustFindInstance(use_case_name, use_case_id);
-      })();
-      return instanceToWire(row);
-    });
-  });
+  const properties = {
+    schema: { params: InstanceParams, body: PropertiesUpdateParamsSchema },
+    config: { invalidInput: "invalid_properties" },
+  };
+  app.put(
+    "/use_cases/instances/:use_case_name/:use_case_id/properties",
+    properties,
+    async (request): Promise<UseCaseInstance> => {
+      const { use_case_name, use_case_id } = request.params;
+      const body = request.body;
+      return ctx.idempotency.once(request, () => {
+        const row = db.transaction(() => {
+          const instance = mustFindInstance(use_case_name, use_case_id);
+          useCases.setInstanceProperties(use_case_name, use_case_id, mergeProperties(instance.properties, body.properties));
+          return mustFindInstance(use_case_name, use_case_id);
+        })();
+        return instanceToWire(row);
+      });
+    },
+  );
 }

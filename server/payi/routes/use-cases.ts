@@ -40,64 +40,91 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
   };
   const limitConfigOf = (input: z.infer<typeof LimitConfigCreateParamsSchema>): LimitConfig => {
     rejectViolations([...limitViolations(input), ...storageViolations(input)], "invalid_limit_config");
-    return { max: input.max, limit_type: input.limit_type ?? "allow", threshold: input.threshold ?? null, properties: input.properties ?? null };
+    return {
+      max: input.max,
+      limit_type: input.limit_type ?? "allow",
+      threshold: input.threshold ?? null,
+      properties: input.properties ?? null,
+    };
   };
 
-  app.post("/use_cases/definitions", { schema: { body: UseCaseDefinitionCreateParamsSchema }, config: invalidDefinition }, async (request): Promise<UseCaseDefinition> => {
-    const body = request.body;
-    rejectDefinition(useCaseViolations(body));
-    const config = body.limit_config ? limitConfigOf(body.limit_config) : null;
-    return ctx.idempotency.once(request, () => {
-      const row = db.transaction(() => {
-        const existing = useCases.findDefinition(body.name);
-        if (existing) {
-          const same =
-            existing.description === body.description &&
-            (body.logging_enabled == null || existing.logging_enabled === body.logging_enabled) &&
-            (config === null || isDeepStrictEqual(existing.limit_config, config));
-          if (same) return existing;
-          throw conflict("use_case_already_exists", `Use case '${body.name}' already exists with different settings`);
-        }
-        return useCases.insertDefinition(
-          { name: body.name, description: body.description, logging_enabled: body.logging_enabled ?? null, limit_config: config },
-          ctx.now(),
-        );
-      })();
-      return definitionToWire(row, request.id);
-    });
-  });
+  app.post(
+    "/use_cases/definitions",
+    { schema: { body: UseCaseDefinitionCreateParamsSchema }, config: invalidDefinition },
+    async (request): Promise<UseCaseDefinition> => {
+      const body = request.body;
+      rejectDefinition(useCaseViolations(body));
+      const config = body.limit_config ? limitConfigOf(body.limit_config) : null;
+      return ctx.idempotency.once(request, () => {
+        const row = db.transaction(() => {
+          const existing = useCases.findDefinition(body.name);
+          if (existing) {
+            const same =
+              existing.description === body.description &&
+              (body.logging_enabled == null || existing.logging_enabled === body.logging_enabled) &&
+              (config === null || isDeepStrictEqual(existing.limit_config, config));
+            if (same) return existing;
+            throw conflict("use_case_already_exists", `Use case '${body.name}' already exists with different settings`);
+          }
+          return useCases.insertDefinition(
+            {
+              name: body.name,
+              description: body.description,
+              logging_enabled: body.logging_enabled ?? null,
+              limit_config: config,
+            },
+            ctx.now(),
+          );
+        })();
+        return definitionToWire(row, request.id);
+      });
+    },
+  );
 
-  app.get("/use_cases/definitions", { schema: { querystring: DefinitionListQuerySchema }, config: { invalidInput: "invalid_query" } }, async (request) => {
-    const p = paging(request.query);
-    const { use_case_name } = request.query;
-    const rows = useCases.listDefinitions({ name: use_case_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 });
-    return page(rows, p, (row) => definitionToWire(row, request.id));
-  });
+  app.get(
+    "/use_cases/definitions",
+    { schema: { querystring: DefinitionListQuerySchema }, config: { invalidInput: "invalid_query" } },
+    async (request) => {
+      const p = paging(request.query);
+      const { use_case_name } = request.query;
+      const rows = useCases.listDefinitions({
+        name: use_case_name,
+        ascending: p.ascending,
+        afterSeq: p.afterSeq,
+        pageSize: p.pageSize + 1,
+      });
+      return page(rows, p, (row) => definitionToWire(row, request.id));
+    },
+  );
 
   app.get("/use_cases/definitions/:use_case_name", byName, async (request): Promise<UseCaseDefinition> => {
     return definitionToWire(mustFind(request.params.use_case_name), request.id);
   });
 
   const update = { params: NameParams, body: UseCaseDefinitionUpdateParamsSchema.optional() };
-  app.put("/use_cases/definitions/:use_case_name", { schema: update, config: invalidDefinition }, async (request): Promise<UseCaseDefinition> => {
-    const name = request.params.use_case_name;
-    const body = request.body ?? {};
-    rejectDefinition(useCaseViolations({ description: body.description }));
-    return ctx.idempotency.once(request, () => {
-      const row = db.transaction(() => {
-        mustFind(name);
-        return useCases.updateDefinition(
-          name,
-          {
-            ...(body.description != null ? { description: body.description } : {}),
-            ...(body.logging_enabled != null ? { logging_enabled: body.logging_enabled } : {}),
-          },
-          ctx.now(),
-        );
-      })();
-      return definitionToWire(row, request.id);
-    });
-  });
+  app.put(
+    "/use_cases/definitions/:use_case_name",
+    { schema: update, config: invalidDefinition },
+    async (request): Promise<UseCaseDefinition> => {
+      const name = request.params.use_case_name;
+      const body = request.body ?? {};
+      rejectDefinition(useCaseViolations({ description: body.description }));
+      return ctx.idempotency.once(request, () => {
+        const row = db.transaction(() => {
+          mustFind(name);
+          return useCases.updateDefinition(
+            name,
+            {
+              ...(body.description != null ? { description: body.description } : {}),
+              ...(body.logging_enabled != null ? { logging_enabled: body.logging_enabled } : {}),
+            },
+            ctx.now(),
+          );
+        })();
+        return definitionToWire(row, request.id);
+      });
+    },
+  );
 
   app.delete("/use_cases/definitions/:use_case_name", byName, async (request): Promise<UseCaseDefinition> => {
     const name = request.params.use_case_name;
@@ -113,17 +140,21 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
   });
 
   const limitConfig = { params: NameParams, body: LimitConfigCreateParamsSchema };
-  app.post("/use_cases/definitions/:use_case_name/limit_config", { schema: limitConfig, config: invalidLimitConfig }, async (request): Promise<UseCaseDefinition> => {
-    const name = request.params.use_case_name;
-    const config = limitConfigOf(request.body);
-    return ctx.idempotency.once(request, () => {
-      const row = db.transaction(() => {
-        mustFind(name);
-        return useCases.setLimitConfig(name, config, ctx.now());
-      })();
-      return definitionToWire(row, request.id);
-    });
-  });
+  app.post(
+    "/use_cases/definitions/:use_case_name/limit_config",
+    { schema: limitConfig, config: invalidLimitConfig },
+    async (request): Promise<UseCaseDefinition> => {
+      const name = request.params.use_case_name;
+      const config = limitConfigOf(request.body);
+      return ctx.idempotency.once(request, () => {
+        const row = db.transaction(() => {
+          mustFind(name);
+          return useCases.setLimitConfig(name, config, ctx.now());
+        })();
+        return definitionToWire(row, request.id);
+      });
+    },
+  );
 
   app.delete("/use_cases/definitions/:use_case_name/limit_config", byName, async (request): Promise<UseCaseDefinition> => {
     const name = request.params.use_case_name;

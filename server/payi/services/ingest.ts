@@ -51,14 +51,20 @@ export function ingestEvent(ctx: ServiceContext, event: IngestEvent, context: In
   const priced = ctx.resources.priceFor(event.category, event.resource, at);
   if (!priced) {
     if (!ctx.resources.hasCategory(event.category)) throw notFound("category_not_found", `No category '${event.category}'`);
-    throw notFound("category_resource_not_found", `No price for resource '${event.resource}' in category '${event.category}' at ${at}`);
+    throw notFound(
+      "category_resource_not_found",
+      `No price for resource '${event.resource}' in category '${event.category}' at ${at}`,
+    );
   }
 
   return ctx.db.transaction((): XproxyResult => {
     const limitIds = [...new Set(context.limitIds)];
     const missing = limitIds.filter((id) => !ctx.limits.findById(id));
     if (missing.length) {
-      throw badRequest("invalid_limit_ids", `limit_ids: ${missing.map((id) => `'${id}'`).join(", ")} not found (deleted or never created)`);
+      throw badRequest(
+        "invalid_limit_ids",
+        `limit_ids: ${missing.map((id) => `'${id}'`).join(", ")} not found (deleted or never created)`,
+      );
     }
 
     let useCaseId = context.useCaseId;
@@ -75,7 +81,10 @@ export function ingestEvent(ctx: ServiceContext, event: IngestEvent, context: In
     const failed = event.http_status_code != null && event.http_status_code >= 400;
     const cost = failed ? { inputUnits: 0n, outputUnits: 0n, unknown: {} } : priceUnits(priced.units, event.units);
     if (cost.inputUnits + cost.outputUnits > MAX_EVENT_COST_UNITS) {
-      throw badRequest("invalid_units", `units: the event would cost $${toUsd(cost.inputUnits + cost.outputUnits)}, more than the $100000000 one event may add`);
+      throw badRequest(
+        "invalid_units",
+        `units: the event would cost $${toUsd(cost.inputUnits + cost.outputUnits)}, more than the $100000000 one event may add`,
+      );
     }
     const rows = limitIds.flatMap((limitId) => ctx.limits.findById(limitId) ?? []); // a use-case limit may be deleted
     const full = rows.find((row) => spendUnits(row) + cost.inputUnits + cost.outputUnits > MAX_LIMIT_TOTAL_UNITS);
