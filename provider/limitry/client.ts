@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { APIError, Limitry } from "../../sdk/limitry/index.js";
-import { userError } from "../payi/client.js";
+import { userError } from "../errors.js";
 
 /**
  * Limitry credentials, read in `configure()`: stack config `limitry:apiKey` (secret) and `limitry:baseUrl`,

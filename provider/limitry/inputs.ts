@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PeriodSchema } from "../../sdk/limitry/resources/limits.js";
 import { AggregationSchema } from "../../sdk/limitry/resources/meters.js";
@@ -6,7 +6,7 @@ import { limitViolations, meterViolations } from "../../rules/limitry/validation
 import { describeViolation, issueMessage, type Violation } from "../../rules/violation.js";
 
 /** What the engine sends for an input whose value is not known yet (during preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN = pulumi.runtime.unknownValue;
 
 const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" });
 

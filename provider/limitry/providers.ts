@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Limitry, Limit as ApiLimit, Meter as ApiMeter } from "../../sdk/limitry/index.js";
-import { failure, userError, warn } from "../payi/client.js";
+import { warn } from "../engine-log.js";
+import { failure, userError } from "../errors.js";
 import { same } from "../payi/limit-provider.js";
 import { isGone } from "./client.js";
 import { checkLimit, checkMeter, type LimitInputs, type MeterInputs } from "./inputs.js";

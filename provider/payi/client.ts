@@ -1,4 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { failure, userError } from "../errors.js";
 import { APIError, AuthenticationError, NotFoundError, Payi } from "../../sdk/payi/index.js";
 
 /**
@@ -46,51 +47,4 @@ export async function verifyClient(client: Payi): Promise<void> {
  */
 export function isGone(error: unknown, code: string): boolean {
   return error instanceof APIError && error.code === code;
-}
-
-/**
- * A failure the engine shows the user: the object it concerns and the cause's message, keeping the
- * cause. Its stack is just the message, since the provider host prints `stack` next to the message.
- */
-export function failure(what: string, cause: unknown): Error {
-  return userError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
-}
-
-/** An error for the user: the provider host prints `stack` beside the message, so it holds only the message. */
-export function userError(message: string, cause?: unknown): Error {
-  const error = new Error(message, cause === undefined ? undefined : { cause });
-  error.stack = message;
-  return error;
-}
-
-let loggerConnected = false;
-
-/**
- * A warning in the engine's output (preview and up). The engine does not show a dynamic provider's
- * stderr, and the SDK's logger only knows the engine address in a program process; the provider host
- * receives it as its first argument, so connect the logger to it once.
- */
-export async function warn(message: string): Promise<void> {
-  const engineAddress = process.argv[2];
-  if (!loggerConnected && engineAddress && /^[\w.-]+:\d+$/.test(engineAddress)) {
-    // Only the engine address matters to the logger; keep whatever project/stack the host knows.
-    const known = (read: () => string) => {
-      try {
-        return read();
-      } catch {
-        return "";
-      }
-    };
-    pulumi.runtime.resetOptions(
-      known(pulumi.getProject),
-      known(pulumi.getStack),
-      -1,
-      engineAddress,
-      "",
-      false,
-      known(pulumi.getOrganization),
-    );
-    loggerConnected = true;
-  }
-  await pulumi.log.warn(message);
 }

@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LimitTypeSchema } from "../../sdk/payi/resources/limits.js";
 import { limitViolations } from "../../rules/payi/limit.js";
@@ -9,7 +9,7 @@ import { describeViolation, issueMessage } from "../../rules/violation.js";
 import { OWNER_PROPERTY, OwnerSchema } from "../ownership.js";
 
 /** What the engine sends for an input whose value is not known yet (during preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const UNKNOWN = pulumi.runtime.unknownValue;
 
 /** Money and fractions canonicalised to 1e-10 so that equal values never diff (0.1 + 0.2 vs 0.3). */
 const canonical = (n: number) => toUsd(toUnits(n));

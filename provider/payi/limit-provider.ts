@@ -17,7 +17,9 @@ import {
   withoutOwner,
   type Owner,
 } from "../ownership.js";
-import { failure, isGone, userError, warn } from "./client.js";
+import { warn } from "../engine-log.js";
+import { failure, userError } from "../errors.js";
+import { isGone } from "./client.js";
 import { LimitInputsObject, LimitInputsSchema, checkInputs, isUnknown, type LimitInputs } from "./inputs.js";
 
 /** Inputs as a state holds them: states from before owner records have none. */

@@ -13,7 +13,9 @@ import {
   withoutOwner,
   type Owner,
 } from "../ownership.js";
-import { failure, isGone, userError, warn } from "./client.js";
+import { warn } from "../engine-log.js";
+import { failure, userError } from "../errors.js";
+import { isGone } from "./client.js";
 import { replacesOnChange, same } from "./limit-provider.js";
 import {
   UseCaseDefinitionInputsSchema,
