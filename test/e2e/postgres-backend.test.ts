@@ -343,13 +343,14 @@ describe("PostgreSQL state backend shared by CI runners", () => {
       env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env["PATH"] ?? ""}`, PAYI_BASE_URL: service.url },
     });
     expect(stdout).toContain("Import complete.");
-    expect(stdout).toMatch(/2 unchanged/);
+    // The stack, its StackInstance and the limit.
+    expect(stdout).toMatch(/3 unchanged/);
     expect(existsSync(path.join(repo, ".pulumi-state"))).toBe(false);
 
     const shared = { ...solo, PULUMI_BACKEND_URL: pg.url.replace("/pulumi?", "/migrated?") };
     const up = await runCli(["up", "--yes"], shared, repo);
     expect(up.code, up.stderr).toBe(0);
-    expect(up.stdout).toContain("2 unchanged");
+    expect(up.stdout).toContain("3 unchanged");
     expect((await service.client.limits.list({ limit_name: "Migrated Cap" })).items).toHaveLength(1);
     expect((await runCli(["destroy", "--yes"], shared, repo)).code).toBe(0);
   });
