@@ -13,7 +13,8 @@ import { importLimitry } from "./limitry-import.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
 import { limitryClient, limitryCustomers, limitryStatusRows, limitryStatusTable } from "./limitry-status.js";
 import type { CliEnvironment } from "./environment.js";
-import { budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
+import { PROJECT, budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
+import { stackInstanceId } from "../provider/identity.js";
 import { PlanRecorder, renderPlan, type Plan } from "./plan.js";
 import { stateResources } from "./resource-keys.js";
 import { markdownSummary, writeSummary } from "./summary.js";
@@ -75,20 +76,48 @@ const CHECKPOINTS = { checkpoints: { type: "boolean", default: false } } as cons
  * killed midway then leaves the state as it was before it, and the next `up` converges anyway: it refreshes
  * first (the default), a limit's id is derived from its stack and name so re-creating one the lost run made
  * takes it over instead of duplicating it, and deleting what is already gone succeeds. The e2e test
- * `checkpoint-crash.test.ts` kills `up` and `destroy` at random points to prove it. Use cases are not
- * re-created idempotently yet (a use case the lost run created makes the rerun fail with a 409), so a file
- * that declares any keeps the checkpoints. So does the first run that records the stack's `StackInstance`
- * (the id every owner record names, see provider/identity.ts): it must reach the state before any object.
+ * `checkpoint-crash.test.ts` kills `up` and `destroy` at random points to prove it.
+ *
+ * Use cases and Limitry objects are not re-created idempotently (a use case the lost run created makes the
+ * rerun fail with a 409; a Limitry id is the service's, so a lost meter would be created again): a file that
+ * declares any keeps the checkpoints.
  */
-async function writeStateOnceUnless(stack: Stack, p: Parsed, budgets: BudgetsFile): Promise<void> {
-  // Limitry ids are the service's: a meter or limit a lost run created would be created again.
+function skipsCheckpoints(p: Parsed, budgets: BudgetsFile): boolean {
   const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
-  if (p.rest["checkpoints"] === true || budgets.useCases.length > 0 || limitry > 0) return;
+  return p.rest["checkpoints"] !== true && budgets.useCases.length === 0 && limitry === 0;
+}
+
+/** URN of the stack's `StackInstance` (see provider/identity.ts). */
+function stackInstanceUrn(stack: Stack): string {
+  return `urn:pulumi:${stack.name}::${PROJECT}::pulumi-nodejs:dynamic/pulumi-limits:StackInstance::pulumi-limits`;
+}
+
+/**
+ * Prepares `up` to write state once (see {@link skipsCheckpoints}). The stack's `StackInstance` id, which
+ * every owner record names, must be in the state before any object is created: were it lost with a killed
+ * run, the objects that run created would carry an id no state knows, and the rerun would refuse them as
+ * another stack's. So a stack that has not recorded it yet (a new one, or one from before it existed) first
+ * gets an `up` of the `StackInstance` alone, which writes the state at its end.
+ */
+async function writeStateOnceForUp(stack: Stack, p: Parsed, budgets: BudgetsFile): Promise<void> {
+  if (!skipsCheckpoints(p, budgets)) return;
   const recorded = await stack.outputs().then(
     (outputs) => outputs[STACK_INSTANCE_OUTPUT] !== undefined,
     () => false,
   );
-  if (recorded) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
+  if (!recorded) {
+    await stack.up({
+      program: async () => ({ [STACK_INSTANCE_OUTPUT]: stackInstanceId() }),
+      target: [stackInstanceUrn(stack)],
+      refresh: false,
+    });
+  }
+  stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
+}
+
+/** Prepares `destroy` to write state once: objects go before the `StackInstance` they name, so nothing to record. */
+function writeStateOnceForDestroy(stack: Stack, p: Parsed, budgets: BudgetsFile): void {
+  if (skipsCheckpoints(p, budgets)) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
 }
 
 /** True when the summary holds anything but unchanged resources. */
@@ -175,7 +204,6 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
   const p = parse(args, environment, CHECKPOINTS);
   const budgets = await loadBudgets(p.file, { allowEmpty: p.allowEmpty });
   const b = await budgetsStack(budgets, p.settings);
-  await writeStateOnceUnless(b.stack, p, budgets);
   if (!p.yes) {
     const { recorder, callbacks } = recording(p);
     const preview = await b.stack.preview({ ...callbacks, refresh: p.refresh });
@@ -186,6 +214,7 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
     printPlan(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
     await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
   }
+  await writeStateOnceForUp(b.stack, p, budgets);
   const { recorder, callbacks } = recording(p);
   await b.stack.up({ ...callbacks, refresh: p.refresh });
   await report(p, b, recorder.plan(), `Applied to stack '${p.settings.stack}'`);
@@ -205,7 +234,7 @@ export async function destroyCommand(args: string[], environment: CliEnvironment
   // destroy deletes everything by definition: an empty file is fine here.
   const budgets = await loadBudgets(p.file, { allowEmpty: true });
   const { stack } = await budgetsStack(budgets, p.settings);
-  await writeStateOnceUnless(stack, p, budgets);
+  writeStateOnceForDestroy(stack, p, budgets);
   await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.destroy(streaming(p.out));
   return ExitCode.ok;
