@@ -13,4 +13,15 @@ export {
   type UseCaseLimitConfigArgs,
 } from "./provider/index.js";
 export { limitry } from "./provider/index.js";
-export { serve, type ServeConfig, type RunningService } from "./server/serve.js";
+import type { RunningService, ServeConfig } from "./server/serve.js";
+export type { RunningService, ServeConfig };
+
+/**
+ * Starts the Pay-i- and Limitry-compatible local service (see `pulumi-limits serve`). The service (fastify,
+ * SQLite) loads on the first call, not with this entry point: a Pulumi program imports this module for its
+ * resources only, and the engine runs it on every preview.
+ */
+export async function serve(config: ServeConfig): Promise<RunningService> {
+  const service: typeof import("./server/serve.js") = require("./server/serve.js");
+  return service.serve(config);
+}

@@ -9,7 +9,7 @@
  * `StackInstance` resource and kept in its state (see `identity.ts`). It is recorded before the first
  * object is created, so a create that crashed before the engine saved it is still recognised as ours.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 /** Reserved key of the property bag holding the owner record. Programs cannot declare it. */
@@ -37,9 +37,20 @@ export interface OwnerRecord extends Owner {
 
 const OwnerRecordSchema = OwnerSchema.extend({ generation: z.string() });
 
-/** A fresh generation for a create or adopt. */
+/** A fresh generation for a create or adopt: 72 random bits, short because every Limit keeps one in state. */
 export function newGeneration(): string {
-  return randomUUID();
+  return randomBytes(9).toString("base64url");
+}
+
+/**
+ * The owner a resource's id seed (`organization/project/stack/resource`, see `Limit`) and stack instance
+ * stand for. A `Limit` stores these two rather than the whole owner, which would repeat the seed in its
+ * state twice over (inputs and outputs) for every limit. Organization, project and stack names hold no `/`;
+ * a resource name may.
+ */
+export function ownerFromSeed(seed: string, instance: string): Owner {
+  const parts = seed.split("/");
+  return { stack: parts.slice(0, 3).join("/"), instance, resource: parts.slice(3).join("/") };
 }
 
 /** The stored form (compact JSON: property values are strings). */

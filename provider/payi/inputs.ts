@@ -33,8 +33,11 @@ export const LimitInputsObject = z.object({
   idSeed: z.string(),
   /** Periodic reset schedule; kept on the limit as a property (see rules/payi/reset.ts). */
   reset: z.enum(RESET_SCHEDULES, { error: "must be daily, weekly or monthly" }).optional(),
-  /** This stack instance and resource, recorded on the limit; set by the `Limit` constructor. */
-  owner: OwnerSchema,
+  /**
+   * This stack instance (see provider/identity.ts); set by the `Limit` constructor. With `idSeed` it names the
+   * limit's owner (`ownerFromSeed`), recorded on the limit.
+   */
+  instance: z.string().min(1),
   replaceOnChanges: ReplaceOnChanges,
 });
 /** Inputs of a `Limit` as stored: the reset schedule joins the properties, where it lives on the service. */

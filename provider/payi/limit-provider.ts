@@ -12,6 +12,7 @@ import {
   formatOwnerRecord,
   newGeneration,
   ownedElsewhere,
+  ownerFromSeed,
   ownerRecordOf,
   releaseAdvice,
   withoutOwner,
@@ -22,8 +23,11 @@ import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
 import { LimitInputsObject, LimitInputsSchema, checkInputs, isUnknown, type LimitInputs } from "./inputs.js";
 
-/** Inputs as a state holds them: states from before owner records have none. */
-type StoredLimitInputs = Omit<LimitInputs, "owner"> & { owner?: Owner };
+/**
+ * Inputs as a state holds them: states from before owner records have no `instance`, and states of the
+ * first version with them hold the whole `owner` instead.
+ */
+type StoredLimitInputs = Omit<LimitInputs, "instance"> & { instance?: string; owner?: Owner };
 
 /** Outputs of a `Limit`: its inputs plus what the service computes. */
 export interface LimitOutputs extends StoredLimitInputs {
@@ -38,7 +42,7 @@ export interface LimitOutputs extends StoredLimitInputs {
 }
 
 /** Inputs that change in place, and those that force a new limit (Pay-i cannot change them). */
-const UPDATABLE = ["limitName", "max", "properties", "owner"] as const;
+const UPDATABLE = ["limitName", "max", "properties"] as const;
 const REPLACING = ["limitType", "threshold", "limitId"] as const;
 
 /** Not-found code of a limit; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
@@ -53,11 +57,12 @@ const release = (limitId: string) => releaseAdvice(`pulumi-limits release --limi
  * collides with the limit it replaces.
  */
 export function deterministicLimitId(
-  inputs: Pick<LimitInputs, "idSeed" | "limitType" | "threshold"> & { owner?: Pick<Owner, "instance"> | undefined },
+  inputs: Pick<StoredLimitInputs, "idSeed" | "limitType" | "threshold" | "instance" | "owner">,
 ): string {
   const parts = [inputs.idSeed, inputs.limitType, inputs.threshold ?? ""];
   // States from before owner records derived ids without the instance; keep deriving theirs that way.
-  if (inputs.owner) parts.unshift(inputs.owner.instance);
+  const instance = inputs.instance ?? inputs.owner?.instance;
+  if (instance !== undefined) parts.unshift(instance);
   const digest = createHash("sha256").update(parts.join("\u0000")).digest("hex");
   return `pl-${digest.slice(0, 24)}`;
 }
@@ -74,6 +79,8 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
         (key) => !same(olds[key], news[key]),
       );
       const updates: string[] = UPDATABLE.filter((key) => !same(olds[key], news[key]));
+      // A rename through `aliases` (or of the stack) moves the owner record to the new name.
+      if (!same(ownerOf(olds), isUnknown(news.instance) ? news.instance : ownerOf(news))) updates.push("owner");
       // The engine applies `replaceOnChanges` only to the keys a provider reports as changed, which a
       // dynamic provider cannot report: the constructor passes the option in and it is applied here.
       const forced = updates.filter((key) => replacesOnChange(news.replaceOnChanges, key));
@@ -119,7 +126,7 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           max: inputs.max,
           limit_type: inputs.limitType,
           threshold: inputs.threshold ?? null,
-          properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...inputs.owner, generation }) },
+          properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...ownerOf(inputs), generation }) },
         });
         // Pay-i answers a create repeating an existing limit's settings with that limit (idempotent create):
         // only our own record says the limit is the one just created. Whether Pay-i echoes `properties` is
@@ -152,6 +159,7 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
           adopt: old.adopt ?? false,
           idSeed: old.idSeed ?? "",
           ...scheduleOf(properties),
+          ...(old.instance !== undefined ? { instance: old.instance } : {}),
           ...(old.owner ? { owner: old.owner } : {}),
           ...(old.replaceOnChanges ? { replaceOnChanges: old.replaceOnChanges } : {}),
         };
@@ -168,12 +176,12 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
         const { limit: live } = await api.limits.retrieve(id);
         const record = ownerRecordOf(live.properties);
         // The record names the resource as it was (an alias rename changes it); older states have none.
-        const previous = olds.owner ?? news.owner;
+        const previous = ownerOf(olds) ?? ownerOf(news);
         if (record && claimOf(record, previous) !== "mine") {
           throw userError(ownedElsewhere(`limit '${live.limit_name}' (${id})`, record, previous, release(id)));
         }
         const generation = record?.generation ?? olds.generation ?? newGeneration();
-        const limit = await converge(api, live, news, formatOwnerRecord({ ...news.owner, generation }));
+        const limit = await converge(api, live, news, formatOwnerRecord({ ...ownerOf(news), generation }));
         return { outs: toOutputs(news, limit, generation) };
       } catch (error) {
         if (isGone(error, GONE)) {
@@ -190,14 +198,15 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       try {
         const { limit } = await api.limits.retrieve(id);
         const record = ownerRecordOf(limit.properties);
-        if (props.owner && props.generation !== undefined) {
-          if (record && claimOf(record, props.owner) === "mine" && record.generation !== props.generation) {
+        const owner = ownerOf(props);
+        if (owner && props.generation !== undefined) {
+          if (record && claimOf(record, owner) === "mine" && record.generation !== props.generation) {
             // A replacement of this resource had to land on the same limit (same name and id): it is the
             // live one now, not this resource's old self.
             return;
           }
           // No record where properties are echoed: released. No properties at all: nothing to tell by.
-          if ((!record && limit.properties != null) || (record && claimOf(record, props.owner) !== "mine")) {
+          if ((!record && limit.properties != null) || (record && claimOf(record, owner) !== "mine")) {
             const holder = record
               ? ` it is managed by resource '${record.resource}' of stack ${record.stack} (instance ${record.instance})`
               : " its owner record was cleared (released)";
@@ -231,7 +240,7 @@ function keeps(old: unknown, value: unknown): boolean {
 
 function keepsId(olds: LimitOutputs, news: LimitInputs): boolean {
   if (news.limitId !== undefined) return keeps(olds.limitId, news.limitId);
-  if ([news.limitType, news.threshold, news.owner].some(isUnknown)) return true;
+  if ([news.limitType, news.threshold, news.instance].some(isUnknown)) return true;
   return deterministicLimitId(news) === olds.limitId;
 }
 
@@ -257,9 +266,10 @@ async function takeOver(
     throw userError(`creating limit '${inputs.limitName}' (${limitId}): ${conflict?.message ?? "Pay-i returned another limit"}`);
   const what = `limit '${existing.limit_name}' (${existing.limit_id})`;
   const record = ownerRecordOf(existing.properties);
-  const claim = claimOf(record, inputs.owner);
+  const owner = ownerOf(inputs);
+  const claim = claimOf(record, owner);
   if (record && (claim === "foreign" || claim === "sibling"))
-    throw userError(ownedElsewhere(what, record, inputs.owner, release(existing.limit_id)));
+    throw userError(ownedElsewhere(what, record, owner, release(existing.limit_id)));
   const mismatch = [
     existing.limit_type !== inputs.limitType
       ? `limitType (existing ${existing.limit_type}, declared ${inputs.limitType})`
@@ -285,7 +295,7 @@ async function takeOver(
       `cannot adopt ${what}: ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
     );
   }
-  const limit = await converge(api, existing, inputs, formatOwnerRecord({ ...inputs.owner, generation }));
+  const limit = await converge(api, existing, inputs, formatOwnerRecord({ ...owner, generation }));
   return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
 }
 
@@ -330,7 +340,18 @@ function toOutputs(inputs: StoredLimitInputs, limit: ApiLimit, generation: strin
 function isDeclaredId(old: Partial<LimitOutputs>): boolean {
   if (old.limitId === undefined || old.idSeed === undefined || old.limitType === undefined) return false;
   const derived = { idSeed: old.idSeed, limitType: old.limitType, threshold: old.threshold };
-  return old.limitId !== deterministicLimitId({ ...derived, owner: old.owner }) && old.limitId !== deterministicLimitId(derived);
+  return (
+    old.limitId !== deterministicLimitId({ ...derived, instance: old.instance, owner: old.owner }) &&
+    old.limitId !== deterministicLimitId(derived)
+  );
+}
+
+/** The owner a limit's inputs name (see `ownerFromSeed`); none in states from before owner records. */
+function ownerOf(inputs: LimitInputs): Owner;
+function ownerOf(inputs: Partial<StoredLimitInputs>): Owner | undefined;
+function ownerOf(inputs: Partial<StoredLimitInputs>): Owner | undefined {
+  if (inputs.instance !== undefined && inputs.idSeed !== undefined) return ownerFromSeed(inputs.idSeed, inputs.instance);
+  return inputs.owner;
 }
 
 /** Structural equality for JSON-like input values; undefined and null are the same (not declared). */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ownerOf } from "../identity.js";
+import { stackInstanceId } from "../identity.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
@@ -55,9 +55,10 @@ export class Limit extends pulumi.dynamic.Resource {
   constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
       ...args,
-      // Stable per stack and resource: the deterministic limit id is derived from it.
+      // Stable per stack and resource: the deterministic limit id is derived from it, and with the stack
+      // instance it names the limit's owner (provider/ownership.ts).
       idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-      owner: ownerOf(name),
+      instance: stackInstanceId(),
       ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
       limitId: args.limitId,
       spendUsd: undefined,

@@ -6,6 +6,8 @@ import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
 import { test } from "../support/service.js";
 
 // Provider methods called directly against the real local service (no engine).
+/** The owner `base` names: its id seed's stack and resource, and its stack instance. */
+const owner = { stack: "org/p/s", instance: "instance-1", resource: "monthly" };
 const base: LimitInputs = {
   limitName: "Monthly Budget",
   max: 100,
@@ -14,7 +16,7 @@ const base: LimitInputs = {
   properties: {},
   adopt: false,
   idSeed: "org/p/s/monthly",
-  owner: { stack: "org/p/s", instance: "instance-1", resource: "monthly" },
+  instance: owner.instance,
   replaceOnChanges: [],
 };
 
@@ -41,7 +43,14 @@ describe("check", () => {
   });
 
   test("canonicalises numbers so equal values never diff, applies defaults and leaves unknowns alone", () => {
-    const result = check({ limitName: "x", max: 0.1 + 0.2, threshold: 0.8, idSeed: "s", owner: base.owner, __provider: "code" });
+    const result = check({
+      limitName: "x",
+      max: 0.1 + 0.2,
+      threshold: 0.8,
+      idSeed: "s",
+      instance: base.instance,
+      __provider: "code",
+    });
     expect(result).toEqual({
       inputs: {
         limitName: "x",
@@ -51,7 +60,7 @@ describe("check", () => {
         properties: {},
         adopt: false,
         idSeed: "s",
-        owner: base.owner,
+        instance: base.instance,
       },
     });
     const unknown = { ...base, max: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
@@ -96,6 +105,25 @@ describe("diff, create, read, update, delete", () => {
       replaces: ["limitType"],
       deleteBeforeReplace: false,
     });
+  });
+
+  test("a limit stored with the whole owner (the first owner-record version) diffs equal, is renamed by alias and deleted", async ({
+    service,
+  }) => {
+    const p = limitProvider(() => service.client);
+    const { id, olds } = await outputsOf(p, base);
+    // That version kept `owner` in inputs and outputs, and no `instance`.
+    const { instance: _, ...rest } = olds;
+    const older: LimitOutputs = { ...rest, owner };
+    expect(await p.diff(id, older, base)).toEqual({ changes: false });
+    // A rename through `aliases` changes the id seed: the owner record moves to the new name, in place.
+    const renamed = { ...base, idSeed: "org/p/s/monthly-renamed" };
+    expect(await p.diff(id, older, renamed)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const updated = await p.update(id, older, renamed);
+    const { limit } = await service.client.limits.retrieve(id);
+    expect(ownerRecordOf(limit.properties)).toMatchObject({ ...owner, resource: "monthly-renamed" });
+    await p.delete(id, updated.outs as LimitOutputs);
+    expect((await service.client.limits.list()).items).toEqual([]);
   });
 
   test("a max below current spend fails in diff, naming the spend", async ({ service }) => {
@@ -166,7 +194,7 @@ describe("diff, create, read, update, delete", () => {
     // The declared properties, beside the owner record (see provider/ownership.ts).
     const stored = (await service.client.limits.retrieve(id)).limit.properties ?? {};
     expect(withoutOwner(stored)).toEqual({ team: "ml" });
-    expect(ownerRecordOf(stored)).toMatchObject(base.owner);
+    expect(ownerRecordOf(stored)).toMatchObject(owner);
     const writes = service.logs.slice(logged).filter((line) => !line.startsWith("GET "));
     expect(writes.map((line) => line.split(" ").slice(0, 3).join(" "))).toEqual([`PUT /api/v1/limits/${id}/properties 200`]);
 
@@ -204,7 +232,7 @@ describe("use-case providers", () => {
       name: "teach_me",
       description: "Tutoring",
       adopt: false,
-      owner: { ...base.owner, resource: "teach" },
+      owner: { ...owner, resource: "teach" },
       replaceOnChanges: [],
     };
     const created = await defs.create(def);
@@ -224,7 +252,7 @@ describe("use-case providers", () => {
       threshold: 0.8,
       properties: {},
       adopt: false,
-      owner: { ...base.owner, resource: "teach-limit" },
+      owner: { ...owner, resource: "teach-limit" },
       replaceOnChanges: [],
     };
     const c = await configs.create(config);
