@@ -173,6 +173,43 @@ describe("ownership of use cases: item 1", () => {
   });
 });
 
+describe("moving a use case between stacks", () => {
+  test("after `pulumi state delete` and `pulumi-limits release --use-case`, another stack adopts the limit config", async () => {
+    const useCase = (max: number, adopt: boolean) => () => {
+      const def = new UseCaseDefinition("teach", { name: "teach_move", description: "Tutoring", adopt });
+      new UseCaseLimitConfig("teach-limit", { useCaseName: def.name, max, threshold: 0.8, adopt });
+    };
+    const first = await stackOf(env.backend(), "use-case-move", useCase(0.05, false));
+    await first.up();
+    const cliEnv = { PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: env.service().url };
+
+    // The owning stack lets go: both resources leave its state (what `pulumi state delete` does)...
+    const exported = await first.exportStack();
+    const kept = (exported.deployment.resources as Array<{ urn: string }>).filter(
+      (r) => !r.urn.endsWith("::teach") && !r.urn.endsWith("::teach-limit"),
+    );
+    await first.importStack({ ...exported, deployment: { ...exported.deployment, resources: kept } });
+    // ...and the config's owner record is cleared.
+    const released = await runCli(["release", "--use-case", "teach_move"], cliEnv);
+    expect(released.stdout).toContain(
+      "Released the limit config of use case 'teach_move' from resource 'teach-limit' of stack organization/use-case-move/test",
+    );
+    expect((await runCli(["release", "--use-case", "teach_move"], cliEnv)).stdout).toContain(
+      "the limit config of use case 'teach_move' has no owner record; nothing to release.",
+    );
+
+    const second = await stackOf(otherBackend, "use-case-move", useCase(1, true));
+    await second.up();
+    const config = async () => (await env.service().client.useCases.definitions.retrieve("teach_move")).limit_config?.max;
+    expect(await config()).toBe(1);
+    // The first stack manages nothing of it any more; the new owner's destroy removes it.
+    await first.destroy();
+    expect(await config()).toBe(1);
+    await second.destroy();
+    await expect(env.service().client.useCases.definitions.retrieve("teach_move")).rejects.toMatchObject({ status: 404 });
+  });
+});
+
 describe("replace: items 2 and 4", () => {
   test("`up --replace` on a Limit ends with exactly one live limit holding the declared settings", async () => {
     const stack = await stackOf(

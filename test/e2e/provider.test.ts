@@ -212,6 +212,30 @@ describe("Limit, UseCaseDefinition and UseCaseLimitConfig against the real engin
     max = 10;
     await stack.destroy();
   });
+
+  test("reset on a Limit is stored on the limit in Pay-i, and changes and clears in place keeping the limit", async () => {
+    let reset: LimitArgs["reset"] = "daily";
+    const stack = await budgetStack("reset", () => ({
+      capped: { limitName: "Reset Cap", max: 40, threshold: 0.8, properties: { team: "ml" }, ...(reset ? { reset } : {}) },
+    }));
+    const up = await stack.up();
+    const limitId = (up.outputs["capped"]?.value as { limitId: string }).limitId;
+    const properties = async () => (await env.service().client.limits.retrieve(limitId)).limit.properties ?? {};
+    expect(await properties()).toMatchObject({ team: "ml", "pulumi-limits.reset": "daily" });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 3 });
+
+    reset = "weekly";
+    const changed = await stack.up();
+    expect(changed.summary.resourceChanges).toMatchObject({ update: 1 });
+    expect(await properties()).toMatchObject({ team: "ml", "pulumi-limits.reset": "weekly" });
+
+    reset = undefined;
+    await stack.up();
+    expect(await properties()).not.toHaveProperty(["pulumi-limits.reset"]);
+    expect(await properties()).toMatchObject({ team: "ml" });
+    expect((await env.service().client.limits.retrieve(limitId)).limit.limit_id).toBe(limitId);
+    await stack.destroy();
+  });
 });
 
 async function readAll(dir: string): Promise<string> {
