@@ -38,13 +38,17 @@ export interface AppConfig {
 /** Builds the local service (Pay-i under `/api/v1`, Limitry under `/v1`). It does not listen: see `serve()`. */
 export function buildApp(config: AppConfig): FastifyInstance {
   if (config.apiKeys.length === 0) throw new Error("buildApp needs at least one API key");
+  const requestTimeout = config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
+    // Node checks these deadlines every `connectionsCheckingInterval` (30 s by default), and bounds headers by
+    // their own 60 s: a stalled client would keep its connection twice as long as `requestTimeout` says.
+    http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 1_000) },
     logger: false,
     bodyLimit: BODY_LIMIT,
     genReqId: () => `req_${randomUUID().replaceAll("-", "")}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // A client that opens a connection and trickles (or never finishes) a body does not hold it forever.
-    requestTimeout: config.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    requestTimeout,
     clientErrorHandler: answerClientError,
     // Errors fastify meets before routing (a path that is not valid percent-encoding) in Pay-i's envelope too.
     frameworkErrors: answerFrameworkError,

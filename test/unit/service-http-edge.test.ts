@@ -1,6 +1,9 @@
 import { connect } from "node:net";
 import { request } from "undici";
 import { describe, expect } from "vitest";
+import type { AddressInfo } from "node:net";
+import { buildApp } from "../../server/app.js";
+import { openDatabase } from "../../server/db.js";
 import { serve } from "../../server/serve.js";
 import { TEST_API_KEY, test } from "../support/service.js";
 
@@ -71,6 +74,50 @@ describe("the HTTP edge", () => {
     stalled.destroy();
     expect(outcome).toBe("closed");
   });
+
+  // Node checked deadlines every 30 s and bounded headers by its own 60 s: the 408 came after a minute, past
+  // this test's 20 s. The service now checks every second.
+  test(
+    "a request whose body never finishes gets a 408 in Pay-i's envelope and charges nothing",
+    { timeout: 20_000 },
+    async () => {
+      const app = buildApp({ db: openDatabase(":memory:"), apiKeys: [TEST_API_KEY], requestTimeoutMs: 300 });
+      await app.listen({ host: "127.0.0.1", port: 0 });
+      try {
+        const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+        const headers = { "xproxy-api-key": TEST_API_KEY, "content-type": "application/json" };
+        const created = await request(`${url}/api/v1/limits`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ limit_name: "Slow", limit_id: "slow", max: 10 }),
+        });
+        expect(created.statusCode).toBe(200);
+        await created.body.dump();
+        const event = JSON.stringify({
+          category: "system.openai",
+          resource: "gpt-4o",
+          units: { text: { input: 1000 } },
+          limit_ids: ["slow"],
+        });
+        const answer = await raw(
+          url,
+          `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nxProxy-api-key: ${TEST_API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${event.length}\r\n\r\n${event.slice(0, -1)}`,
+        );
+        expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+        expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+        expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({
+          xproxy_error: { code: "request_timeout", message: "The request was not received in time" },
+        });
+        const limit = await request(`${url}/api/v1/limits/slow`, { headers });
+        expect(
+          ((await limit.body.json()) as { limit: { totals: { cost: { total: { base: number } } } } }).limit.totals.cost.total
+            .base,
+        ).toBe(0);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 });
 
 describe("ids, cursors and names", () => {
