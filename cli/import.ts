@@ -1,11 +1,12 @@
 import { stringify } from "yaml";
 import type { Payi } from "../sdk/index.js";
-import { withoutOwner } from "../provider/ownership.js";
-import { definedProperties } from "../rules/payi/properties.js";
-import { RESET_PROPERTY, isResetSchedule, withoutResetMarker } from "../rules/payi/reset.js";
+import { definitionFromApi, limitConfigFromApi, limitFromApi } from "../provider/payi/wire.js";
+import { scheduleOf } from "../rules/payi/reset.js";
 import { instanceLimitName } from "../rules/payi/use-case.js";
-import { limitKey, type BudgetsFile } from "./budgets-file.js";
+import type { BudgetsFile } from "./budgets-file.js";
 import { SCHEMA_PATH } from "./json-schema.js";
+import { resolveLimitKeys } from "./resource-keys.js";
+import { budgetsDeclarations, limitEntry, useCaseEntry } from "./vocabulary.js";
 
 /**
  * Reads every limit and use case on the service into a budgets file whose limits all carry
@@ -15,41 +16,16 @@ import { SCHEMA_PATH } from "./json-schema.js";
 export async function importBudgets(client: Payi): Promise<BudgetsFile> {
   const budgets: BudgetsFile = { limits: [], useCases: [] };
   for await (const d of client.useCases.definitions.list()) {
-    const c = d.limit_config;
-    budgets.useCases.push({
-      name: d.name,
-      description: d.description,
-      ...(d.logging_enabled != null ? { loggingEnabled: d.logging_enabled } : {}),
-      ...(c
-        ? {
-            limitConfig: {
-              max: c.max,
-              type: c.limit_type ?? "allow",
-              ...(c.threshold != null ? { threshold: c.threshold } : {}),
-              ...(Object.keys(withoutOwner(definedProperties(c.properties))).length
-                ? { properties: withoutOwner(definedProperties(c.properties)) }
-                : {}),
-            },
-          }
-        : {}),
-      adopt: true,
-    });
+    const config = limitConfigFromApi(d);
+    budgets.useCases.push(useCaseEntry({ ...definitionFromApi(d), adopt: true }, config && { ...config, adopt: true }));
   }
   const instancePrefixes = budgets.useCases.map((u) => instanceLimitName(u.name, ""));
   for await (const l of client.limits.list()) {
     if (instancePrefixes.some((prefix) => l.limit_name.startsWith(prefix))) continue;
+    const limit = limitFromApi(l);
+    const properties = limit.properties ?? {};
     // The reset schedule is a reserved property on the service and its own field in the file.
-    const { [RESET_PROPERTY]: reset, ...properties } = withoutOwner(withoutResetMarker(definedProperties(l.properties)));
-    budgets.limits.push({
-      name: l.limit_name,
-      max: l.max,
-      type: l.limit_type,
-      ...(l.threshold != null ? { threshold: l.threshold } : {}),
-      ...(Object.keys(properties).length ? { properties } : {}),
-      id: l.limit_id,
-      adopt: true,
-      ...(isResetSchedule(reset) ? { reset } : {}),
-    });
+    budgets.limits.push(limitEntry({ ...limit, properties, adopt: true, ...scheduleOf(properties) }));
   }
   return budgets;
 }
@@ -61,60 +37,41 @@ export function budgetsYaml(budgets: BudgetsFile, source: string): string {
 }
 
 /**
- * The same set as a TypeScript Pulumi program: every field the YAML carries, and the resource names the
- * CLI gives the same entries (a slug of each limit's name, `use-case-<name>`), so either form manages
+ * The same set as a TypeScript Pulumi program: the resources the CLI's program declares for the same
+ * file (`budgetsDeclarations`: every argument, under the same resource names), so either form manages
  * the same resources.
  */
 export function budgetsProgramSource(budgets: BudgetsFile): string {
-  const lines = [
-    'import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "pulumi-limits";',
-    "",
-    "// Imported by `pulumi-limits import`: adopt takes the existing limits over without changing them.",
-  ];
-  const keys = new Set<string>();
-  for (const l of budgets.limits) {
-    let key = limitKey(l);
-    for (let n = 2; keys.has(key); n++) key = `${limitKey(l)}-${n}`;
-    keys.add(key);
-    const args = {
-      limitName: l.name,
-      max: l.max,
-      limitType: l.type,
-      ...(l.threshold !== undefined ? { threshold: l.threshold } : {}),
-      ...(l.properties ? { properties: l.properties } : {}),
-      ...(l.id !== undefined ? { limitId: l.id } : {}),
-      adopt: l.adopt,
-      ...(l.reset !== undefined ? { reset: l.reset } : {}),
-    };
-    lines.push(`new Limit(${JSON.stringify(key)}, ${JSON.stringify(args, null, 2)});`);
-  }
-  for (const u of budgets.useCases) {
-    const definition = {
-      name: u.name,
-      description: u.description,
-      ...(u.loggingEnabled !== undefined ? { loggingEnabled: u.loggingEnabled } : {}),
-      adopt: u.adopt,
-    };
-    lines.push(
-      `const ${identifier(u.name)} = new UseCaseDefinition(${JSON.stringify(`use-case-${u.name}`)}, ${JSON.stringify(definition, null, 2)});`,
-    );
-    if (u.limitConfig) {
-      const c = u.limitConfig;
-      const args = {
-        max: c.max,
-        limitType: c.type,
-        ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
-        ...(c.properties ? { properties: c.properties } : {}),
-        adopt: u.adopt,
-      };
-      lines.push(
-        `new UseCaseLimitConfig(${JSON.stringify(`use-case-${u.name}-limit`)}, { useCaseName: ${identifier(u.name)}.name, ...${JSON.stringify(args)} });`,
-      );
+  const declarations = budgetsDeclarations(budgets, resolveLimitKeys(budgets.limits, []).keys);
+  const lines = ['import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "pulumi-limits";'];
+  if (declarations.some((d) => d.type.startsWith("limitry."))) lines.push('import { limitry } from "pulumi-limits";');
+  lines.push("", "// Imported by `pulumi-limits import`: adopt takes the existing limits over without changing them.");
+  // Variables for the resources others refer to, by resource name.
+  const variables = new Map<string, string>();
+  const json = (value: unknown) => JSON.stringify(value, null, 2);
+  for (const d of declarations) {
+    const name = JSON.stringify(d.name);
+    if (d.type === "Limit") {
+      lines.push(`new Limit(${name}, ${json(d.args)});`);
+    } else if (d.type === "UseCaseDefinition") {
+      const variable = identifier("useCase", d.args.name);
+      variables.set(d.name, variable);
+      lines.push(`const ${variable} = new UseCaseDefinition(${name}, ${json(d.args)});`);
+    } else if (d.type === "UseCaseLimitConfig") {
+      const useCaseName = `${variables.get(d.definition)}.name`;
+      lines.push(`new UseCaseLimitConfig(${name}, { useCaseName: ${useCaseName}, ...${JSON.stringify(d.args)} });`);
+    } else if (d.type === "limitry.Meter") {
+      const variable = identifier("limitryMeter", d.key);
+      variables.set(d.name, variable);
+      lines.push(`const ${variable} = new limitry.Meter(${name}, ${json(d.args)});`);
+    } else {
+      const meterId = "id" in d.meter ? JSON.stringify(d.meter.id) : `${variables.get(d.meter.declared)}.id`;
+      lines.push(`new limitry.Limit(${name}, { meterId: ${meterId}, ...${JSON.stringify(d.args)} });`);
     }
   }
   return `${lines.join("\n")}\n`;
 }
 
-function identifier(name: string): string {
-  return `useCase_${name.replace(/\W/g, "_")}`;
+function identifier(prefix: string, name: string): string {
+  return `${prefix}_${name.replace(/\W/g, "_")}`;
 }

@@ -1,5 +1,7 @@
+import { limitFromApi, meterFromApi } from "../provider/limitry/wire.js";
 import type { Limitry } from "../sdk/limitry/index.js";
 import type { LimitryLimitEntry, LimitryMeterEntry, LimitrySection } from "./limitry-file.js";
+import { limitryLimitEntry, limitryMeterEntry } from "./vocabulary.js";
 
 /**
  * Reads every Limitry meter and limit into a `limitry:` section. Each entry carries `adoptId`, so `up`
@@ -13,39 +15,15 @@ export async function importLimitry(client: Limitry): Promise<LimitrySection> {
   for await (const m of client.meters.list({ limit: 100 })) {
     const key = `meter-${++n}`;
     keyOfMeter.set(m.id, key);
-    const filter = m.eventFilter;
-    meters.push({
-      key,
-      name: m.name,
-      aggregation: m.aggregation,
-      field: m.field,
-      ...(m.description != null ? { description: m.description } : {}),
-      ...(filter && (filter.eventType != null || filter.dimensions != null)
-        ? {
-            eventFilter: {
-              ...(filter.eventType != null ? { eventType: filter.eventType } : {}),
-              ...(filter.dimensions != null ? { dimensions: filter.dimensions } : {}),
-            },
-          }
-        : {}),
-      adoptId: m.id,
-    });
+    meters.push(limitryMeterEntry({ ...meterFromApi(m), adoptId: m.id }, key));
   }
   const limits: LimitryLimitEntry[] = [];
   n = 0;
   for await (const l of client.limits.list({ limit: 100 })) {
-    const meterKey = keyOfMeter.get(l.meterId);
-    limits.push({
-      key: `limit-${++n}`,
-      name: l.name,
-      ...(meterKey !== undefined ? { meter: meterKey } : { meterId: l.meterId }),
-      limitValue: l.limitValue,
-      period: l.period,
-      ...(l.customerId !== null ? { customerId: l.customerId } : {}),
-      ...(Object.keys(l.dimensionFilters).length ? { dimensionFilters: l.dimensionFilters } : {}),
-      ...(l.alertThresholds !== null ? { alertThresholds: l.alertThresholds } : {}),
-      adoptId: l.id,
-    });
+    const { meterId, ...args } = limitFromApi(l);
+    const meterKey = keyOfMeter.get(meterId);
+    const meter = meterKey !== undefined ? { meter: meterKey } : { meterId };
+    limits.push(limitryLimitEntry({ ...args, adoptId: l.id }, `limit-${++n}`, meter));
   }
   return { meters, limits, customers: [] };
 }

@@ -1,5 +1,6 @@
 import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
 import { LAST_RESET_PROPERTY, RESET_PROPERTY } from "../rules/payi/reset.js";
+import { FILE_FIELDS, NAME_INPUT } from "./vocabulary.js";
 
 /** What a plan does to one resource. */
 export type ChangeOp = "create" | "update" | "replace" | "delete";
@@ -37,21 +38,6 @@ export interface Plan {
   warnings: string[];
 }
 
-/** How each kind's Pulumi inputs appear in budgets.yaml: file field name and how to print a value. */
-const FIELDS: Record<ResourceKind, Record<string, string>> = {
-  limit: {
-    limitName: "name",
-    max: "max",
-    limitType: "type",
-    threshold: "threshold",
-    properties: "properties",
-    limitId: "id",
-    reset: "reset",
-  },
-  useCase: { name: "name", description: "description", loggingEnabled: "loggingEnabled" },
-  useCaseLimitConfig: { max: "max", limitType: "type", threshold: "threshold", properties: "properties" },
-};
-
 const KINDS: Record<string, ResourceKind> = {
   Limit: "limit",
   UseCaseDefinition: "useCase",
@@ -86,8 +72,7 @@ export class PlanRecorder {
     const oldInputs = step.old?.inputs ?? {};
     const newInputs = step.new?.inputs ?? {};
     const key = step.urn.slice(step.urn.lastIndexOf("::") + 2);
-    const nameField = kind === "limit" ? "limitName" : kind === "useCase" ? "name" : "useCaseName";
-    const name = String(newInputs[nameField] ?? oldInputs[nameField] ?? key);
+    const name = String(newInputs[NAME_INPUT[kind]] ?? oldInputs[NAME_INPUT[kind]] ?? key);
     const id = step.old?.id || undefined;
     const change: ResourceChange = {
       op,
@@ -122,7 +107,7 @@ export class PlanRecorder {
 
 function propertyChanges(kind: ResourceKind, olds: Record<string, unknown>, news: Record<string, unknown>): PropertyChange[] {
   const out: PropertyChange[] = [];
-  for (const [input, field] of Object.entries(FIELDS[kind])) {
+  for (const [input, field] of Object.entries(FILE_FIELDS[kind])) {
     const before = olds[input];
     const after = news[input];
     if (input === "properties") {
@@ -147,7 +132,7 @@ function record(value: unknown): Record<string, unknown> {
 }
 
 function replaceReason(kind: ResourceKind, input: string): string {
-  const field = FIELDS[kind][input] ?? input;
+  const field = FILE_FIELDS[kind][input] ?? input;
   if (kind === "limit" && input === "limitId") return "id is the limit's identity in Pay-i: a new id means a new limit";
   if (kind === "useCaseLimitConfig" && input !== "useCaseName")
     return `a new ${field} makes a different limit: the config is deleted, then set again, and only new instances get it`;

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackInstanceId } from "../provider/identity.js";
 import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "../provider/index.js";
 import type { BudgetsFile } from "./budgets-file.js";
+import { budgetsDeclarations } from "./vocabulary.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT, declareLimitry } from "./limitry-program.js";
 
 /** Stack output holding `{ [key]: limitId }` for every declared limit; `status` reads it. */
@@ -31,42 +32,20 @@ export function budgetsProgram(
     if (previewNotes && pulumi.runtime.isDryRun()) {
       for (const note of await previewNotes()) await pulumi.log.warn(note);
     }
+    const declarations = budgetsDeclarations(budgets, limitKeys());
     const limitIds: Record<string, pulumi.Output<string>> = {};
-    const keys = limitKeys();
-    for (const [i, entry] of budgets.limits.entries()) {
-      const key = keys[i] ?? "";
-      const limit = new Limit(key, {
-        limitName: entry.name,
-        max: entry.max,
-        limitType: entry.type,
-        ...(entry.threshold !== undefined ? { threshold: entry.threshold } : {}),
-        ...(entry.properties !== undefined ? { properties: entry.properties } : {}),
-        ...(entry.id !== undefined ? { limitId: entry.id } : {}),
-        adopt: entry.adopt,
-        ...(entry.reset !== undefined ? { reset: entry.reset } : {}),
-      });
-      limitIds[key] = limit.limitId;
-    }
-    for (const entry of budgets.useCases) {
-      const definition = new UseCaseDefinition(`use-case-${entry.name}`, {
-        name: entry.name,
-        description: entry.description,
-        ...(entry.loggingEnabled !== undefined ? { loggingEnabled: entry.loggingEnabled } : {}),
-        adopt: entry.adopt,
-      });
-      if (entry.limitConfig) {
-        const c = entry.limitConfig;
-        new UseCaseLimitConfig(`use-case-${entry.name}-limit`, {
-          useCaseName: definition.name,
-          max: c.max,
-          limitType: c.type,
-          ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
-          ...(c.properties !== undefined ? { properties: c.properties } : {}),
-          adopt: entry.adopt,
-        });
+    const definitions = new Map<string, UseCaseDefinition>();
+    for (const d of declarations) {
+      if (d.type === "Limit") {
+        limitIds[d.name] = new Limit(d.name, d.args).limitId;
+      } else if (d.type === "UseCaseDefinition") {
+        definitions.set(d.name, new UseCaseDefinition(d.name, d.args));
+      } else if (d.type === "UseCaseLimitConfig") {
+        // Declared right after its definition (see budgetsDeclarations).
+        new UseCaseLimitConfig(d.name, { useCaseName: definitions.get(d.definition)?.name ?? "", ...d.args });
       }
     }
-    const limitry = budgets.limitry ? { [LIMITRY_LIMIT_IDS_OUTPUT]: declareLimitry(budgets.limitry) } : {};
+    const limitry = budgets.limitry ? { [LIMITRY_LIMIT_IDS_OUTPUT]: declareLimitry(declarations) } : {};
     return {
       [LIMIT_IDS_OUTPUT]: limitIds,
       [USE_CASES_OUTPUT]: budgets.useCases.map((u) => u.name),

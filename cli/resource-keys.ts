@@ -1,8 +1,9 @@
 import type * as automation from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { limitKey, slug, type LimitEntry } from "./budgets-file.js";
-import { RESET_PROPERTY } from "../rules/payi/reset.js";
+import { withResetSchedule } from "../rules/payi/reset.js";
 import { resourceKind, type ResourceKind } from "./plan.js";
+import { limitArgs } from "./vocabulary.js";
 
 /** A resource the stack's state holds, as the CLI needs it to match file entries to it. */
 export interface StateResource {
@@ -105,11 +106,13 @@ export function resolveLimitKeys(entries: LimitEntry[], state: StateResource[]):
 
 /** Whether a resource holds every setting of the entry but its name. */
 function sameSettings(r: StateResource, entry: LimitEntry): boolean {
-  const properties = { ...entry.properties, ...(entry.reset !== undefined ? { [RESET_PROPERTY]: entry.reset } : {}) };
+  const args = limitArgs(entry);
+  // Stored inputs hold the reset schedule among the properties (see LimitInputsSchema).
+  const { properties } = withResetSchedule({ properties: args.properties ?? {}, reset: args.reset });
   return (
-    r.inputs["limitType"] === entry.type &&
-    (r.inputs["threshold"] ?? null) === (entry.threshold ?? null) &&
-    r.inputs["max"] === entry.max &&
+    r.inputs["limitType"] === args.limitType &&
+    (r.inputs["threshold"] ?? null) === (args.threshold ?? null) &&
+    r.inputs["max"] === args.max &&
     JSON.stringify(sorted(r.inputs["properties"])) === JSON.stringify(sorted(properties))
   );
 }

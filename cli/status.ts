@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import { NotFoundError, type Limit, type Payi, type UseCaseDefinition } from "../sdk/index.js";
 import { spendState } from "../rules/payi/spend-state.js";
 import { RESET_PROPERTY, isResetSchedule, nextPeriodStart, type ResetSchedule } from "../rules/payi/reset.js";
+import { limitConfigFromApi } from "../provider/payi/wire.js";
 import type { StateResource } from "./resource-keys.js";
 
 /** One limit row of the budget status report. */
@@ -78,13 +79,13 @@ function useCaseStatus(
   definition: UseCaseDefinition | undefined,
   declaresConfig: boolean,
 ): UseCaseStatus {
-  const c = definition?.limit_config;
+  const c = definition && limitConfigFromApi(definition);
   return {
     kind: "useCase",
     key,
     name,
     description: definition?.description ?? "",
-    limitConfig: c ? { max: c.max, type: c.limit_type ?? "allow", threshold: c.threshold ?? null } : null,
+    limitConfig: c ? { max: c.max, type: c.limitType, threshold: c.threshold ?? null } : null,
     state: definition && (c || !declaresConfig) ? "ok" : "missing",
   };
 }

@@ -4,6 +4,7 @@ import { warn } from "../engine-log.js";
 import { failure, userError } from "../errors.js";
 import { same } from "../payi/limit-provider.js";
 import { isGone } from "./client.js";
+import { limitFromApi, limitToApi, meterFromApi, meterToApi } from "./wire.js";
 import { checkLimit, checkMeter, type LimitInputs, type MeterInputs } from "./inputs.js";
 
 type Provider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
@@ -62,13 +63,7 @@ export function meterProvider(client: () => Limitry): Provider {
     async create(inputs: MeterInputs) {
       if (inputs.adoptId) return adoptMeter(client(), inputs, inputs.adoptId);
       try {
-        const meter = await client().meters.create({
-          name: inputs.name,
-          aggregation: inputs.aggregation,
-          field: inputs.field,
-          description: inputs.description ?? null,
-          eventFilter: inputs.eventFilter ?? null,
-        });
+        const meter = await client().meters.create(meterToApi(inputs));
         return { id: meter.id, outs: meterOutputs(inputs, meter) };
       } catch (error) {
         throw failure(`creating Limitry meter '${inputs.name}'`, error);
@@ -78,7 +73,7 @@ export function meterProvider(client: () => Limitry): Provider {
     async read(id, props?: MeterOutputs) {
       try {
         const meter = await client().meters.retrieve(id);
-        const inputs = { ...meterInputsOf(meter), ...(props?.adoptId ? { adoptId: props.adoptId } : {}) };
+        const inputs = { ...meterFromApi(meter), ...(props?.adoptId ? { adoptId: props.adoptId } : {}) };
         return { id, props: meterOutputs(inputs, meter), inputs };
       } catch (error) {
         if (isGone(error, "meter_not_found")) return {};
@@ -131,15 +126,7 @@ export function limitProvider(client: () => Limitry): Provider {
     async create(inputs: LimitInputs) {
       if (inputs.adoptId) return adoptLimit(client(), inputs, inputs.adoptId);
       try {
-        const limit = await client().limits.create({
-          name: inputs.name,
-          meterId: inputs.meterId,
-          limitValue: inputs.limitValue,
-          period: inputs.period,
-          customerId: inputs.customerId ?? null,
-          dimensionFilters: inputs.dimensionFilters,
-          alertThresholds: inputs.alertThresholds ?? null,
-        });
+        const limit = await client().limits.create(limitToApi(inputs));
         return { id: limit.id, outs: limitOutputs(inputs, limit) };
       } catch (error) {
         throw failure(`creating Limitry limit '${inputs.name}'`, error);
@@ -149,7 +136,7 @@ export function limitProvider(client: () => Limitry): Provider {
     async read(id, props?: LimitOutputs) {
       try {
         const limit = await client().limits.retrieve(id);
-        const inputs = { ...limitInputsOf(limit), ...(props?.adoptId ? { adoptId: props.adoptId } : {}) };
+        const inputs = { ...limitFromApi(limit), ...(props?.adoptId ? { adoptId: props.adoptId } : {}) };
         return { id, props: limitOutputs(inputs, limit), inputs };
       } catch (error) {
         if (isGone(error, "limit_not_found")) return {};
@@ -190,7 +177,7 @@ async function adoptMeter(api: Limitry, inputs: MeterInputs, meterId: string) {
   const existing = await api.meters
     .retrieve(meterId)
     .catch((error: unknown) => Promise.reject(failure(`adopting Limitry meter ${meterId}`, error)));
-  const current = meterInputsOf(existing);
+  const current = meterFromApi(existing);
   const differ = METER_REPLACING.filter((key) => !same(current[key], inputs[key]));
   if (differ.length > 0) {
     throw userError(
@@ -210,7 +197,7 @@ async function adoptLimit(api: Limitry, inputs: LimitInputs, limitId: string) {
   const existing = await api.limits
     .retrieve(limitId)
     .catch((error: unknown) => Promise.reject(failure(`adopting Limitry limit ${limitId}`, error)));
-  const current = limitInputsOf(existing);
+  const current = limitFromApi(existing);
   const differ = LIMIT_REPLACING.filter((key) => !same(current[key], inputs[key]));
   if (differ.length > 0) {
     throw userError(
@@ -229,38 +216,8 @@ async function adoptLimit(api: Limitry, inputs: LimitInputs, limitId: string) {
   return { id: limit.id, outs: limitOutputs(inputs, limit) };
 }
 
-function meterInputsOf(meter: ApiMeter): MeterInputs {
-  const filter = meter.eventFilter;
-  const eventFilter =
-    filter && (filter.eventType != null || filter.dimensions != null)
-      ? {
-          ...(filter.eventType != null ? { eventType: filter.eventType } : {}),
-          ...(filter.dimensions != null ? { dimensions: filter.dimensions } : {}),
-        }
-      : undefined;
-  return {
-    name: meter.name,
-    aggregation: meter.aggregation,
-    field: meter.field,
-    ...(meter.description != null ? { description: meter.description } : {}),
-    ...(eventFilter ? { eventFilter } : {}),
-  };
-}
-
 function meterOutputs(inputs: MeterInputs, meter: ApiMeter): MeterOutputs {
   return { ...inputs, meterId: meter.id, createdAt: meter.createdAt, updatedAt: meter.updatedAt };
-}
-
-function limitInputsOf(limit: ApiLimit): LimitInputs {
-  return {
-    name: limit.name,
-    meterId: limit.meterId,
-    limitValue: limit.limitValue,
-    period: limit.period,
-    ...(limit.customerId !== null ? { customerId: limit.customerId } : {}),
-    dimensionFilters: limit.dimensionFilters,
-    ...(limit.alertThresholds !== null ? { alertThresholds: limit.alertThresholds } : {}),
-  };
 }
 
 function limitOutputs(inputs: LimitInputs, limit: ApiLimit): LimitOutputs {

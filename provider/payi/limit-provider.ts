@@ -1,13 +1,12 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { ConflictError, type Limit as ApiLimit, type Payi } from "../../sdk/payi/index.js";
+import { ConflictError, type Limit as ApiLimit, type LimitUpdateParams, type Payi } from "../../sdk/payi/index.js";
 import { maxBelowSpend } from "../../rules/payi/limit.js";
 import { definedProperties, propertyPatch } from "../../rules/payi/properties.js";
 import { scheduleOf, withoutResetMarker } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
 import { toUnits } from "../../rules/payi/money.js";
 import {
-  OWNER_PROPERTY,
   claimOf,
   formatOwnerRecord,
   newGeneration,
@@ -15,12 +14,12 @@ import {
   ownerFromSeed,
   ownerRecordOf,
   releaseAdvice,
-  withoutOwner,
   type Owner,
 } from "../ownership.js";
 import { warn } from "../engine-log.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
+import { limitFromApi, limitToApi } from "./wire.js";
 import { LimitInputsObject, LimitInputsSchema, checkInputs, isUnknown, type LimitInputs } from "./inputs.js";
 
 /**
@@ -120,14 +119,9 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       const generation = newGeneration();
       const api = client();
       try {
-        const { limit } = await api.limits.create({
-          limit_id: limitId,
-          limit_name: inputs.limitName,
-          max: inputs.max,
-          limit_type: inputs.limitType,
-          threshold: inputs.threshold ?? null,
-          properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...ownerOf(inputs), generation }) },
-        });
+        const { limit } = await api.limits.create(
+          limitToApi(inputs, limitId, formatOwnerRecord({ ...ownerOf(inputs), generation })),
+        );
         // Pay-i answers a create repeating an existing limit's settings with that limit (idempotent create):
         // only our own record says the limit is the one just created. Whether Pay-i echoes `properties` is
         // unconfirmed; without them there is nothing to compare, and the create stands.
@@ -145,16 +139,11 @@ export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.
       try {
         const { limit } = await client().limits.retrieve(id);
         const old = props ?? ({} as Partial<LimitOutputs>);
-        const properties =
-          limit.properties == null
-            ? (old.properties ?? {})
-            : withoutOwner(withoutResetMarker(definedProperties(limit.properties)));
+        const { limitId, properties: held, ...declared } = limitFromApi(limit);
+        const properties = held ?? old.properties ?? {};
         const inputs = {
-          limitName: limit.limit_name,
-          max: limit.max,
-          limitType: limit.limit_type,
-          ...(limit.threshold != null ? { threshold: limit.threshold } : {}),
-          ...(isDeclaredId(old) ? { limitId: limit.limit_id } : {}),
+          ...declared,
+          ...(isDeclaredId(old) ? { limitId } : {}),
           properties,
           adopt: old.adopt ?? false,
           idSeed: old.idSeed ?? "",
@@ -304,13 +293,14 @@ async function takeOver(
  * only what differs.
  */
 async function converge(api: Payi, live: ApiLimit, wanted: LimitInputs, ownerRecord: string): Promise<ApiLimit> {
-  const change: { limit_name?: string; max?: number } = {};
-  if (!same(live.limit_name, wanted.limitName)) change.limit_name = wanted.limitName;
-  if (!same(live.max, wanted.max)) change.max = wanted.max;
+  const target = limitToApi(wanted, live.limit_id, ownerRecord);
+  const change: LimitUpdateParams = {};
+  if (!same(live.limit_name, target.limit_name)) change.limit_name = target.limit_name;
+  if (!same(live.max, target.max)) change.max = target.max;
   if (Object.keys(change).length > 0) await api.limits.update(live.limit_id, change);
   // The last-reset marker is the service's own (rules/payi/reset.ts): never patched away.
   const current = withoutResetMarker(definedProperties(live.properties));
-  const properties = { ...wanted.properties, [OWNER_PROPERTY]: ownerRecord };
+  const { properties } = target;
   if (!same(current, properties)) {
     await api.limits.properties.update(live.limit_id, { properties: propertyPatch(current, properties) });
   }

@@ -1,21 +1,19 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Payi } from "../../sdk/payi/index.js";
 import type { UseCaseDefinition as ApiDefinition } from "../../sdk/payi/resources/use-cases.js";
-import { definedProperties } from "../../rules/payi/properties.js";
 import {
-  OWNER_PROPERTY,
   claimOf,
   formatOwnerRecord,
   newGeneration,
   ownedElsewhere,
   ownerRecordOf,
   releaseAdvice,
-  withoutOwner,
   type Owner,
 } from "../ownership.js";
 import { warn } from "../engine-log.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
+import { definitionFromApi, definitionToApi, definitionUpdateToApi, limitConfigFromApi, limitConfigToApi } from "./wire.js";
 import { replacesOnChange, same } from "./limit-provider.js";
 import {
   UseCaseDefinitionInputsSchema,
@@ -43,12 +41,7 @@ type StoredConfigInputs = Omit<UseCaseLimitConfigInputs, "owner"> & { owner?: Ow
  * definition without `adopt: true`, and a delete leaves one whose limit config another stack manages.
  */
 export function useCaseDefinitionProvider(client: () => Payi): Provider {
-  const outputs = (d: ApiDefinition, inputs: DefinitionOutputs): DefinitionOutputs => ({
-    ...inputs,
-    name: d.name,
-    description: d.description,
-    ...(d.logging_enabled != null ? { loggingEnabled: d.logging_enabled } : {}),
-  });
+  const outputs = (d: ApiDefinition, inputs: DefinitionOutputs): DefinitionOutputs => ({ ...inputs, ...definitionFromApi(d) });
   return {
     async check(_olds, news) {
       return checkInputs(UseCaseDefinitionInputsSchema, news);
@@ -69,11 +62,7 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
           .retrieve(inputs.name)
           .catch((error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(error)));
         if (!existing) {
-          const d = await api.useCases.definitions.create({
-            name: inputs.name,
-            description: inputs.description,
-            logging_enabled: inputs.loggingEnabled ?? null,
-          });
+          const d = await api.useCases.definitions.create(definitionToApi(inputs));
           return { id: d.name, outs: outputs(d, inputs) };
         }
         const configOwner = ownerRecordOf(existing.limit_config?.properties);
@@ -87,10 +76,7 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
             `use case '${inputs.name}' already exists in Pay-i, and a stack never takes one over silently. If no other stack manages it (or an interrupted \`pulumi up\` of this stack created it), set adopt: true on this UseCaseDefinition; otherwise manage it from the stack that does, or rename this resource with \`aliases\` instead of declaring it anew.`,
           );
         }
-        const d = await api.useCases.definitions.update(inputs.name, {
-          description: inputs.description,
-          ...(inputs.loggingEnabled !== undefined ? { logging_enabled: inputs.loggingEnabled } : {}),
-        });
+        const d = await api.useCases.definitions.update(inputs.name, definitionUpdateToApi(inputs));
         return { id: d.name, outs: outputs(d, inputs) };
       } catch (error) {
         throw failure(`creating use case '${inputs.name}'`, error);
@@ -108,10 +94,7 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
     },
     async update(id, _olds, news: UseCaseDefinitionInputs) {
       try {
-        const d = await client().useCases.definitions.update(id, {
-          description: news.description,
-          ...(news.loggingEnabled !== undefined ? { logging_enabled: news.loggingEnabled } : {}),
-        });
+        const d = await client().useCases.definitions.update(id, definitionUpdateToApi(news));
         return { outs: outputs(d, news) };
       } catch (error) {
         throw failure(`updating use case '${id}'`, error);
@@ -149,13 +132,11 @@ const release = (useCaseName: string) => releaseAdvice(`pulumi-limits release --
  */
 export function useCaseLimitConfigProvider(client: () => Payi): Provider {
   const apply = async (inputs: UseCaseLimitConfigInputs, generation: string): Promise<StoredConfigInputs> => {
-    const d = await client().useCases.definitions.limitConfig.create(inputs.useCaseName, {
-      max: inputs.max,
-      limit_type: inputs.limitType,
-      threshold: inputs.threshold ?? null,
-      properties: { ...inputs.properties, [OWNER_PROPERTY]: formatOwnerRecord({ ...inputs.owner, generation }) },
-    });
-    return { ...inputs, ...fromDefinition(d), owner: inputs.owner, adopt: inputs.adopt, generation };
+    const d = await client().useCases.definitions.limitConfig.create(
+      inputs.useCaseName,
+      limitConfigToApi(inputs, formatOwnerRecord({ ...inputs.owner, generation })),
+    );
+    return { ...inputs, ...limitConfigFromApi(d), owner: inputs.owner, adopt: inputs.adopt, generation };
   };
   /** The config now on the use case, and whose it is. */
   const current = async (useCaseName: string) => {
@@ -206,7 +187,7 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
     async read(id, props: StoredConfigInputs) {
       try {
         const d = await client().useCases.definitions.retrieve(id);
-        const config = fromDefinition(d);
+        const config = limitConfigFromApi(d);
         if (!config) return {};
         const state = { ...props, ...config };
         return { id, props: state, inputs: state };
@@ -255,16 +236,4 @@ async function warnGone(api: Payi, useCaseName: string, newName?: string): Promi
     Promise.reject(failure(`reading use case '${useCaseName}'`, error)),
   );
   if (note) await warn(note);
-}
-
-function fromDefinition(d: ApiDefinition): Omit<UseCaseLimitConfigInputs, "owner" | "replaceOnChanges" | "adopt"> | undefined {
-  const c = d.limit_config;
-  if (!c) return undefined;
-  return {
-    useCaseName: d.name,
-    max: c.max,
-    limitType: c.limit_type ?? "allow",
-    ...(c.threshold != null ? { threshold: c.threshold } : {}),
-    properties: withoutOwner(definedProperties(c.properties)),
-  };
 }

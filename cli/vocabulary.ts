@@ -1,0 +1,261 @@
+/**
+ * budgets.yaml ↔ the Pulumi resources' arguments, written once: the CLI's program declares what
+ * `budgetsDeclarations` lists, `import --format ts` prints the same list, `import` turns the arguments
+ * read from the service back into file entries, and a plan names each argument by its file field.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { LimitArgs, UseCaseDefinitionArgs, UseCaseLimitConfigArgs, limitry } from "../provider/index.js";
+import { RESET_PROPERTY } from "../rules/payi/reset.js";
+import type { BudgetsFile, LimitEntry, UseCaseEntry } from "./budgets-file.js";
+import {
+  limitryLimitKey,
+  limitryMeterKey,
+  type LimitryLimitEntry,
+  type LimitryMeterEntry,
+  type LimitrySection,
+} from "./limitry-file.js";
+import type { ResourceKind } from "./plan.js";
+
+/** A `Limit`'s arguments as plain values. */
+export type LimitSettings = pulumi.Unwrap<LimitArgs>;
+/** A `UseCaseDefinition`'s arguments as plain values. */
+export type DefinitionSettings = pulumi.Unwrap<UseCaseDefinitionArgs>;
+/** A `UseCaseLimitConfig`'s arguments but its use case (the definition's `name` output) as plain values. */
+export type LimitConfigSettings = Omit<pulumi.Unwrap<UseCaseLimitConfigArgs>, "useCaseName">;
+/** A `limitry.Meter`'s arguments as plain values. */
+export type MeterSettings = pulumi.Unwrap<limitry.MeterArgs>;
+/** A `limitry.Limit`'s arguments but its meter as plain values. */
+export type LimitryLimitSettings = Omit<pulumi.Unwrap<limitry.LimitArgs>, "meterId">;
+
+/** One resource a budgets file declares: its type, resource name and arguments. */
+export type Declaration =
+  | { type: "Limit"; name: string; args: LimitSettings }
+  | { type: "UseCaseDefinition"; name: string; args: DefinitionSettings }
+  /** `useCaseName` is the `name` output of the definition declared under the resource name `definition`. */
+  | { type: "UseCaseLimitConfig"; name: string; definition: string; args: LimitConfigSettings }
+  | { type: "limitry.Meter"; key: string; name: string; args: MeterSettings }
+  /** `meterId` is an existing meter's id, or the `id` of the meter declared under the resource name `declared`. */
+  | {
+      type: "limitry.Limit";
+      key: string;
+      name: string;
+      meter: { id: string } | { declared: string };
+      args: LimitryLimitSettings;
+    };
+
+/** Resource names of use cases and Limitry objects; Limitry's are prefixed so they never meet a Pay-i limit's key. */
+const resourceName = {
+  useCase: (name: string) => `use-case-${name}`,
+  useCaseLimitConfig: (name: string) => `use-case-${name}-limit`,
+  limitryMeter: (key: string) => `limitry-meter-${key}`,
+  limitryLimit: (key: string) => `limitry-limit-${key}`,
+};
+
+/**
+ * Every resource the file declares, in declaration order: limits under `limitKeys` (one per `limits[]`
+ * entry, see `resolveLimitKeys`), use cases with their limit configs, then Limitry's meters and limits.
+ */
+export function budgetsDeclarations(budgets: BudgetsFile, limitKeys: readonly string[]): Declaration[] {
+  const declarations: Declaration[] = budgets.limits.map((entry, i) => ({
+    type: "Limit",
+    name: limitKeys[i] ?? "",
+    args: limitArgs(entry),
+  }));
+  for (const entry of budgets.useCases) {
+    const definition = resourceName.useCase(entry.name);
+    declarations.push({ type: "UseCaseDefinition", name: definition, args: definitionArgs(entry) });
+    const config = limitConfigArgs(entry);
+    if (config)
+      declarations.push({
+        type: "UseCaseLimitConfig",
+        name: resourceName.useCaseLimitConfig(entry.name),
+        definition,
+        args: config,
+      });
+  }
+  if (budgets.limitry) declarations.push(...limitryDeclarations(budgets.limitry));
+  return declarations;
+}
+
+function limitryDeclarations(section: LimitrySection): Declaration[] {
+  const meters: Declaration[] = section.meters.map((entry) => {
+    const key = limitryMeterKey(entry);
+    return { type: "limitry.Meter", key, name: resourceName.limitryMeter(key), args: limitryMeterArgs(entry) };
+  });
+  const limits: Declaration[] = section.limits.map((entry) => {
+    const key = limitryLimitKey(entry);
+    // parseBudgets guarantees exactly one of meter/meterId and that `meter` names a meter of the file.
+    const meter =
+      entry.meterId !== undefined ? { id: entry.meterId } : { declared: resourceName.limitryMeter(entry.meter ?? "") };
+    return { type: "limitry.Limit", key, name: resourceName.limitryLimit(key), meter, args: limitryLimitArgs(entry) };
+  });
+  return [...meters, ...limits];
+}
+
+/** A `limits[]` entry → the `Limit`'s arguments. */
+export function limitArgs(entry: LimitEntry): LimitSettings {
+  return {
+    limitName: entry.name,
+    max: entry.max,
+    limitType: entry.type,
+    ...(entry.threshold !== undefined ? { threshold: entry.threshold } : {}),
+    ...(entry.properties !== undefined ? { properties: entry.properties } : {}),
+    ...(entry.id !== undefined ? { limitId: entry.id } : {}),
+    adopt: entry.adopt,
+    ...(entry.reset !== undefined ? { reset: entry.reset } : {}),
+  };
+}
+
+/**
+ * A `Limit`'s arguments → its `limits[]` entry. The reset schedule is its own field in the file, so the
+ * property that stores it on the service is dropped from `properties`; an empty bag is left out.
+ */
+export function limitEntry(args: LimitSettings): LimitEntry {
+  const { [RESET_PROPERTY]: _schedule, ...properties } = args.properties ?? {};
+  return {
+    name: args.limitName,
+    max: args.max,
+    type: args.limitType ?? "allow",
+    ...(args.threshold !== undefined ? { threshold: args.threshold } : {}),
+    ...(Object.keys(properties).length ? { properties } : {}),
+    ...(args.limitId !== undefined ? { id: args.limitId } : {}),
+    adopt: args.adopt ?? false,
+    ...(args.reset !== undefined ? { reset: args.reset } : {}),
+  };
+}
+
+/** A `useCases[]` entry → its `UseCaseDefinition`'s arguments. */
+function definitionArgs(entry: UseCaseEntry): DefinitionSettings {
+  return {
+    name: entry.name,
+    description: entry.description,
+    ...(entry.loggingEnabled !== undefined ? { loggingEnabled: entry.loggingEnabled } : {}),
+    adopt: entry.adopt,
+  };
+}
+
+/** A `useCases[]` entry → its `UseCaseLimitConfig`'s arguments (adopted with the use case); none without `limitConfig`. */
+function limitConfigArgs(entry: UseCaseEntry): LimitConfigSettings | undefined {
+  const c = entry.limitConfig;
+  if (!c) return undefined;
+  return {
+    max: c.max,
+    limitType: c.type,
+    ...(c.threshold !== undefined ? { threshold: c.threshold } : {}),
+    ...(c.properties !== undefined ? { properties: c.properties } : {}),
+    adopt: entry.adopt,
+  };
+}
+
+/** A use case's arguments (and its limit config's) → its `useCases[]` entry; an empty property bag is left out. */
+export function useCaseEntry(definition: DefinitionSettings, config: LimitConfigSettings | undefined): UseCaseEntry {
+  const properties = config?.properties ?? {};
+  return {
+    name: definition.name,
+    description: definition.description ?? "",
+    ...(definition.loggingEnabled !== undefined ? { loggingEnabled: definition.loggingEnabled } : {}),
+    ...(config
+      ? {
+          limitConfig: {
+            max: config.max,
+            type: config.limitType ?? "allow",
+            ...(config.threshold !== undefined ? { threshold: config.threshold } : {}),
+            ...(Object.keys(properties).length ? { properties } : {}),
+          },
+        }
+      : {}),
+    adopt: definition.adopt ?? false,
+  };
+}
+
+/** A `limitry.meters[]` entry → the `limitry.Meter`'s arguments. */
+function limitryMeterArgs(entry: LimitryMeterEntry): MeterSettings {
+  return {
+    name: entry.name,
+    aggregation: entry.aggregation,
+    field: entry.field,
+    ...(entry.description !== undefined ? { description: entry.description } : {}),
+    ...(entry.eventFilter !== undefined ? { eventFilter: entry.eventFilter } : {}),
+    ...(entry.adoptId !== undefined ? { adoptId: entry.adoptId } : {}),
+  };
+}
+
+/** A `limitry.Meter`'s arguments → its `limitry.meters[]` entry under `key`. */
+export function limitryMeterEntry(args: MeterSettings, key: string): LimitryMeterEntry {
+  return {
+    key,
+    name: args.name,
+    aggregation: args.aggregation,
+    field: args.field,
+    ...(args.description !== undefined ? { description: args.description } : {}),
+    ...(args.eventFilter !== undefined ? { eventFilter: args.eventFilter } : {}),
+    ...(args.adoptId !== undefined ? { adoptId: args.adoptId } : {}),
+  };
+}
+
+/** A `limitry.limits[]` entry → the `limitry.Limit`'s arguments but its meter. */
+function limitryLimitArgs(entry: LimitryLimitEntry): LimitryLimitSettings {
+  return {
+    name: entry.name,
+    limitValue: entry.limitValue,
+    period: entry.period,
+    ...(entry.customerId !== undefined ? { customerId: entry.customerId } : {}),
+    ...(entry.dimensionFilters !== undefined ? { dimensionFilters: entry.dimensionFilters } : {}),
+    ...(entry.alertThresholds !== undefined ? { alertThresholds: entry.alertThresholds } : {}),
+    ...(entry.adoptId !== undefined ? { adoptId: entry.adoptId } : {}),
+  };
+}
+
+/**
+ * A `limitry.Limit`'s arguments → its `limitry.limits[]` entry under `key`, counting the file's meter
+ * `meter` or the existing meter `meterId`; empty dimension filters are left out.
+ */
+export function limitryLimitEntry(
+  args: LimitryLimitSettings,
+  key: string,
+  meter: { meter: string } | { meterId: string },
+): LimitryLimitEntry {
+  const filters = args.dimensionFilters ?? {};
+  return {
+    key,
+    name: args.name,
+    ...meter,
+    limitValue: args.limitValue,
+    period: args.period,
+    ...(args.customerId !== undefined ? { customerId: args.customerId } : {}),
+    ...(Object.keys(filters).length ? { dimensionFilters: filters } : {}),
+    ...(args.alertThresholds !== undefined ? { alertThresholds: args.alertThresholds } : {}),
+    ...(args.adoptId !== undefined ? { adoptId: args.adoptId } : {}),
+  };
+}
+
+/** Each kind's Pulumi inputs as budgets.yaml names them, as a plan prints changes (`adopt` is never one). */
+export const FILE_FIELDS: Record<ResourceKind, Record<string, string>> = {
+  limit: {
+    limitName: "name",
+    max: "max",
+    limitType: "type",
+    threshold: "threshold",
+    properties: "properties",
+    limitId: "id",
+    reset: "reset",
+  } satisfies Partial<Record<keyof LimitSettings, keyof LimitEntry>>,
+  useCase: {
+    name: "name",
+    description: "description",
+    loggingEnabled: "loggingEnabled",
+  } satisfies Partial<Record<keyof DefinitionSettings, keyof UseCaseEntry>>,
+  useCaseLimitConfig: {
+    max: "max",
+    limitType: "type",
+    threshold: "threshold",
+    properties: "properties",
+  } satisfies Partial<Record<keyof LimitConfigSettings, keyof NonNullable<UseCaseEntry["limitConfig"]>>>,
+};
+
+/** The input holding each kind's name (a limit's name, a use case's, the use case a config belongs to). */
+export const NAME_INPUT: Record<ResourceKind, string> = {
+  limit: "limitName",
+  useCase: "name",
+  useCaseLimitConfig: "useCaseName",
+};
