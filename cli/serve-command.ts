@@ -3,10 +3,11 @@ import { serveUntilSignal } from "../server/serve.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
-const SERVE_USAGE = `pulumi-limits serve [--host 127.0.0.1] [--port 8787] [--data-dir .data] [--api-key KEY]...
+const SERVE_USAGE = `pulumi-limits serve [--host 127.0.0.1] [--port 8787] [--data-dir .data] [--api-key KEY]... [--log-format text|json]
 
 Runs the Pay-i-compatible local service on SQLite. API keys come from --api-key (repeatable) or the
-comma-separated PAYI_API_KEY environment variable.`;
+comma-separated PAYI_API_KEY environment variable. The log is one line per request (text), or Fastify's
+JSON records with each request's headers (json); API keys never appear in either.`;
 
 /**
  * One stdout write per event-loop turn instead of one per request: under load the per-request log
@@ -35,6 +36,7 @@ export async function serveCommand(args: string[], environment: CliEnvironment):
       port: { type: "string", default: "8787" },
       "data-dir": { type: "string", default: ".data" },
       "api-key": { type: "string", multiple: true },
+      "log-format": { type: "string", default: "text" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -47,6 +49,10 @@ export async function serveCommand(args: string[], environment: CliEnvironment):
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new CliError(`--port must be a whole number between 0 and 65535 (got '${values.port}')`, ExitCode.badInput);
   }
+  const logFormat = values["log-format"];
+  if (logFormat !== "text" && logFormat !== "json") {
+    throw new CliError(`--log-format must be text or json (got '${logFormat}')`, ExitCode.badInput);
+  }
   const apiKeys = values["api-key"]?.length ? values["api-key"] : environment.apiKeys;
   if (apiKeys.length === 0) {
     throw new CliError("serve needs an API key: pass --api-key KEY or set PAYI_API_KEY", ExitCode.badInput);
@@ -57,6 +63,7 @@ export async function serveCommand(args: string[], environment: CliEnvironment):
     dataDir: values["data-dir"],
     apiKeys,
     log: bufferedLog(process.stdout),
+    logFormat,
   });
   return ExitCode.ok;
 }

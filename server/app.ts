@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import type { ServiceContext } from "./context.js";
 import { contractViolation } from "./contract.js";
 import type { Db } from "./db.js";
+import { type LogDestination, loggerOptions, pathOf } from "./log.js";
 import { ServiceError, envelope } from "./errors.js";
 import { limitryContext } from "./limitry/context.js";
 import { limitryApi } from "./limitry/index.js";
@@ -27,8 +28,11 @@ export interface AppConfig {
   db: Db;
   /** Keys accepted in `xProxy-api-key`; at least one. */
   apiKeys: string[];
-  /** Receives one line per request (method, path, status, ms); never secrets. Default: none. */
-  log?: ((line: string) => void) | undefined;
+  /**
+   * Receives Fastify's log (pino JSON lines): one record per request (method, path, headers with every API key
+   * censored, status, ms), failures and Limitry's alerts. Default: none. See `lineDestination` for readable lines.
+   */
+  logger?: LogDestination | undefined;
   /** Clock, for tests. */
   now?: (() => Date) | undefined;
   /** Milliseconds a client has to send a whole request before a 408 closes its connection. Default 30 000. */
@@ -43,7 +47,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     // Node checks these deadlines every `connectionsCheckingInterval` (30 s by default), and bounds headers by
     // their own 60 s: a stalled client would keep its connection twice as long as `requestTimeout` says.
     http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 1_000) },
-    logger: false,
+    ...loggerOptions(config.logger),
     bodyLimit: BODY_LIMIT,
     genReqId: () => `req_${randomUUID().replaceAll("-", "")}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
@@ -82,23 +86,15 @@ export function buildApp(config: AppConfig): FastifyInstance {
     reply.header("x-request-id", request.id);
   });
 
-  if (config.log) {
-    const log = config.log;
-    app.addHook("onResponse", async (request, reply) => {
-      log(`${request.method} ${pathOf(request)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`);
-    });
-  }
-
   app.setErrorHandler((error, request, reply) => {
     const { statusCode, code, message, shouldRetry } = toServiceError(error, request);
     if (shouldRetry !== undefined) reply.header("x-should-retry", String(shouldRetry));
-    if (statusCode >= 500)
-      config.log?.(`${request.method} ${pathOf(request)} failed: ${(error as Error).stack ?? String(error)}`);
+    if (statusCode >= 500) request.log.error({ req: request, err: error }, "request failed");
     return reply.status(statusCode).send({ ...envelope(statusCode, code, message), request_id: request.id });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const message = `No route for ${request.method} ${pathOf(request)}`;
+    const message = `No route for ${request.method} ${pathOf(request.url)}`;
     return reply.status(404).send({ ...envelope(404, "route_not_found", message), request_id: request.id });
   });
 
@@ -115,7 +111,13 @@ export function buildApp(config: AppConfig): FastifyInstance {
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.register(payiApi(config.apiKeys, ctx), { prefix: "/api/v1" });
-  app.register(limitryApi(config.apiKeys, limitryContext(config.db, clock, config.log ?? (() => {}))), { prefix: "/v1" });
+  app.register(
+    limitryApi(
+      config.apiKeys,
+      limitryContext(config.db, clock, (line) => app.log.info(line)),
+    ),
+    { prefix: "/v1" },
+  );
 
   return app;
 }
@@ -147,11 +149,6 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
 function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const message = error.code === "FST_ERR_BAD_URL" ? "The request path is not a valid URL (bad percent-encoding)" : error.message;
   reply.status(400).send({ ...envelope(400, "request_processing_error", message), request_id: request.id });
-}
-
-function pathOf(request: FastifyRequest): string {
-  const q = request.url.indexOf("?");
-  return q === -1 ? request.url : request.url.slice(0, q);
 }
 
 /** Maps anything thrown in a route to a status, a Pay-i error code and a message. */

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { buildApp } from "./app.js";
 import { openDatabase } from "./db.js";
+import { lineDestination } from "./log.js";
 
 /** How the local service runs; `pulumi-limits serve` builds this from flags and env once, at boot. */
 export interface ServeConfig {
@@ -9,7 +10,10 @@ export interface ServeConfig {
   /** Directory of the SQLite database (created if missing), or ":memory:". */
   dataDir: string;
   apiKeys: string[];
+  /** Receives the service's log, one line at a time, in `logFormat`. */
   log: (line: string) => void;
+  /** `text` (default): one readable line per request; `json`: Fastify's pino records, API keys censored. */
+  logFormat?: "text" | "json" | undefined;
   /**
    * On close, how long requests still arriving (a slow or stalled client) may take before their connections
    * are cut, in ms. Idle keep-alive connections close at once. Default 5 000.
@@ -28,7 +32,7 @@ export interface RunningService {
 /** Opens the database, starts listening, and returns a handle whose close() drains and closes both. */
 export async function serve(config: ServeConfig): Promise<RunningService> {
   const db = openDatabase(config.dataDir);
-  const app = buildApp({ db, apiKeys: config.apiKeys, log: config.log });
+  const app = buildApp({ db, apiKeys: config.apiKeys, logger: lineDestination(config.logFormat ?? "text", config.log) });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {

@@ -3,6 +3,7 @@ import { test as base } from "vitest";
 import { Limitry } from "../../sdk/limitry/index.js";
 import { buildApp } from "../../server/app.js";
 import { openDatabase } from "../../server/db.js";
+import { lineDestination } from "../../server/log.js";
 import { TEST_API_KEY } from "./service.js";
 
 export interface LimitryFixture {
@@ -20,7 +21,12 @@ export async function startLimitryService(start = "2026-03-10T12:00:00Z"): Promi
   let now = new Date(start);
   const logs: string[] = [];
   const db = openDatabase(":memory:");
-  const app = buildApp({ db, apiKeys: [TEST_API_KEY], log: (line) => logs.push(line), now: () => now });
+  const app = buildApp({
+    db,
+    apiKeys: [TEST_API_KEY],
+    logger: lineDestination("text", (line) => logs.push(line)),
+    now: () => now,
+  });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -1,6 +1,11 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { request } from "undici";
 import { describe, expect } from "vitest";
-import { AuthenticationError, Payi } from "../../sdk/index.js";
+import { AuthenticationError, Limitry, Payi } from "../../sdk/index.js";
+import { CENSORED } from "../../server/log.js";
+import { serve } from "../../server/serve.js";
 import { TEST_API_KEY, test } from "../support/service.js";
 
 /** Raw HTTP against the started service, for inputs the SDK's types would not let through. */
@@ -156,6 +161,49 @@ describe("auth", () => {
     await service.client.limits.list();
     expect(service.logs.at(-1)).toMatch(/^GET \/api\/v1\/limits 200 \d+\.\dms$/);
     expect(service.logs.join("\n")).not.toContain(TEST_API_KEY);
+  });
+
+  test("the JSON log (Fastify's own) records each request's headers with every API key censored, valid or not, Pay-i's and Limitry's", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-log-"));
+    const records: string[] = [];
+    const running = await serve({
+      host: "127.0.0.1",
+      port: 0,
+      dataDir,
+      apiKeys: [TEST_API_KEY],
+      log: (line) => records.push(line),
+      logFormat: "json",
+    });
+    try {
+      const wrongKey = "wrong-key-typed-by-mistake";
+      const payi = new Payi({ apiKey: TEST_API_KEY, baseURL: running.url, maxRetries: 0 });
+      await payi.limits.list();
+      await payi.close();
+      await (await request(`${running.url}/api/v1/limits`, { headers: { "xproxy-api-key": wrongKey } })).body.dump();
+      const limitry = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${running.url}/v1`, maxRetries: 0 });
+      await limitry.meters.list();
+      await limitry.close();
+      await (await request(`${running.url}/v1/meters`, { headers: { authorization: `Bearer ${wrongKey}` } })).body.dump();
+
+      const text = records.join("\n");
+      expect(text).not.toContain(TEST_API_KEY);
+      expect(text).not.toContain(wrongKey);
+      const requests = records.map((r) => JSON.parse(r)).filter((r) => r.msg === "request completed");
+      expect(requests.map((r) => [r.req.method, r.req.url, r.res.statusCode])).toEqual([
+        ["GET", "/api/v1/limits", 200],
+        ["GET", "/api/v1/limits", 401],
+        ["GET", "/v1/meters", 200],
+        ["GET", "/v1/meters", 401],
+      ]);
+      for (const r of requests) expect(r.responseTime).toBeTypeOf("number");
+      expect(requests.slice(0, 2).map((r) => r.req.headers["xproxy-api-key"])).toEqual([CENSORED, CENSORED]);
+      expect(requests.slice(2).map((r) => r.req.headers.authorization)).toEqual([CENSORED, CENSORED]);
+      // The rest of the headers are there: the censoring is what keeps the keys out.
+      expect(requests[0].req.headers["user-agent"]).toBeTypeOf("string");
+    } finally {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
