@@ -13,6 +13,7 @@ import { userError } from "./errors.js";
 import { clientFromConfig, verifyClient } from "./payi/client.js";
 import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
+import type { TypedProvider } from "./typed-provider.js";
 import { PROVIDER_VERSION } from "./version.js";
 
 export type ProviderKind =
@@ -64,9 +65,32 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
       },
     };
   }
-  const methods = providers[kind];
-  // The host caches a provider before its configure() settles, so a failed check would be skipped by
-  // later calls: every call waits for it.
+  const methods =
+    kind === "limit"
+      ? afterVerification(providers.limit)
+      : kind === "useCaseDefinition"
+        ? afterVerification(providers.useCaseDefinition)
+        : afterVerification(providers.useCaseLimitConfig);
+  return {
+    ...methods,
+    async configure(req) {
+      // The host configures each kind once per process; the key and URL are checked once for all.
+      if (!client || !verified) {
+        client = clientFromConfig(req.config);
+        verified = verifyClient(client);
+      }
+      await verified;
+    },
+  };
+}
+
+/**
+ * The host caches a provider before its configure() settles, so a failed check of the key and URL would be
+ * skipped by later calls: every call waits for it.
+ */
+function afterVerification<Inputs, Outputs, Stored>(
+  methods: TypedProvider<Inputs, Outputs, Stored>,
+): TypedProvider<Inputs, Outputs, Stored> {
   const checked =
     <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -80,13 +104,5 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
     read: checked(methods.read),
     update: checked(methods.update),
     delete: checked(methods.delete),
-    async configure(req) {
-      // The host configures each kind once per process; the key and URL are checked once for all.
-      if (!client || !verified) {
-        client = clientFromConfig(req.config);
-        verified = verifyClient(client);
-      }
-      await verified;
-    },
   };
 }

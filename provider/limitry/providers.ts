@@ -1,13 +1,11 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { Limitry, Limit as ApiLimit, Meter as ApiMeter } from "../../sdk/limitry/index.js";
 import { warn } from "../engine-log.js";
+import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
 import { same } from "../payi/limit-provider.js";
 import { isGone } from "./client.js";
 import { limitFromApi, limitToApi, meterFromApi, meterToApi } from "./wire.js";
 import { checkLimit, checkMeter, type LimitInputs, type MeterInputs } from "./inputs.js";
-
-type Provider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
 /** Outputs of a `limitry.Meter`: its inputs, its Limitry id and timestamps. */
 export interface MeterOutputs extends MeterInputs {
@@ -43,7 +41,7 @@ function changes<T, K extends keyof T>(olds: T, news: T, updatable: readonly K[]
  * purpose) and every other call names the id this resource holds, so a resource never touches an object
  * it does not own. A replacement is created before the old object is deleted, so counting never lapses.
  */
-export function meterProvider(client: () => Limitry): Provider {
+export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs, MeterOutputs> {
   return {
     async check(_olds, news) {
       return checkMeter(news);
@@ -105,7 +103,7 @@ export function meterProvider(client: () => Limitry): Provider {
 }
 
 /** The `limitry.Limit` dynamic provider, bound to a configured client. */
-export function limitProvider(client: () => Limitry): Provider {
+export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs, LimitOutputs> {
   return {
     async check(_olds, news) {
       return checkLimit(news);

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, type Limit as ApiLimit, type LimitUpdateParams, type Payi } from "../../sdk/payi/index.js";
 import { maxBelowSpend } from "../../rules/payi/limit.js";
 import { definedProperties, propertyPatch } from "../../rules/payi/properties.js";
@@ -17,6 +16,7 @@ import {
   type Owner,
 } from "../ownership.js";
 import { warn } from "../engine-log.js";
+import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
 import { limitFromApi, limitToApi } from "./wire.js";
@@ -67,7 +67,7 @@ export function deterministicLimitId(
 }
 
 /** The `Limit` dynamic provider, bound to a configured client. */
-export function limitProvider(client: () => Payi): Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> {
+export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, LimitOutputs, StoredLimitInputs> {
   return {
     async check(_olds, news) {
       return checkInputs(LimitInputsObject, news, LimitInputsSchema);

@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { Payi } from "../../sdk/payi/index.js";
 import type { UseCaseDefinition as ApiDefinition } from "../../sdk/payi/resources/use-cases.js";
 import {
@@ -11,6 +10,7 @@ import {
   type Owner,
 } from "../ownership.js";
 import { warn } from "../engine-log.js";
+import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
 import { definitionFromApi, definitionToApi, definitionUpdateToApi, limitConfigFromApi, limitConfigToApi } from "./wire.js";
@@ -23,8 +23,6 @@ import {
   type UseCaseLimitConfigInputs,
 } from "./inputs.js";
 import { configChangeNote, instanceLimits, useCaseGoneNote } from "./use-case-impact.js";
-
-type Provider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
 /** Not-found code of a use case; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
 const GONE = "use_case_not_found";
@@ -40,7 +38,9 @@ type StoredConfigInputs = Omit<UseCaseLimitConfigInputs, "owner"> & { owner?: Ow
  * Pay-i gives a definition no property bag for an owner record, so a create never takes over an existing
  * definition without `adopt: true`, and a delete leaves one whose limit config another stack manages.
  */
-export function useCaseDefinitionProvider(client: () => Payi): Provider {
+export function useCaseDefinitionProvider(
+  client: () => Payi,
+): TypedProvider<UseCaseDefinitionInputs, DefinitionOutputs, DefinitionOutputs> {
   const outputs = (d: ApiDefinition, inputs: DefinitionOutputs): DefinitionOutputs => ({ ...inputs, ...definitionFromApi(d) });
   return {
     async check(_olds, news) {
@@ -82,10 +82,10 @@ export function useCaseDefinitionProvider(client: () => Payi): Provider {
         throw failure(`creating use case '${inputs.name}'`, error);
       }
     },
-    async read(id, props: DefinitionOutputs) {
+    async read(id, props) {
       try {
         const d = await client().useCases.definitions.retrieve(id);
-        const declared = { ...props, name: d.name, description: d.description };
+        const declared = { adopt: false, ...props, name: d.name, description: d.description };
         return { id, props: outputs(d, declared), inputs: outputs(d, declared) };
       } catch (error) {
         if (isGone(error, GONE)) return {};
@@ -130,7 +130,9 @@ const release = (useCaseName: string) => releaseAdvice(`pulumi-limits release --
  * says how many existing ones keep their limit. The owner record lives in the config's properties, which
  * every instance's limit inherits.
  */
-export function useCaseLimitConfigProvider(client: () => Payi): Provider {
+export function useCaseLimitConfigProvider(
+  client: () => Payi,
+): TypedProvider<UseCaseLimitConfigInputs, StoredConfigInputs, StoredConfigInputs> {
   const apply = async (inputs: UseCaseLimitConfigInputs, generation: string): Promise<StoredConfigInputs> => {
     const d = await client().useCases.definitions.limitConfig.create(
       inputs.useCaseName,
@@ -184,12 +186,12 @@ export function useCaseLimitConfigProvider(client: () => Payi): Provider {
         throw failure(`setting the limit config of use case '${inputs.useCaseName}'`, error);
       }
     },
-    async read(id, props: StoredConfigInputs) {
+    async read(id, props) {
       try {
         const d = await client().useCases.definitions.retrieve(id);
         const config = limitConfigFromApi(d);
         if (!config) return {};
-        const state = { ...props, ...config };
+        const state = { adopt: false, ...props, ...config };
         return { id, props: state, inputs: state };
       } catch (error) {
         if (isGone(error, GONE)) return {};

@@ -64,7 +64,7 @@ describe("diff, create, read, update, delete", () => {
   test("meter: name and description update in place; aggregation, field and filter replace", async ({ limitry }) => {
     const p = meterProvider(() => limitry.client);
     const created = await p.create({ ...meterArgs });
-    const olds = created.outs as MeterOutputs;
+    const olds = created.outs;
     expect(olds).toMatchObject({ ...meterArgs, meterId: created.id });
     expect(await p.diff(created.id, olds, { ...meterArgs })).toEqual({ changes: false });
     expect(await p.diff(created.id, olds, { ...meterArgs, name: "Tokens", description: "LLM" })).toEqual({
@@ -72,7 +72,11 @@ describe("diff, create, read, update, delete", () => {
       replaces: [],
       deleteBeforeReplace: false,
     });
-    for (const change of [{ aggregation: "max" }, { field: "values.total" }, { eventFilter: { eventType: "llm.embedding" } }]) {
+    for (const change of [
+      { aggregation: "max" },
+      { field: "values.total" },
+      { eventFilter: { eventType: "llm.embedding" } },
+    ] satisfies Array<Partial<MeterOutputs>>) {
       const diff = await p.diff(created.id, olds, { ...meterArgs, ...change });
       expect(diff.replaces).toEqual(Object.keys(change));
     }
@@ -88,7 +92,7 @@ describe("diff, create, read, update, delete", () => {
     const p = limitProvider(() => limitry.client);
     const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {}, alertThresholds: [50, 80, 100] };
     const created = await p.create(inputs);
-    const olds = created.outs as LimitOutputs;
+    const olds = created.outs;
     expect(await p.diff(created.id, olds, inputs)).toEqual({ changes: false });
     expect((await p.diff(created.id, olds, { ...inputs, limitValue: 5, alertThresholds: undefined })).replaces).toEqual([]);
     for (const change of [
@@ -96,7 +100,7 @@ describe("diff, create, read, update, delete", () => {
       { period: "week" },
       { customerId: "cust_9" },
       { dimensionFilters: { model: "gpt-4" } },
-    ]) {
+    ] satisfies Array<Partial<LimitOutputs>>) {
       expect((await p.diff(created.id, olds, { ...inputs, ...change })).replaces).toEqual(Object.keys(change));
     }
     // An out-of-band rename must survive an update that only changes the value.
@@ -112,12 +116,12 @@ describe("diff, create, read, update, delete", () => {
   test("read reports drift and drops a deleted object; delete of a gone object succeeds", async ({ limitry }) => {
     const meter = await limitry.client.meters.create({ ...meterArgs });
     const p = limitProvider(() => limitry.client);
-    const { id } = await p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {} });
+    const { id, outs } = await p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {} });
     await limitry.client.limits.update(id, { limitValue: 7 });
     expect((await p.read(id, undefined)).inputs).toMatchObject({ limitValue: 7 });
-    await p.delete(id, undefined);
+    await p.delete(id, outs);
     expect(await p.read(id, undefined)).toEqual({});
-    await expect(p.delete(id, undefined)).resolves.toBeUndefined();
+    await expect(p.delete(id, outs)).resolves.toBeUndefined();
   });
 
   test("adoptId takes over an existing limit when what it counts matches, and refuses otherwise", async ({ limitry }) => {

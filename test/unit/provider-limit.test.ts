@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { deterministicLimitId, limitProvider, type LimitOutputs } from "../../provider/payi/limit-provider.js";
+import { deterministicLimitId, limitProvider } from "../../provider/payi/limit-provider.js";
 import { checkInputs, LimitInputsObject, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/payi/use-case-providers.js";
 import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
@@ -71,7 +71,7 @@ describe("check", () => {
 describe("diff, create, read, update, delete", () => {
   const outputsOf = async (p: ReturnType<typeof limitProvider>, inputs: LimitInputs) => {
     const created = await p.create(inputs);
-    return { id: created.id, olds: created.outs as LimitOutputs };
+    return { id: created.id, olds: created.outs };
   };
 
   test("no change → changes false; name, max, properties → update; type, threshold, id → replace", async ({ service }) => {
