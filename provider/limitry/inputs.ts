@@ -1,12 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PeriodSchema } from "../../sdk/limitry/resources/limits.js";
 import { AggregationSchema } from "../../sdk/limitry/resources/meters.js";
 import { limitViolations, meterViolations } from "../../rules/limitry/validation.js";
 import { describeViolation, issueMessage, type Violation } from "../../rules/violation.js";
-
-/** What the engine sends for an input whose value is not known yet (during preview). */
-const UNKNOWN = pulumi.runtime.unknownValue;
+import { isUnknown } from "../diff.js";
 
 const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" });
 
@@ -54,7 +52,7 @@ function checkWith<T>(
   news: Record<string, unknown>,
 ): pulumi.dynamic.CheckResult<T | Record<string, unknown>> {
   const own = Object.fromEntries(Object.entries(news).filter(([key]) => !key.startsWith("__")));
-  const unknown = new Set(Object.keys(own).filter((key) => containsUnknown(own[key])));
+  const unknown = new Set(Object.keys(own).filter((key) => isUnknown(own[key])));
   const known = Object.fromEntries(Object.entries(own).filter(([key]) => !unknown.has(key)));
   const parsed = full.safeParse(known);
   if (parsed.success) return verdict(news, parsed.data, rules(parsed.data));
@@ -87,10 +85,3 @@ export const checkMeter = (news: Record<string, unknown>) =>
 /** `check` of a `limitry.Limit`. */
 export const checkLimit = (news: Record<string, unknown>) =>
   checkWith(LimitInputsSchema, LimitInputsSchema.partial(), limitViolations, news);
-
-function containsUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}

@@ -1,8 +1,8 @@
 import type { Limitry, Limit as ApiLimit, Meter as ApiMeter } from "../../sdk/limitry/index.js";
+import { same } from "../diff.js";
 import { warn } from "../engine-log.js";
 import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
-import { same } from "../payi/limit-provider.js";
 import { isGone } from "./client.js";
 import { limitFromApi, limitToApi, meterFromApi, meterToApi } from "./wire.js";
 import { checkLimit, checkMeter, type LimitInputs, type MeterInputs } from "./inputs.js";

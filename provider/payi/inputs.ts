@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LimitTypeSchema } from "../../sdk/payi/resources/limits.js";
 import { limitViolations } from "../../rules/payi/limit.js";
@@ -6,10 +6,8 @@ import { toUnits, toUsd } from "../../rules/payi/money.js";
 import { RESET_SCHEDULES, withResetSchedule } from "../../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../../rules/violation.js";
+import { isUnknown } from "../diff.js";
 import { OWNER_PROPERTY, OwnerSchema } from "../ownership.js";
-
-/** What the engine sends for an input whose value is not known yet (during preview). */
-const UNKNOWN = pulumi.runtime.unknownValue;
 
 /** Money and fractions canonicalised to 1e-10 so that equal values never diff (0.1 + 0.2 vs 0.3). */
 const canonical = (n: number) => toUsd(toUnits(n));
@@ -76,14 +74,6 @@ export type UseCaseLimitConfigInputs = z.infer<typeof UseCaseLimitConfigInputsSc
 
 /** Wire field names of the shared limit rules → the Pulumi property they come from. */
 const RULE_PROPERTY: Record<string, string> = { limit_name: "limitName", max: "max", threshold: "threshold" };
-
-/** True when `value` is, or holds, a value the engine does not know yet (preview). */
-export function isUnknown(value: unknown): boolean {
-  if (value === UNKNOWN) return true;
-  if (Array.isArray(value)) return value.some(isUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(isUnknown);
-  return false;
-}
 
 /**
  * `check` for every resource: validates with the schema and Pay-i's limit rules before any API call,

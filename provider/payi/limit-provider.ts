@@ -15,12 +15,13 @@ import {
   releaseAdvice,
   type Owner,
 } from "../ownership.js";
+import { isUnknown, replacesOnChange, same } from "../diff.js";
 import { warn } from "../engine-log.js";
 import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
 import { limitFromApi, limitToApi } from "./wire.js";
-import { LimitInputsObject, LimitInputsSchema, checkInputs, isUnknown, type LimitInputs } from "./inputs.js";
+import { LimitInputsObject, LimitInputsSchema, checkInputs, type LimitInputs } from "./inputs.js";
 
 /**
  * Inputs as a state holds them: states from before owner records have no `instance`, and states of the
@@ -212,16 +213,6 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
   };
 }
 
-/** True when `key` is listed in a resource's `replaceOnChanges` (or `*` is). */
-export function replacesOnChange(replaceOnChanges: unknown, key: string): boolean {
-  return (
-    Array.isArray(replaceOnChanges) &&
-    replaceOnChanges.some(
-      (path) => path === "*" || path === key || String(path).startsWith(`${key}.`) || String(path).startsWith(`${key}[`),
-    )
-  );
-}
-
 /** A new value keeps the old one, or may (not known yet). */
 function keeps(old: unknown, value: unknown): boolean {
   return isUnknown(value) || same(old, value);
@@ -342,21 +333,4 @@ function ownerOf(inputs: Partial<StoredLimitInputs>): Owner | undefined;
 function ownerOf(inputs: Partial<StoredLimitInputs>): Owner | undefined {
   if (inputs.instance !== undefined && inputs.idSeed !== undefined) return ownerFromSeed(inputs.idSeed, inputs.instance);
   return inputs.owner;
-}
-
-/** Structural equality for JSON-like input values; undefined and null are the same (not declared). */
-export function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a ?? null)) === JSON.stringify(sortKeys(b ?? null));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, sortKeys(v)]),
-    );
-  }
-  return value;
 }

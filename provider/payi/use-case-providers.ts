@@ -9,12 +9,12 @@ import {
   releaseAdvice,
   type Owner,
 } from "../ownership.js";
+import { replacesOnChange, same } from "../diff.js";
 import { warn } from "../engine-log.js";
 import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
 import { definitionFromApi, definitionToApi, definitionUpdateToApi, limitConfigFromApi, limitConfigToApi } from "./wire.js";
-import { replacesOnChange, same } from "./limit-provider.js";
 import {
   UseCaseDefinitionInputsSchema,
   UseCaseLimitConfigInputsSchema,
