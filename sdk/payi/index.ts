@@ -1,23 +1,7 @@
 /** Typed client for the Pay-i REST API (`pulumi-limits/sdk/payi`). */
 export { Payi, DEFAULT_BASE_URL } from "./client.js";
-export type { ClientOptions, RequestOptions } from "../core/client.js";
-export {
-  SDKError as PayiError,
-  APIError,
-  BadRequestError,
-  AuthenticationError,
-  PermissionDeniedError,
-  NotFoundError,
-  ConflictError,
-  UnprocessableEntityError,
-  RateLimitError,
-  InternalServerError,
-  APIConnectionError,
-  APITimeoutError,
-  APIResponseValidationError,
-} from "../core/errors.js";
-export { CursorPage, PagePromise } from "../core/pagination.js";
-export { APIPromise, type RawResponse } from "../core/response.js";
+export * from "../core/index.js";
+export { SDKError as PayiError } from "../core/errors.js";
 export type {
   Limit,
   LimitType,
