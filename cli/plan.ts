@@ -1,4 +1,5 @@
 import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { formatUsd } from "../rules/payi/money.js";
 import { LAST_RESET_PROPERTY, RESET_PROPERTY } from "../rules/payi/reset.js";
 import { FILE_FIELDS, NAME_INPUT } from "./vocabulary.js";
 
@@ -99,7 +100,7 @@ export class PlanRecorder {
       .filter((c) => (c.spendDiscardedUsd ?? 0) > 0)
       .map(
         (c) =>
-          `${c.op === "delete" ? "deleting" : "replacing"} limit '${c.name}'${c.id ? ` (${c.id})` : ""} discards its tracked spend of ${usd(c.spendDiscardedUsd ?? 0)}`,
+          `${c.op === "delete" ? "deleting" : "replacing"} limit '${c.name}'${c.id ? ` (${c.id})` : ""} discards its tracked spend of ${formatUsd(c.spendDiscardedUsd ?? 0)}`,
       );
     return { changes, warnings };
   }
@@ -139,20 +140,10 @@ function replaceReason(kind: ResourceKind, input: string): string {
   return `${field} cannot change in place (Pay-i fixes it when the ${kind === "useCase" ? "use case" : "limit"} is created)`;
 }
 
-/** USD as a reviewer reads it: `$1,200.00`, `$0.05`, `$12.34567`. */
-export function usd(amount: number): string {
-  return new Intl.NumberFormat("en-US", {
-    style: "currency",
-    currency: "USD",
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 5,
-  }).format(amount);
-}
-
 /** A property value as printed in a plan: money as USD, thresholds as percent of max. */
 export function formatValue(property: string, value: unknown): string {
   if (value === undefined || value === null) return "(none)";
-  if (property === "max" && typeof value === "number") return usd(value);
+  if (property === "max" && typeof value === "number") return formatUsd(value);
   if (property === "threshold" && typeof value === "number") return `${Number((value * 100).toFixed(2))}%`;
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
@@ -176,7 +167,7 @@ export function renderPlan(plan: Plan, title: string): string {
       );
     }
     for (const reason of c.replaceReasons) lines.push(`        replaced because ${reason}`);
-    if (c.spendDiscardedUsd !== undefined) lines.push(`        tracked spend discarded: ${usd(c.spendDiscardedUsd)}`);
+    if (c.spendDiscardedUsd !== undefined) lines.push(`        tracked spend discarded: ${formatUsd(c.spendDiscardedUsd)}`);
   }
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
   return `${lines.join("\n")}\n`;

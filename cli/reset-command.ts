@@ -11,7 +11,7 @@ import {
 import { loadBudgets } from "./budgets-file.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
-import { usd } from "./plan.js";
+import { formatUsd } from "../rules/payi/money.js";
 
 /** What `reset --due` did with one limit that declares a schedule. */
 export interface ResetResult {
@@ -103,7 +103,7 @@ function describe(results: ResetResult[], file: string): string {
   if (results.length === 0) return `No limit in ${file} declares a reset schedule (reset: daily | weekly | monthly).\n`;
   const lines = results.map((r) => {
     if (r.outcome === "reset")
-      return `reset    '${r.name}' (${r.limitId}): cleared ${usd(r.spendClearedUsd ?? 0)} of tracked spend; ${r.schedule} period from ${r.periodStart}`;
+      return `reset    '${r.name}' (${r.limitId}): cleared ${formatUsd(r.spendClearedUsd ?? 0)} of tracked spend; ${r.schedule} period from ${r.periodStart}`;
     if (r.outcome === "missing") return `missing  '${r.name}': not on the service yet (run \`pulumi-limits up\`)`;
     return `not due  '${r.name}' (${r.limitId}): last reset ${r.lastReset}; next reset ${r.nextReset}`;
   });

@@ -1,5 +1,6 @@
 import { appendFile, writeFile } from "node:fs/promises";
-import { formatValue, usd, type Plan } from "./plan.js";
+import { formatUsd } from "../rules/payi/money.js";
+import { formatValue, type Plan } from "./plan.js";
 import type { StatusRow } from "./status.js";
 
 const OP: Record<string, string> = { create: "➕ create", update: "✏️ update", replace: "♻️ replace", delete: "🗑️ delete" };
@@ -33,7 +34,7 @@ export function markdownSummary(options: {
         formatValue(p.property, p.new),
       ]);
       for (const reason of c.replaceReasons) rows.push(["(replace)", "", reason]);
-      if (c.spendDiscardedUsd !== undefined) rows.push(["tracked spend", usd(c.spendDiscardedUsd), "discarded"]);
+      if (c.spendDiscardedUsd !== undefined) rows.push(["tracked spend", formatUsd(c.spendDiscardedUsd), "discarded"]);
       if (rows.length === 0) rows.push(["", "", ""]);
       rows.forEach((r, i) =>
         lines.push(`| ${i === 0 ? OP[c.op] : ""} | ${i === 0 ? resource : ""} | ${r.map((v) => cell(v)).join(" | ")} |`),
@@ -54,7 +55,7 @@ export function markdownSummary(options: {
       if (r.state === "missing") lines.push(`| ${cell(r.name)} | - | - | - | **MISSING** |`);
       else
         lines.push(
-          `| ${cell(r.name)} | ${usd(r.spendUsd)} | ${usd(r.max)} | ${r.usedPercent.toFixed(1)}% | ${r.state === "ok" ? "ok" : `**${r.state.toUpperCase()}**`} |`,
+          `| ${cell(r.name)} | ${formatUsd(r.spendUsd)} | ${formatUsd(r.max)} | ${r.usedPercent.toFixed(1)}% | ${r.state === "ok" ? "ok" : `**${r.state.toUpperCase()}**`} |`,
         );
     }
     lines.push("");

@@ -1,6 +1,6 @@
 import { NotFoundError, type Payi } from "../../sdk/payi/index.js";
 import { isInstanceLimitOf } from "../../rules/payi/use-case.js";
-import { toUnits, toUsd } from "../../rules/payi/money.js";
+import { formatUsd, toUnits, toUsd } from "../../rules/payi/money.js";
 
 /**
  * What a use case's existing instances hold: the limits Pay-i gave them from the limit config (found by
@@ -42,7 +42,7 @@ export function configChangeNote(change: ConfigChange, impact: InstanceLimits): 
     change.kind === "delete"
       ? `deleting the limit config of use case '${impact.useCaseName}': new instances get no limit`
       : `${change.kind === "replace" ? "replacing" : "updating"} the limit config of use case '${impact.useCaseName}' to change ${change.fields.join(", ")}: only new instances get the new settings`;
-  return `${what}; its ${instances(impact.count)} ${impact.count === 1 ? "keeps its" : "keep their"} current ${plural(impact.count, "limit")} and ${usd(impact.spendUsd)} of spend`;
+  return `${what}; its ${instances(impact.count)} ${impact.count === 1 ? "keeps its" : "keep their"} current ${plural(impact.count, "limit")} and ${formatUsd(impact.spendUsd)} of spend`;
 }
 
 /**
@@ -61,7 +61,7 @@ export function definitionGoneNote(impact: InstanceLimits, hasConfig: boolean, n
   const kept =
     impact.count === 0
       ? ""
-      : `; ${impact.count === 1 ? "that instance's limit stays" : `those instances' ${impact.count} limits stay`} in Pay-i with ${usd(impact.spendUsd)} of spend, as ${impact.count === 1 ? "an ordinary limit" : "ordinary limits"} named '${name}/<use case id>' (delete ${impact.count === 1 ? "it" : "them"} there if unwanted)`;
+      : `; ${impact.count === 1 ? "that instance's limit stays" : `those instances' ${impact.count} limits stay`} in Pay-i with ${formatUsd(impact.spendUsd)} of spend, as ${impact.count === 1 ? "an ordinary limit" : "ordinary limits"} named '${name}/<use case id>' (delete ${impact.count === 1 ? "it" : "them"} there if unwanted)`;
   return `${lead} ${goes.filter(Boolean).join(" and ")} with it${kept}`;
 }
 
@@ -83,11 +83,4 @@ function instances(n: number): string {
 
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
-}
-
-/** Exact dollars, at least cents: $0.05381, $7.50, $0.0125. */
-function usd(amount: number): string {
-  const text = toUsd(toUnits(amount)).toFixed(10).replace(/0+$/, "");
-  const [whole, fraction = ""] = text.split(".");
-  return `$${whole}.${fraction.padEnd(2, "0")}`;
 }

@@ -60,3 +60,15 @@ function rescale(digits: bigint, fromScale: number): bigint {
   const divisor = 10n ** BigInt(fromScale - DECIMALS);
   return (digits + divisor / 2n) / divisor;
 }
+
+/**
+ * USD as people read it, exact to the unit (1e-10 USD) and never rounded to fewer digits: at least cents,
+ * thousands grouped, trailing zeros past the cents dropped: `$1,200.50`, `$0.05381`, `$0.0000000015`.
+ */
+export function formatUsd(usd: number): string {
+  const units = toUnits(usd);
+  const abs = units < 0n ? -units : units;
+  const whole = (abs / UNITS_PER_USD).toLocaleString("en-US");
+  const fraction = (abs % UNITS_PER_USD).toString().padStart(DECIMALS, "0").replace(/0+$/, "").padEnd(2, "0");
+  return `${units < 0n ? "-" : ""}$${whole}.${fraction}`;
+}

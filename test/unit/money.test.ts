@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { costUnits, toUnits, toUsd } from "../../rules/payi/money.js";
+import { costUnits, formatUsd, toUnits, toUsd } from "../../rules/payi/money.js";
 
 describe("money in 1e-10 USD units", () => {
   test("a cost is multiplied exactly and rounded once, not per price", () => {
@@ -22,5 +22,19 @@ describe("money in 1e-10 USD units", () => {
     expect(toUnits(1e21)).toBe(10n ** 31n);
     expect(toUnits(-2.5)).toBe(-25_000_000_000n);
     expect(toUsd(toUnits(0.012305))).toBe(0.012305);
+  });
+
+  test("amounts print exactly, with at least cents and thousands grouped, as plans, notes and reports show them", () => {
+    expect(formatUsd(1200.5)).toBe("$1,200.50");
+    expect(formatUsd(1000)).toBe("$1,000.00");
+    expect(formatUsd(0)).toBe("$0.00");
+    expect(formatUsd(0.05381)).toBe("$0.05381");
+    expect(formatUsd(7.5)).toBe("$7.50");
+    expect(formatUsd(0.1 + 0.2)).toBe("$0.30");
+    // Past the fifth decimal nothing is rounded away (a reviewer sees what a limit really holds).
+    expect(formatUsd(0.000123456)).toBe("$0.000123456");
+    expect(formatUsd(1.5e-9)).toBe("$0.0000000015");
+    expect(formatUsd(1_234_567.891)).toBe("$1,234,567.891");
+    expect(formatUsd(-2.5)).toBe("-$2.50");
   });
 });
