@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { pulumiEnv } from "../../cli/environment.js";
 import { withoutOwner } from "../../provider/ownership.js";
 import { runCli } from "../support/cli.js";
+import { tsProject } from "../support/ts-project.js";
 import { TEST_API_KEY, startService } from "../support/service.js";
 
 // Issue 10, items 8-11: the budgets.yaml CLI never deletes or loses a cap silently.
@@ -212,17 +213,8 @@ describe("budgets.yaml safety", () => {
     );
 
     // Run the program as a user would: a standalone nodejs project importing "pulumi-limits" by name.
-    const project = path.join(dir, "imported-ts");
+    const project = await tsProject(path.join(dir, "imported-ts"), "imported", ts.stdout);
     await mkdir(path.join(dir, "state"), { recursive: true });
-    await mkdir(path.join(project, "node_modules"), { recursive: true });
-    await symlink(ROOT, path.join(project, "node_modules", "pulumi-limits"), "dir");
-    await symlink(path.join(ROOT, "node_modules", "@pulumi"), path.join(project, "node_modules", "@pulumi"), "dir");
-    await writeFile(
-      path.join(project, "Pulumi.yaml"),
-      "name: imported\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.ts\n",
-    );
-    await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "imported", private: true, main: "index.ts" }));
-    await writeFile(path.join(project, "index.ts"), ts.stdout);
     const stack = await automation.LocalWorkspace.createOrSelectStack(
       { stackName: "imported", workDir: project },
       {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
@@ -10,10 +10,11 @@ import { budgetsProgram } from "../../cli/program.js";
 import { resolveLimitKeys } from "../../cli/resource-keys.js";
 import { Limitry } from "../../sdk/limitry/index.js";
 import { runCli } from "../support/cli.js";
+import { tsProject } from "../support/ts-project.js";
+import { EVERY_FIELD_YAML } from "../support/every-field.js";
 import { TEST_API_KEY, startService } from "../support/service.js";
 
 // Issue 11: budgets.yaml, the Pulumi arguments, the wire and the generated TypeScript are one vocabulary.
-const ROOT = path.resolve(__dirname, "..", "..");
 
 let dir: string;
 let service: Awaited<ReturnType<typeof startService>>;
@@ -38,48 +39,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Every field of every section. */
-const FILE = `
-limits:
-  - name: Daily Cap
-    max: 25
-    type: block
-    threshold: 0.9
-    properties: { team: ml }
-    id: daily-cap
-    reset: daily
-  - name: Monthly
-    max: 400
-  - name: Legacy Cap
-    max: 10
-    adopt: true
-useCases:
-  - name: summarize
-    description: Summaries
-    loggingEnabled: false
-    limitConfig: { max: 0.1, type: block, threshold: 0.8, properties: { tier: free } }
-  - name: chat
-    description: Chat sessions
-    adopt: true
-limitry:
-  meters:
-    - key: tokens
-      name: Total Tokens
-      aggregation: sum
-      field: values.tokens
-      description: LLM tokens
-      eventFilter: { eventType: llm.completion, dimensions: { env: prod } }
-  limits:
-    - key: daily-tokens
-      name: Daily tokens
-      meter: tokens
-      limitValue: 100000
-      period: day
-      customerId: cust_1
-      dimensionFilters: { model: gpt-4 }
-      alertThresholds: [50, 80]
-`;
-
 /** The checked inputs of each Pay-i and Limitry resource a preview would create, by resource name. */
 async function previewInputs(stack: automation.Stack): Promise<Record<string, { type: string; inputs: unknown }>> {
   const seen: Record<string, { type: string; inputs: unknown }> = {};
@@ -100,7 +59,7 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
     await service.client.limits.create({ limit_name: "Legacy Cap", max: 10 });
     await service.client.useCases.definitions.create({ name: "chat", description: "Chat sessions" });
     const file = path.join(dir, "budgets.yaml");
-    await writeFile(file, FILE);
+    await writeFile(file, EVERY_FIELD_YAML);
     const common = ["--backend", `file://${path.join(dir, "state")}`, "--stack", "applied"];
     const up = await runCli(["up", "-f", file, ...common, "--yes"], env, dir);
     expect(up.code, up.stderr).toBe(0);
@@ -191,16 +150,7 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
     );
     const ts = await runCli(["import", "--format", "ts"], env, dir);
     expect(ts.code, ts.stderr).toBe(0);
-    const project = path.join(dir, "imported-ts");
-    await mkdir(path.join(project, "node_modules"), { recursive: true });
-    await symlink(ROOT, path.join(project, "node_modules", "pulumi-limits"), "dir");
-    await symlink(path.join(ROOT, "node_modules", "@pulumi"), path.join(project, "node_modules", "@pulumi"), "dir");
-    await writeFile(
-      path.join(project, "Pulumi.yaml"),
-      "name: vocabulary\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.ts\n",
-    );
-    await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "vocabulary", private: true, main: "index.ts" }));
-    await writeFile(path.join(project, "index.ts"), ts.stdout);
+    const project = await tsProject(path.join(dir, "imported-ts"), "vocabulary", ts.stdout);
     const tsStack = await automation.LocalWorkspace.createOrSelectStack(
       { stackName: "ts-program", workDir: project },
       { envVars },
