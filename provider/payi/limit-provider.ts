@@ -139,7 +139,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
     async read(id, props?: LimitOutputs) {
       try {
         const { limit } = await client().limits.retrieve(id);
-        const old = props ?? ({} as Partial<LimitOutputs>);
+        const old: Partial<LimitOutputs> = props ?? {};
         const { limitId, properties: held, ...declared } = limitFromApi(limit);
         const properties = held ?? old.properties ?? {};
         const inputs = {
