@@ -47,7 +47,7 @@ async function previewInputs(stack: automation.Stack): Promise<Record<string, { 
       const step = event.resourcePreEvent?.metadata;
       if (!step?.new || !/\/(payi|limitry):/.test(step.type)) return;
       // Who declares it (stack, project, resource) differs between the two programs; what is declared must not.
-      const { idSeed: _seed, owner: _owner, __provider: _provider, ...inputs } = step.new.inputs;
+      const { idSeed: _seed, instance: _instance, owner: _owner, __provider: _provider, ...inputs } = step.new.inputs;
       seen[step.urn.slice(step.urn.lastIndexOf("::") + 2)] = { type: step.type, inputs };
     },
   });

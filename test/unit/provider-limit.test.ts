@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { deterministicLimitId, limitProvider } from "../../provider/payi/limit-provider.js";
+import { deterministicLimitId, limitProvider, type LimitOutputs } from "../../provider/payi/limit-provider.js";
 import { checkInputs, LimitInputsObject, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/payi/use-case-providers.js";
 import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
@@ -122,7 +122,7 @@ describe("diff, create, read, update, delete", () => {
     const updated = await p.update(id, older, renamed);
     const { limit } = await service.client.limits.retrieve(id);
     expect(ownerRecordOf(limit.properties)).toMatchObject({ ...owner, resource: "monthly-renamed" });
-    await p.delete(id, updated.outs as LimitOutputs);
+    await p.delete(id, updated.outs);
     expect((await service.client.limits.list()).items).toEqual([]);
   });
 
