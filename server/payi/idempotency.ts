@@ -6,6 +6,8 @@ import { ServiceError, badRequest } from "../errors.js";
 
 /** How long a key's answer is kept: a day, far longer than any client retries one call. */
 const KEY_TTL_MS = 24 * 60 * 60 * 1000;
+/** How often expired answers are deleted: not on every write, which would cost each one an index seek. */
+const PRUNE_EVERY_MS = 60 * 1000;
 const KEY_MAX_LENGTH = 255;
 
 interface StoredAnswer {
@@ -19,11 +21,12 @@ export class IdempotencyStore {
   readonly #find;
   readonly #save;
   readonly #prune;
+  #prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(db: Db) {
     this.#find = db.prepare("SELECT fingerprint, status, response FROM idempotency_keys WHERE idempotency_key = ?");
     this.#save = db.prepare(
-      "INSERT INTO idempotency_keys (idempotency_key, fingerprint, status, response, created_at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO idempotency_keys (idempotency_key, fingerprint, status, response, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
     );
     this.#prune = db.prepare("DELETE FROM idempotency_keys WHERE created_at < ?");
   }
@@ -32,9 +35,14 @@ export class IdempotencyStore {
     return this.#find.get(key) as StoredAnswer | undefined;
   }
 
-  save(key: string, fingerprint: string, response: string, now: string): void {
-    this.#prune.run(new Date(Date.parse(now) - KEY_TTL_MS).toISOString());
-    this.#save.run(key, fingerprint, 200, response, now);
+  /** Stores the first answer to `key`; false when the key already has one (nothing is written then). */
+  save(key: string, fingerprint: string, response: string, now: string): boolean {
+    const at = Date.parse(now);
+    if (at - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prune.run(new Date(at - KEY_TTL_MS).toISOString());
+      this.#prunedAt = at;
+    }
+    return this.#save.run(key, fingerprint, 200, response, now).changes > 0;
   }
 }
 
@@ -101,12 +109,12 @@ export class Idempotency {
     const key = request.method === "GET" ? undefined : keyOf(request);
     if (key === undefined) return write();
     return this.db.transaction(() => {
-      // Two concurrent requests with one key: the first committed, so this one retries into the replay.
-      if (this.#store.find(key)) {
+      const result = write();
+      // Two concurrent requests with one key: the first committed its answer, so this one's write is rolled
+      // back (the throw ends the transaction) and its retry is answered by the replay.
+      if (!this.#store.save(key, fingerprintOf(request), JSON.stringify(result), this.now())) {
         throw new ServiceError(409, "idempotency_key_in_use", `${IDEMPOTENCY_HEADER} '${key}' is being answered; retry`, true);
       }
-      const result = write();
-      this.#store.save(key, fingerprintOf(request), JSON.stringify(result), this.now());
       return result;
     })();
   }
