@@ -1,13 +1,17 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
 import { IDEMPOTENCY_HEADER } from "../../sdk/payi/resources/shared.js";
 import type { Db } from "../db.js";
 import { ServiceError, badRequest } from "../errors.js";
 
 /** How long a key's answer is kept: a day, far longer than any client retries one call. */
 const KEY_TTL_MS = 24 * 60 * 60 * 1000;
-/** How often expired answers are deleted: not on every write, which would cost each one an index seek. */
+/** How often expired answers are deleted: not on every write, which would cost each one a read. */
 const PRUNE_EVERY_MS = 60 * 1000;
+/** How many of the oldest answers one pruning step reads. */
+const PRUNE_BATCH = 500;
+const OldestRows = z.array(z.object({ id: z.bigint(), created_at: z.string() }));
 const KEY_MAX_LENGTH = 255;
 
 interface StoredAnswer {
@@ -20,7 +24,8 @@ interface StoredAnswer {
 export class IdempotencyStore {
   readonly #find;
   readonly #save;
-  readonly #prune;
+  readonly #oldest;
+  readonly #deleteUpTo;
   #prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(db: Db) {
@@ -28,7 +33,10 @@ export class IdempotencyStore {
     this.#save = db.prepare(
       "INSERT INTO idempotency_keys (idempotency_key, fingerprint, status, response, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
     );
-    this.#prune = db.prepare("DELETE FROM idempotency_keys WHERE created_at < ?");
+    // Rows go in in time order, so the oldest by rowid are the first to expire: pruning reads from the start
+    // of the table and stops at the first answer still kept, with no index on the age to keep up on every write.
+    this.#oldest = db.prepare(`SELECT rowid AS id, created_at FROM idempotency_keys ORDER BY rowid LIMIT ${PRUNE_BATCH}`);
+    this.#deleteUpTo = db.prepare("DELETE FROM idempotency_keys WHERE rowid <= ?");
   }
 
   find(key: string): StoredAnswer | undefined {
@@ -39,10 +47,22 @@ export class IdempotencyStore {
   save(key: string, fingerprint: string, response: string, now: string): boolean {
     const at = Date.parse(now);
     if (at - this.#prunedAt >= PRUNE_EVERY_MS) {
-      this.#prune.run(new Date(at - KEY_TTL_MS).toISOString());
+      this.#prune(new Date(at - KEY_TTL_MS).toISOString());
       this.#prunedAt = at;
     }
     return this.#save.run(key, fingerprint, 200, response, now).changes > 0;
+  }
+
+  /** Deletes the answers stored before `cutoff` (ISO 8601), oldest first. */
+  #prune(cutoff: string): void {
+    for (;;) {
+      const rows = OldestRows.parse(this.#oldest.all());
+      const firstKept = rows.findIndex((row) => row.created_at >= cutoff);
+      const lastExpired = rows[(firstKept === -1 ? rows.length : firstKept) - 1];
+      if (!lastExpired) return;
+      this.#deleteUpTo.run(lastExpired.id);
+      if (firstKept !== -1 || rows.length < PRUNE_BATCH) return;
+    }
   }
 }
 

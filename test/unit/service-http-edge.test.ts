@@ -93,26 +93,23 @@ describe("the HTTP edge", () => {
         });
         expect(created.statusCode).toBe(200);
         await created.body.dump();
-        const event = JSON.stringify({
-          category: "system.openai",
-          resource: "gpt-4o",
-          units: { text: { input: 1000 } },
-          limit_ids: ["slow"],
-        });
-        const answer = await raw(
-          url,
-          `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nxProxy-api-key: ${TEST_API_KEY}\r\nContent-Type: application/json\r\nContent-Length: ${event.length}\r\n\r\n${event.slice(0, -1)}`,
-        );
+        const event = JSON.stringify({ category: "system.openai", resource: "gpt-4o", units: { text: { input: 1000 } } });
+        const head = `POST /api/v1/ingest HTTP/1.1\r\nHost: x\r\nxProxy-api-key: ${TEST_API_KEY}\r\nxProxy-Limit-IDs: slow\r\nContent-Type: application/json\r\nContent-Length: ${event.length}\r\nConnection: close\r\n\r\n`;
+        const spend = async () => {
+          const limit = await request(`${url}/api/v1/limits/slow`, { headers });
+          return ((await limit.body.json()) as { limit: { totals: { cost: { total: { base: number } } } } }).limit.totals.cost
+            .total.base;
+        };
+        const answer = await raw(url, head + event.slice(0, -1));
         expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
         expect(answer).toMatch(/\r\nConnection: close\r\n/i);
         expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toMatchObject({
           xproxy_error: { code: "request_timeout", message: "The request was not received in time" },
         });
-        const limit = await request(`${url}/api/v1/limits/slow`, { headers });
-        expect(
-          ((await limit.body.json()) as { limit: { totals: { cost: { total: { base: number } } } } }).limit.totals.cost.total
-            .base,
-        ).toBe(0);
+        expect(await spend()).toBe(0);
+        // The same request sent whole is charged: the zero above is the timeout's doing.
+        expect(await raw(url, head + event)).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        expect(await spend()).toBe(0.0025);
       } finally {
         await app.close();
       }
