@@ -5,8 +5,10 @@ import { THRESHOLD_MAX, THRESHOLD_MIN, limitViolations } from "../rules/payi/lim
 import { RESET_SCHEDULES } from "../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../rules/violation.js";
+import { LIMIT_INPUT_OF_WIRE } from "../provider/payi/wire.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { LimitrySectionSchema, limitrySectionProblems, limitryShapeAt } from "./limitry-file.js";
+import { FILE_FIELDS } from "./vocabulary.js";
 
 /** What a wrong value is, as an error names it: `the string "50"`, `the number 5`, `a list`. */
 function found(input: unknown): string {
@@ -200,7 +202,8 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
   entries(raw, "limits").forEach((entry, i) => {
     const name = asString(entry["name"]);
     for (const v of limitViolations({ limit_name: name, max: asNumber(entry["max"]), threshold: asNumber(entry["threshold"]) })) {
-      const field = v.field === "limit_name" ? "name" : v.field;
+      // The rules speak wire names; the file has its own.
+      const field = FILE_FIELDS.limit[LIMIT_INPUT_OF_WIRE[v.field] ?? v.field] ?? v.field;
       rule(["limits", i, field], describeViolation(v, field));
     }
     if (name === undefined) return;

@@ -8,6 +8,7 @@ import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../../rules/violation.js";
 import { isUnknown } from "../diff.js";
 import { OWNER_PROPERTY, OwnerSchema } from "../ownership.js";
+import { LIMIT_INPUT_OF_WIRE } from "./wire.js";
 
 /** Money and fractions canonicalised to 1e-10 so that equal values never diff (0.1 + 0.2 vs 0.3). */
 const canonical = (n: number) => toUsd(toUnits(n));
@@ -72,9 +73,6 @@ export const UseCaseLimitConfigInputsSchema = z.object({
 });
 export type UseCaseLimitConfigInputs = z.infer<typeof UseCaseLimitConfigInputsSchema>;
 
-/** Wire field names of the shared limit rules → the Pulumi property they come from. */
-const RULE_PROPERTY: Record<string, string> = { limit_name: "limitName", max: "max", threshold: "threshold" };
-
 /**
  * `check` for every resource: validates with the schema and Pay-i's limit rules before any API call,
  * returning failures that name the property and the rule. Known fields are validated and defaulted even
@@ -107,7 +105,7 @@ export function checkInputs(
   if (rules.length > 0) {
     // The shared rules speak wire names; a Pulumi user wrote camelCase.
     const failures = rules.map((v) => {
-      const property = RULE_PROPERTY[v.field] ?? v.field;
+      const property = LIMIT_INPUT_OF_WIRE[v.field] ?? v.field;
       return { property, reason: describeViolation(v, property) };
     });
     return { inputs: news, failures };

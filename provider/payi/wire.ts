@@ -41,6 +41,19 @@ export function limitFromApi(limit: ApiLimit): LimitFromApi {
   };
 }
 
+/**
+ * The `Limit` input each wire field of a limit comes from: Pay-i's rules (rules/payi/limit.ts) name the wire
+ * field a violation concerns, and each surface names it in its own words (a Pulumi property, a budgets.yaml field).
+ */
+export const LIMIT_INPUT_OF_WIRE: Readonly<Record<string, keyof LimitInputs>> = {
+  limit_id: "limitId",
+  limit_name: "limitName",
+  max: "max",
+  limit_type: "limitType",
+  threshold: "threshold",
+  properties: "properties",
+};
+
 /** `Limit` inputs → the body creating the limit `limitId`, with `ownerRecord` among its properties. */
 export function limitToApi(inputs: LimitInputs, limitId: string, ownerRecord: string) {
   return {

@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, test } from "vitest";
-import { BudgetsFileSchema } from "../../cli/budgets-file.js";
+import { BudgetsFileSchema, loadBudgets } from "../../cli/budgets-file.js";
 import { resolveLimitKeys } from "../../cli/resource-keys.js";
 import {
   FILE_FIELDS,
@@ -11,6 +14,9 @@ import {
   useCaseEntry,
 } from "../../cli/vocabulary.js";
 import { EVERY_FIELD_YAML } from "../support/every-field.js";
+import type { LimitInputs } from "../../provider/payi/inputs.js";
+import { withoutOwner } from "../../provider/ownership.js";
+import { LIMIT_INPUT_OF_WIRE, limitToApi } from "../../provider/payi/wire.js";
 
 const budgets = BudgetsFileSchema.parse(parse(EVERY_FIELD_YAML));
 const declarations = budgetsDeclarations(budgets, resolveLimitKeys(budgets.limits, []).keys);
@@ -55,6 +61,39 @@ describe("budgets.yaml ↔ Pulumi arguments", () => {
       for (const [input, field] of Object.entries(fields)) {
         expect([input, entryField(args, input)]).toEqual([input, entryField(entry, field)]);
       }
+    }
+  });
+
+  test("a violation of Pay-i's rules (wire names) is named by the input and the file field holding that value", () => {
+    const inputs: LimitInputs = {
+      limitName: "Daily Cap",
+      max: 25,
+      limitType: "block",
+      threshold: 0.9,
+      limitId: "daily-cap",
+      properties: { team: "ml" },
+      adopt: false,
+      idSeed: "org/project/stack/daily-cap",
+      instance: "instance",
+    };
+    const sent = limitToApi(inputs, "daily-cap", "owner record");
+    const wire: Record<string, unknown> = { ...sent, properties: withoutOwner(sent.properties) };
+    const entry = limitEntry(inputs);
+    for (const [wireField, input] of Object.entries(LIMIT_INPUT_OF_WIRE)) {
+      expect([wireField, wire[wireField]]).toEqual([wireField, inputs[input]]);
+      const field = FILE_FIELDS.limit[input] ?? "";
+      expect([input, Object.entries(entry).find(([k]) => k === field)?.[1]]).toEqual([input, inputs[input]]);
+    }
+  });
+
+  test("budgets.yaml names a rule's violation by its own field", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-vocabulary-"));
+    try {
+      const file = path.join(dir, "budgets.yaml");
+      await writeFile(file, 'limits:\n  - name: " "\n    max: 5\n');
+      await expect(loadBudgets(file)).rejects.toThrow(`${file}:2:11: limits[0].name: name must not be empty`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
