@@ -24,7 +24,11 @@ export interface ClientOptions {
   timeout?: number | undefined;
   /** Connection timeout in milliseconds. Default 5 000. Ignored when `dispatcher` is given. */
   connectTimeout?: number | undefined;
-  /** Retries after the first attempt for connection errors, timeouts, 408, 409, 429 and 5xx. Default 2. */
+  /**
+   * Retries after the first attempt. Default 2. A call safe to repeat (see {@link RequestSpec.idempotent}) is
+   * retried on connection errors, timeouts, 408, 409, 429 and 5xx; any other write only when it provably
+   * was not applied: a 429, or a connection that was never made.
+   */
   maxRetries?: number | undefined;
   /** Headers sent with every request (explicit per-request headers win). */
   defaultHeaders?: Record<string, string> | undefined;
@@ -43,13 +47,25 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** HTTP methods this SDK sends. */
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
 /** A fully described request, as resources hand it to {@link BaseClient.request}. */
 export interface RequestSpec<T> extends RequestOptions {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  method: Method;
   path: string;
   body?: unknown;
   schema: z.ZodType<T>;
+  /**
+   * A POST or PATCH that is safe to send twice, such as a POST that only reads (Limitry's `meters.query`,
+   * `limits.check`): retried like a GET. GET, PUT and DELETE are idempotent already, and so is every call
+   * of an API whose profile has an `idempotencyHeader`. Leave it unset on anything that writes.
+   */
+  idempotent?: boolean | undefined;
 }
+
+/** Methods whose repetition has the effect of one call (RFC 9110 §9.2.2). */
+const IDEMPOTENT_METHODS: Record<Method, boolean> = { GET: true, PUT: true, DELETE: true, POST: false, PATCH: false };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -81,6 +97,15 @@ export interface ResolvedOptions extends ClientOptions {
  * The one HTTP core of this SDK: timeouts, retries as Stainless clients do them (`x-should-retry`,
  * `retry-after-ms`, jittered backoff), response validation with zod and the status → error factory.
  * Each API's client (`Payi`, `Limitry`) extends it with its resources.
+ *
+ * Retries never apply a write twice. A call that may have reached the server is sent again only when that
+ * is safe: its method is idempotent (GET, PUT, DELETE), it is marked {@link RequestSpec.idempotent}, or the
+ * API's profile has an `idempotencyHeader` (one key per call, the server replays its first answer). Any
+ * other write (a keyless POST or PATCH) is retried only when it provably was not applied: a 429, or a
+ * connection that was never made (refused, unresolvable host, connect timeout); never after a response
+ * timeout, a connection lost after sending, or a 5xx. There it fails with `mayHaveBeenApplied` set and a
+ * message saying so. The server's `x-should-retry: true` allows a retry and `x-should-retry: false` always
+ * forbids one.
  */
 export abstract class BaseClient {
   readonly baseURL: string;
@@ -147,6 +172,9 @@ export abstract class BaseClient {
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const idempotencyKey =
       spec.method !== "GET" && this.#profile.idempotencyHeader ? `stainless-node-retry-${randomUUID()}` : undefined;
+    const repeatable = IDEMPOTENT_METHODS[spec.method] || spec.idempotent === true || idempotencyKey !== undefined;
+    // A write that must not be repeated names itself in the error when its outcome is unknown.
+    const unknownOutcome = repeatable ? {} : { unknownOutcomeOf: `${spec.method} ${spec.path}` };
 
     for (let attempt = 0; ; attempt++) {
       const headers = this.#headers(spec, attempt, timeout, idempotencyKey);
@@ -171,13 +199,13 @@ export abstract class BaseClient {
         responseHeaders = normalizeHeaders(res.headers);
         text = await res.body.text();
       } catch (cause) {
-        if (spec.signal?.aborted) throw new APIConnectionError("Request was aborted.", { cause });
+        if (spec.signal?.aborted) throw new APIConnectionError("Request was aborted.", { cause, ...unknownOutcome });
+        const sent = !neverSent(cause);
+        const options = { cause, ...(sent ? unknownOutcome : {}) };
         const error = isTimeout(cause)
-          ? new APITimeoutError(`Request timed out after ${timeout} ms: ${spec.method} ${spec.path}`, { cause })
-          : new APIConnectionError(`Connection error: ${spec.method} ${url.origin}${spec.path}: ${describe(cause)}`, {
-              cause,
-            });
-        if (retriesLeft <= 0) throw error;
+          ? new APITimeoutError(`Request timed out after ${timeout} ms: ${spec.method} ${spec.path}`, options)
+          : new APIConnectionError(`Connection error: ${spec.method} ${url.origin}${spec.path}: ${describe(cause)}`, options);
+        if (retriesLeft <= 0 || (sent && !repeatable)) throw error;
         await sleep(backoffMs(attempt));
         continue;
       }
@@ -186,11 +214,13 @@ export abstract class BaseClient {
       if (status >= 200 && status < 300) {
         return { data: this.#validate(spec, parsed, status, responseHeaders), response: rawResponse(status, responseHeaders) };
       }
-      if (retriesLeft > 0 && shouldRetry(status, responseHeaders)) {
+      if (retriesLeft > 0 && shouldRetry(status, responseHeaders, repeatable)) {
         await sleep(retryDelayMs(responseHeaders, attempt));
         continue;
       }
-      throw makeStatusError(status, parsed, responseHeaders, this.#profile.readEnvelope(parsed));
+      // A 4xx is the server refusing the request: nothing was applied. A 5xx may come after a commit.
+      const outcome = status >= 500 ? unknownOutcome : {};
+      throw makeStatusError(status, parsed, responseHeaders, this.#profile.readEnvelope(parsed), outcome);
     }
   }
 
@@ -270,12 +300,16 @@ function encodeQueryValue(value: unknown): string | undefined {
   return String(value);
 }
 
-/** Retry rule shared with Pay-i's official client: `x-should-retry` wins, else 408/409/429/5xx. */
-function shouldRetry(status: number, headers: ResponseHeaders): boolean {
+/**
+ * Retry rule of Pay-i's official client for calls safe to repeat: `x-should-retry` wins, else
+ * 408/409/429/5xx. A write that is not safe to repeat only on a 429, which applied nothing.
+ */
+function shouldRetry(status: number, headers: ResponseHeaders, repeatable: boolean): boolean {
   const hint = headers["x-should-retry"];
   if (hint === "true") return true;
   if (hint === "false") return false;
-  return status === 408 || status === 409 || status === 429 || status >= 500;
+  if (status === 429) return true;
+  return repeatable && (status === 408 || status === 409 || status >= 500);
 }
 
 /** How long to wait before retry number `attempt + 1`: the server's hint when sane, else backoff. */
@@ -308,6 +342,17 @@ function isTimeout(cause: unknown): boolean {
     cause instanceof undiciErrors.HeadersTimeoutError ||
     cause instanceof undiciErrors.BodyTimeoutError
   );
+}
+
+/**
+ * True when the request provably never left: undici's connect timeout, or a failure of the system call
+ * that resolves the host or opens the connection (ECONNREFUSED, ENOTFOUND, EHOSTUNREACH … carry `syscall`
+ * `connect` or `getaddrinfo`). A reset or "other side closed" may come after the request was written.
+ */
+function neverSent(cause: unknown): boolean {
+  if (cause instanceof undiciErrors.ConnectTimeoutError) return true;
+  const syscall = typeof cause === "object" && cause !== null && "syscall" in cause ? cause.syscall : undefined;
+  return syscall === "connect" || syscall === "getaddrinfo";
 }
 
 function describe(cause: unknown): string {

@@ -28,6 +28,15 @@ export interface ErrorEnvelope {
 /** Headers of an HTTP response, lower-cased names. */
 export type ResponseHeaders = Record<string, string | undefined>;
 
+/** Options of an {@link APIError}: the cause it wraps, and whether a write's outcome is unknown. */
+export interface APIErrorOptions extends ErrorCause {
+  /**
+   * The call, e.g. `POST /events/record`, when it is a write the SDK does not repeat (see
+   * {@link APIError.mayHaveBeenApplied}) and it failed after it may have reached the server.
+   */
+  unknownOutcomeOf?: string | undefined;
+}
+
 /** An error response from the API, or a failure to get one. */
 export class APIError extends SDKError {
   override name = "APIError";
@@ -40,16 +49,32 @@ export class APIError extends SDKError {
   /** Parsed JSON body, or the raw text when it was not JSON. */
   readonly body: unknown;
   readonly headers: ResponseHeaders;
+  /**
+   * True when this call is a write that is not safe to send twice (a POST without an idempotency key, such
+   * as Limitry's `events.record` or `limits.create`) and it failed after it may have reached the server: a
+   * 5xx, a response timeout, a connection lost after sending. The server may or may not have applied it and
+   * the SDK did not repeat it; check whether it took effect (query the meter, list by name) before sending
+   * it again. False for every other failure: a 4xx or a connection never made applied nothing, and calls
+   * safe to repeat (reads, PUT, DELETE, writes carrying an idempotency key) were already retried.
+   */
+  readonly mayHaveBeenApplied: boolean;
 
   constructor(
     status: number | undefined,
     body: unknown,
     message: string,
     headers: ResponseHeaders = {},
-    options?: ErrorCause,
+    options?: APIErrorOptions,
     envelope: ErrorEnvelope = {},
   ) {
-    super(message, options);
+    const call = options?.unknownOutcomeOf;
+    super(
+      call === undefined
+        ? message
+        : `${message}. ${call} may or may not have been applied: it was not retried, since sending it again could apply it twice; check whether it took effect before repeating it`,
+      options,
+    );
+    this.mayHaveBeenApplied = call !== undefined;
     this.status = status;
     this.body = body;
     this.headers = headers;
@@ -86,7 +111,7 @@ export class InternalServerError extends APIError {
 /** No response arrived: DNS, refused or reset connection. */
 export class APIConnectionError extends APIError {
   override name = "APIConnectionError";
-  constructor(message = "Connection error.", options?: ErrorCause) {
+  constructor(message = "Connection error.", options?: APIErrorOptions) {
     super(undefined, undefined, message, {}, options);
   }
 }
@@ -94,7 +119,7 @@ export class APIConnectionError extends APIError {
 /** The request or the connection attempt took longer than the configured timeout. */
 export class APITimeoutError extends APIConnectionError {
   override name = "APITimeoutError";
-  constructor(message = "Request timed out.", options?: ErrorCause) {
+  constructor(message = "Request timed out.", options?: APIErrorOptions) {
     super(message, options);
   }
 }
@@ -115,11 +140,17 @@ const statusClasses: Record<number, typeof APIError> = {
 };
 
 /** The one place an HTTP error status becomes an error class. */
-export function makeStatusError(status: number, body: unknown, headers: ResponseHeaders, envelope: ErrorEnvelope): APIError {
+export function makeStatusError(
+  status: number,
+  body: unknown,
+  headers: ResponseHeaders,
+  envelope: ErrorEnvelope,
+  options?: APIErrorOptions,
+): APIError {
   const detail = envelope.detail ?? (typeof body === "string" && body ? body : undefined);
   const message = [String(status), envelope.code, detail].filter(Boolean).join(" ");
   const ErrorClass = status >= 500 ? InternalServerError : (statusClasses[status] ?? APIError);
-  return new ErrorClass(status, body, message, headers, undefined, envelope);
+  return new ErrorClass(status, body, message, headers, options, envelope);
 }
 
 /** Lower-cases header names and joins repeated values. */

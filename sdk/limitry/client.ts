@@ -28,7 +28,10 @@ const LIMITRY: ApiProfile = {
  * Client for Limitry's usage-limits API (meters, limits, events, customers). Options: `apiKey` (default env
  * `LIMITRY_API_KEY`, required one way or the other, sent as `Authorization: Bearer`), `baseURL` (default env
  * `LIMITRY_BASE_URL`, else `https://api.limitry.com/v1`; paths are relative to it), and the core's timeouts,
- * retries, headers and dispatcher.
+ * retries, headers and dispatcher. Limitry accepts and ignores `Idempotency-Key`, so its creates and event
+ * records are retried only when they provably were not applied (a 429, a connection never made); the
+ * errors of the others say `mayHaveBeenApplied`. Reads, `meters.query`, `limits.check`, updates and
+ * deletes are retried as usual.
  *
  * ```ts
  * const client = new Limitry();

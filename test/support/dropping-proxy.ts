@@ -4,6 +4,8 @@ import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 export interface DroppingProxy {
   /** e.g. http://127.0.0.1:40123 */
   url: string;
+  /** Requests passed on to the service: every attempt of every call. */
+  readonly requests: number;
   /** Responses forwarded to the service and then dropped on the way back. */
   readonly dropped: number;
   close(): Promise<void>;
@@ -18,13 +20,16 @@ export interface DroppingProxy {
 export async function startDroppingProxy(target: string): Promise<DroppingProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
+  let requests = 0;
   let dropped = 0;
   const server = createServer((client) => {
     const upstream = connect(Number(port), hostname);
     sockets.add(client).add(upstream);
     let dropNextAnswer = false;
     client.on("data", (chunk: Buffer) => {
-      if (/^x-stainless-retry-count: 0\r$/im.test(chunk.toString("latin1"))) dropNextAnswer = true;
+      const head = /^x-stainless-retry-count: (\d+)\r$/im.exec(chunk.toString("latin1"));
+      if (head) requests++;
+      if (head?.[1] === "0") dropNextAnswer = true;
       upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
@@ -47,6 +52,9 @@ export async function startDroppingProxy(target: string): Promise<DroppingProxy>
   const address = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${address.port}`,
+    get requests() {
+      return requests;
+    },
     get dropped() {
       return dropped;
     },

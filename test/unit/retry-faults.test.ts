@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { Payi } from "../../sdk/index.js";
+import { APIConnectionError, Limitry } from "../../sdk/limitry/index.js";
 import { startDroppingProxy } from "../support/dropping-proxy.js";
 import { TEST_API_KEY, test } from "../support/service.js";
 
@@ -75,5 +76,78 @@ describe("a response lost after the write", () => {
     });
     const replay = await service.client.limits.create({ limit_name: "First", max: 1 }, { headers }).withResponse();
     expect(replay.response.headers["idempotent-replayed"]).toBe("true");
+  });
+});
+
+/**
+ * Limitry accepts and ignores Idempotency-Key, so its writes are never repeated once they may have reached
+ * the service: each of these calls loses its only answer and must fail saying so, having applied once.
+ */
+describe("Limitry: a response lost after the write", () => {
+  async function lossyLimitry(serviceUrl: string) {
+    const proxy = await startDroppingProxy(serviceUrl);
+    const client = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 2 });
+    const direct = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${serviceUrl}/v1`, maxRetries: 0 });
+    return {
+      client,
+      direct,
+      proxy,
+      async [Symbol.asyncDispose]() {
+        await client.close();
+        await direct.close();
+        await proxy.close();
+      },
+    };
+  }
+  const tokens = { name: "Tokens", aggregation: "sum", field: "values.tokens" } as const;
+  const ambiguous = (call: string) => ({
+    constructor: APIConnectionError,
+    mayHaveBeenApplied: true,
+    message: expect.stringContaining(`${call} may or may not have been applied`),
+  });
+
+  test("events.record is sent once, counts once, and fails saying it may have been applied", async ({ service }) => {
+    await using lossy = await lossyLimitry(service.url);
+    const meter = await lossy.direct.meters.create(tokens);
+    await expect(
+      lossy.client.events.record({ customerId: "c1", eventType: "llm.completion", values: { tokens: 1000 } }),
+    ).rejects.toMatchObject(ambiguous("POST /events/record"));
+    expect([lossy.proxy.requests, lossy.proxy.dropped]).toEqual([1, 1]);
+    expect((await lossy.direct.meters.query(meter.id)).value).toBe(1000);
+  });
+
+  test("events.batch of 3 is sent once and counts 3", async ({ service }) => {
+    await using lossy = await lossyLimitry(service.url);
+    const meter = await lossy.direct.meters.create(tokens);
+    const events = [1, 2, 3].map((n) => ({ customerId: "c1", eventType: "llm.completion", values: { tokens: n } }));
+    await expect(lossy.client.events.batch({ events })).rejects.toMatchObject(ambiguous("POST /events/batch"));
+    expect(lossy.proxy.requests).toBe(1);
+    expect((await lossy.direct.meters.query(meter.id)).value).toBe(6);
+  });
+
+  test("limits.create and meters.create leave exactly one object each", async ({ service }) => {
+    await using lossy = await lossyLimitry(service.url);
+    await expect(lossy.client.meters.create(tokens)).rejects.toMatchObject(ambiguous("POST /meters"));
+    const meters = (await lossy.direct.meters.list()).items;
+    expect(meters.map((m) => m.name)).toEqual(["Tokens"]);
+    const limit = { name: "Daily", meterId: meters[0]?.id ?? "", limitValue: 100, period: "day" } as const;
+    await expect(lossy.client.limits.create(limit)).rejects.toMatchObject(ambiguous("POST /limits"));
+    expect((await lossy.direct.limits.list()).items.map((l) => l.name)).toEqual(["Daily"]);
+    expect(lossy.proxy.requests).toBe(2);
+  });
+
+  test("customers.create fails as possibly applied, not as 'already exists' from its own retry", async ({ service }) => {
+    await using lossy = await lossyLimitry(service.url);
+    await expect(lossy.client.customers.create({ externalId: "acme" })).rejects.toMatchObject(ambiguous("POST /customers"));
+    expect((await lossy.direct.customers.retrieve("acme")).externalId).toBe("acme");
+  });
+
+  test("meters.query and limits.check, POSTs that only read, are retried and answer", async ({ service }) => {
+    await using lossy = await lossyLimitry(service.url);
+    const meter = await lossy.direct.meters.create(tokens);
+    await lossy.direct.events.record({ customerId: "c1", eventType: "llm.completion", values: { tokens: 7 } });
+    expect((await lossy.client.meters.query(meter.id)).value).toBe(7);
+    expect((await lossy.client.limits.check({ customerId: "c1" })).allowed).toBe(true);
+    expect([lossy.proxy.requests, lossy.proxy.dropped]).toEqual([4, 2]);
   });
 });

@@ -30,7 +30,11 @@ export type EventBatchParams = z.input<typeof EventBatchParamsSchema>;
 export const EventBatchResponseSchema = z.looseObject({ count: z.number() });
 export type EventBatchResponse = z.infer<typeof EventBatchResponseSchema>;
 
-/** `client.events`: record usage. */
+/**
+ * `client.events`: record usage. Limitry ignores idempotency keys, so a record or batch is never sent twice
+ * once it may have reached the service (that would count it twice): a lost answer, a timeout or a 5xx
+ * fails with `mayHaveBeenApplied: true`; query the meter before recording the usage again.
+ */
 export class Events {
   constructor(private readonly client: Limitry) {}
 

@@ -128,6 +128,14 @@ export class Limits {
 
   /** Whether a customer is within every matching limit; counts nothing, and answers (not throws) when over. */
   check(body: LimitCheckParams = {}, options?: RequestOptions): APIPromise<LimitCheckResult> {
-    return this.client.request({ ...options, method: "POST", path: "/limits/check", body, schema: LimitCheckResultSchema });
+    return this.client.request({
+      ...options,
+      method: "POST",
+      path: "/limits/check",
+      body,
+      schema: LimitCheckResultSchema,
+      // A read sent as POST: it counts nothing, so repeating it is safe.
+      idempotent: true,
+    });
   }
 }

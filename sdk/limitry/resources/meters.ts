@@ -116,6 +116,8 @@ export class Meters {
       path: `/meters/${segment(meterId)}/query`,
       body,
       schema: MeterQueryResultSchema,
+      // A read sent as POST: repeating it changes nothing.
+      idempotent: true,
     });
   }
 }
