@@ -1,4 +1,4 @@
-import type { Limitry, Limit as ApiLimit, Meter as ApiMeter } from "../../sdk/limitry/index.js";
+import { APIError, type Limitry, type Limit as ApiLimit, type Meter as ApiMeter } from "../../sdk/limitry/index.js";
 import { same } from "../diff.js";
 import { warn } from "../engine-log.js";
 import type { TypedProvider } from "../typed-provider.js";
@@ -27,6 +27,9 @@ const METER_REPLACING = ["aggregation", "field", "eventFilter"] as const;
 /** A limit's name, value and alerts change in place; what it counts (meter, period, customer, filters) replaces it. */
 const LIMIT_UPDATABLE = ["name", "limitValue", "alertThresholds"] as const;
 const LIMIT_REPLACING = ["meterId", "period", "customerId", "dimensionFilters"] as const;
+/** How the object a create may have made is recognised: its name and what it counts. */
+const METER_MATCHING = ["name", ...METER_REPLACING] as const;
+const LIMIT_MATCHING = ["name", ...LIMIT_REPLACING] as const;
 
 function changes<T, K extends keyof T>(olds: T, news: T, updatable: readonly K[], replacing: readonly K[]) {
   return {
@@ -64,7 +67,9 @@ export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs,
         const meter = await client().meters.create(meterToApi(inputs));
         return { id: meter.id, outs: meterOutputs(inputs, meter) };
       } catch (error) {
-        throw failure(`creating Limitry meter '${inputs.name}'`, error);
+        throw await createFailure("meter", inputs.name, error, () =>
+          matching(client().meters.list({ limit: 100 }), meterFromApi, inputs, METER_MATCHING),
+        );
       }
     },
 
@@ -127,7 +132,9 @@ export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs,
         const limit = await client().limits.create(limitToApi(inputs));
         return { id: limit.id, outs: limitOutputs(inputs, limit) };
       } catch (error) {
-        throw failure(`creating Limitry limit '${inputs.name}'`, error);
+        throw await createFailure("limit", inputs.name, error, () =>
+          matching(client().limits.list({ limit: 100 }), limitFromApi, inputs, LIMIT_MATCHING),
+        );
       }
     },
 
@@ -164,6 +171,53 @@ export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs,
       }
     },
   };
+}
+
+/**
+ * The error of a failed create. The SDK does not repeat a create once it may have reached Limitry (Limitry
+ * ignores idempotency keys), so a lost answer, a timeout or a 5xx leaves it unknown whether the object
+ * exists; the engine records nothing, and a plain `up` again would make a second one. So list what Limitry
+ * holds under this name and definition and name it: the user adopts it with `adoptId`. Nothing is adopted
+ * here: names are not unique, and a match may belong to someone else.
+ */
+async function createFailure(
+  kind: "meter" | "limit",
+  name: string,
+  error: unknown,
+  matching: () => Promise<Array<{ id: string; createdAt: string }>>,
+): Promise<Error> {
+  const what = `creating Limitry ${kind} '${name}'`;
+  if (!(error instanceof APIError && error.mayHaveBeenApplied)) return failure(what, error);
+  const found = await matching().catch(() => undefined);
+  let advice: string;
+  if (found === undefined) {
+    advice = `Listing ${kind}s to find it failed too: look for a ${kind} named '${name}' before running up again, and adopt it with adoptId if it exists.`;
+  } else if (found.length === 0) {
+    advice = `Limitry lists no ${kind} named '${name}' with this definition now: run up again to create it.`;
+  } else {
+    const ids = found.map((object) => `${object.id} (created ${object.createdAt})`).join(", ");
+    const newest = found.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
+    advice =
+      found.length === 1
+        ? `Limitry has one ${kind} named '${name}' with this definition, ${ids}: if this create made it, set adoptId: "${newest.id}" on this resource (or its budgets.yaml entry) before running up again, or up creates a second ${kind}.`
+        : `Limitry has ${found.length} ${kind}s named '${name}' with this definition, ${ids}: if this create made one (likely the newest, ${newest.id}), set adoptId to its id on this resource (or its budgets.yaml entry) before running up again, or up creates another ${kind}.`;
+  }
+  return userError(`${what}: ${error.message}. ${advice}`, error);
+}
+
+/** The listed objects whose `keys` equal the declaration's. */
+async function matching<Api extends { id: string; createdAt: string }, Inputs>(
+  listed: AsyncIterable<Api>,
+  inputsOf: (object: Api) => Inputs,
+  inputs: Inputs,
+  keys: readonly (keyof Inputs)[],
+): Promise<Api[]> {
+  const found: Api[] = [];
+  for await (const object of listed) {
+    const current = inputsOf(object);
+    if (keys.every((key) => same(current[key], inputs[key]))) found.push(object);
+  }
+  return found;
 }
 
 /**

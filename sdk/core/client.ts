@@ -204,7 +204,7 @@ export abstract class BaseClient {
         const options = { cause, ...(sent ? unknownOutcome : {}) };
         const error = isTimeout(cause)
           ? new APITimeoutError(`Request timed out after ${timeout} ms: ${spec.method} ${spec.path}`, options)
-          : new APIConnectionError(`Connection error: ${spec.method} ${url.origin}${spec.path}: ${describe(cause)}`, options);
+          : new APIConnectionError(`Connection error: ${spec.method} ${url.origin}${url.pathname}: ${describe(cause)}`, options);
         if (retriesLeft <= 0 || (sent && !repeatable)) throw error;
         await sleep(backoffMs(attempt));
         continue;

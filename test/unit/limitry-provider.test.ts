@@ -1,7 +1,10 @@
 import { describe, expect } from "vitest";
 import { checkLimit, checkMeter } from "../../provider/limitry/inputs.js";
 import { limitProvider, meterProvider, type LimitOutputs, type MeterOutputs } from "../../provider/limitry/providers.js";
+import { Limitry } from "../../sdk/limitry/index.js";
+import { startDroppingProxy } from "../support/dropping-proxy.js";
 import { test } from "../support/limitry-service.js";
+import { TEST_API_KEY } from "../support/service.js";
 
 // Provider methods called directly against the real local service (no engine).
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -141,5 +144,49 @@ describe("diff, create, read, update, delete", () => {
       p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {}, period: "week", adoptId: existing.id }),
     ).rejects.toThrow(`cannot adopt Limitry limit ${existing.id}: its period differs from the declaration (period "day")`);
     expect((await limitry.client.limits.list()).items).toHaveLength(1);
+  });
+});
+
+describe("a create whose answer is lost", () => {
+  /** The provider's client behind a proxy that loses every call's first answer after the service applied it. */
+  async function lossyClient(serviceUrl: string) {
+    const proxy = await startDroppingProxy(serviceUrl);
+    const client = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${proxy.url}/v1`, maxRetries: 2 });
+    return {
+      client,
+      async [Symbol.asyncDispose]() {
+        await client.close();
+        await proxy.close();
+      },
+    };
+  }
+
+  test("limit: fails naming the limit it may have made and adoptId; adopting it leaves exactly one", async ({ limitry }) => {
+    await using lossy = await lossyClient(limitry.url);
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {} };
+    const p = limitProvider(() => lossy.client);
+    const error = await p.create(inputs).catch((e: unknown) => e);
+    const made = (await limitry.client.limits.list()).items;
+    expect(made).toHaveLength(1);
+    const id = made[0]?.id ?? "";
+    expect(String(error)).toContain(
+      `Limitry has one limit named 'Daily token limit' with this definition, ${id} (created 2026-03-10T12:00:00.000Z): if this create made it, set adoptId: "${id}" on this resource (or its budgets.yaml entry) before running up again, or up creates a second limit.`,
+    );
+    expect(String(error)).toContain("POST /limits may or may not have been applied");
+    expect((await p.create({ ...inputs, adoptId: id })).id).toBe(id);
+    expect((await limitry.client.limits.list()).items.map((l) => l.id)).toEqual([id]);
+  });
+
+  test("meter: a same-named meter counting something else is not offered; the one made is", async ({ limitry }) => {
+    await using lossy = await lossyClient(limitry.url);
+    const other = await limitry.client.meters.create({ ...meterArgs, field: "values.other" });
+    const error = await meterProvider(() => lossy.client)
+      .create({ ...meterArgs })
+      .catch((e: unknown) => e);
+    const made = (await limitry.client.meters.list()).items.filter((m) => m.id !== other.id);
+    expect(made).toHaveLength(1);
+    expect(String(error)).toContain(`set adoptId: "${made[0]?.id}"`);
+    expect(String(error)).not.toContain(other.id);
   });
 });
