@@ -52,9 +52,9 @@ export class APIError extends SDKError {
   /**
    * True when this call is a write that is not safe to send twice (a POST without an idempotency key, such
    * as Limitry's `events.record` or `limits.create`) and it failed after it may have reached the server: a
-   * 5xx, a response timeout, a connection lost after sending. The server may or may not have applied it and
-   * the SDK did not repeat it; check whether it took effect (query the meter, list by name) before sending
-   * it again. False for every other failure: a 4xx or a connection never made applied nothing, and calls
+   * 5xx, a response timeout, a connection lost after sending. The server may or may not have applied it, and
+   * the SDK does not resend it unless the server answered `x-should-retry: true`; check whether it took
+   * effect (query the meter, list by name) before sending it again. False for every other failure: a 4xx or a connection never made applied nothing, and calls
    * safe to repeat (reads, PUT, DELETE, writes carrying an idempotency key) were already retried.
    */
   readonly mayHaveBeenApplied: boolean;
@@ -71,7 +71,7 @@ export class APIError extends SDKError {
     super(
       call === undefined
         ? message
-        : `${message}. ${call} may or may not have been applied: it was not retried, since sending it again could apply it twice; check whether it took effect before repeating it`,
+        : `${message.replace(/\.$/, "")}. ${call} may or may not have been applied (the SDK does not resend a write that could apply twice); check whether it took effect before repeating it`,
       options,
     );
     this.mayHaveBeenApplied = call !== undefined;

@@ -72,7 +72,7 @@ describe("Limitry writes without an idempotency key", () => {
       code: "internal_error",
       mayHaveBeenApplied: true,
       message:
-        "503 internal_error unavailable. POST /events/record may or may not have been applied: it was not retried, since sending it again could apply it twice; check whether it took effect before repeating it",
+        "503 internal_error unavailable. POST /events/record may or may not have been applied (the SDK does not resend a write that could apply twice); check whether it took effect before repeating it",
     });
   });
 
