@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { liveLimitSettings } from "../support/limit-settings.js";
 import { pulumiEnv } from "../../cli/environment.js";
-import { withoutOwner } from "../../provider/ownership.js";
 import { runCli } from "../support/cli.js";
 import { tsProject } from "../support/ts-project.js";
 import { TEST_API_KEY, startService } from "../support/service.js";
@@ -190,16 +190,7 @@ describe("budgets.yaml safety", () => {
       logging_enabled: false,
       limit_config: { max: 0.1, threshold: 0.8, limit_type: "block", properties: { tier: "free" } },
     });
-    // What a limit holds, apart from the owner record adoption writes (see provider/ownership.ts).
-    const settings = (l: {
-      limit_name: string;
-      max: number;
-      limit_type: string;
-      threshold?: number | null;
-      properties?: Record<string, string | null> | null;
-    }) => JSON.stringify([l.limit_name, l.max, l.limit_type, l.threshold, withoutOwner(l.properties ?? {})]);
-    const before = new Map<string, string>();
-    for await (const l of client.limits.list()) before.set(l.limit_id, settings(l));
+    const before = await liveLimitSettings(client);
     const definitionBefore = await client.useCases.definitions.retrieve("summarize");
 
     const ts = await runCli(["import", "--format", "ts"], env, dir);
@@ -229,7 +220,7 @@ describe("budgets.yaml safety", () => {
       },
     );
     await stack.up();
-    for await (const l of client.limits.list()) expect(settings(l)).toBe(before.get(l.limit_id));
+    for (const [id, settings] of await liveLimitSettings(client)) expect(settings).toBe(before.get(id));
     expect(await client.useCases.definitions.retrieve("summarize")).toMatchObject({
       description: definitionBefore.description,
       logging_enabled: false,

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { withoutOwner } from "../../provider/ownership.js";
+import { liveLimitSettings } from "../support/limit-settings.js";
 import { runCli } from "../support/cli.js";
 import { TEST_API_KEY, startService } from "../support/service.js";
 
@@ -121,16 +121,7 @@ describe("pulumi-limits CLI", () => {
       limit_config: { max: 0.1, threshold: 0.8 },
     });
     await client.useCases.create("summarize"); // its instance limit is not imported
-    // What a limit holds, apart from the owner record adoption writes (see provider/ownership.ts).
-    const settings = (l: {
-      limit_name: string;
-      max: number;
-      limit_type: string;
-      threshold?: number | null;
-      properties?: Record<string, string | null> | null;
-    }) => JSON.stringify([l.limit_name, l.max, l.limit_type, l.threshold, withoutOwner(l.properties ?? {})]);
-    const before = new Map<string, string>();
-    for await (const l of client.limits.list()) before.set(l.limit_id, settings(l));
+    const before = await liveLimitSettings(client);
 
     const file = path.join(dir, "imported.yaml");
     const imported = await runCli(["import", "--out", file], env, dir);
@@ -143,7 +134,7 @@ describe("pulumi-limits CLI", () => {
     const common = ["-f", file, "--backend", `file://${dir}`, "--stack", "imported"];
     const up = await runCli(["up", ...common, "--yes"], env, dir);
     expect(up.code, up.stderr).toBe(0);
-    for await (const l of client.limits.list()) expect(before.get(l.limit_id)).toBe(settings(l));
+    for (const [id, settings] of await liveLimitSettings(client)) expect(before.get(id)).toBe(settings);
     expect((await runCli(["drift", ...common], env, dir)).code).toBe(0);
 
     const ts = await runCli(["import", "--format", "ts"], env, dir);
