@@ -10,7 +10,7 @@ import { ServiceError, envelope } from "./errors.js";
 import { limitryContext } from "./limitry/context.js";
 import { limitryApi } from "./limitry/index.js";
 import { payiApi } from "./payi/index.js";
-import { Idempotency } from "./payi/idempotency.js";
+import { payiIdempotency } from "./payi/idempotency.js";
 import { KpisRepository } from "./payi/repositories/kpis.js";
 import { LimitsRepository } from "./payi/repositories/limits.js";
 import { RequestsRepository } from "./payi/repositories/requests.js";
@@ -66,7 +66,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     resources: new ResourcesRepository(config.db),
     requests: new RequestsRepository(config.db),
     kpis: new KpisRepository(config.db),
-    idempotency: new Idempotency(config.db, now),
+    idempotency: payiIdempotency(config.db, now),
     now,
   };
 

@@ -1,5 +1,5 @@
 import type { Db } from "./db.js";
-import type { Idempotency } from "./payi/idempotency.js";
+import type { Idempotency } from "./idempotency.js";
 import type { KpisRepository } from "./payi/repositories/kpis.js";
 import type { LimitsRepository } from "./payi/repositories/limits.js";
 import type { RequestsRepository } from "./payi/repositories/requests.js";

@@ -22,16 +22,20 @@ const LIMITRY: ApiProfile = {
   name: "Limitry",
   authHeaders: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
   readEnvelope,
+  // Limitry honours Idempotency-Key on every write (its reference; its own client resends writes with the
+  // same key): one key per call, the same on each retry, so a retried write is applied once.
+  idempotencyHeader: "Idempotency-Key",
 };
 
 /**
  * Client for Limitry's usage-limits API (meters, limits, events, customers). Options: `apiKey` (default env
  * `LIMITRY_API_KEY`, required one way or the other, sent as `Authorization: Bearer`), `baseURL` (default env
  * `LIMITRY_BASE_URL`, else `https://api.limitry.com/v1`; paths are relative to it), and the core's timeouts,
- * retries, headers and dispatcher. Limitry accepts and ignores `Idempotency-Key`, so its creates and event
- * records are retried only when they provably were not applied (a 429, a connection never made); the
- * errors of the others say `mayHaveBeenApplied`. Reads, `meters.query`, `limits.check`, updates and
- * deletes are retried as usual.
+ * retries, headers and dispatcher. Every write carries an `Idempotency-Key` (one per call, the same on each
+ * retry), which Limitry honours, so creates, event records, updates and deletes are retried like reads
+ * (connection errors, timeouts, 408/409/429/5xx) and apply once. Pass your own key for a call with
+ * `{ headers: { "Idempotency-Key": "…" } }` (e.g. one derived from what the call stands for, to survive a
+ * restart of your process).
  *
  * ```ts
  * const client = new Limitry();

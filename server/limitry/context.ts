@@ -1,4 +1,6 @@
 import type { Db } from "../db.js";
+import type { Idempotency } from "../idempotency.js";
+import { limitryIdempotency } from "./idempotency.js";
 import { AlertsRepository } from "./repositories/alerts.js";
 import { CustomersRepository } from "./repositories/customers.js";
 import { EventsRepository } from "./repositories/events.js";
@@ -13,6 +15,8 @@ export interface LimitryContext {
   customers: CustomersRepository;
   events: EventsRepository;
   alerts: AlertsRepository;
+  /** Stores and replays the answers to writes that carry an `Idempotency-Key`, per API key. */
+  idempotency: Idempotency;
   /** The service's clock (injectable in tests): windows and `reset` are computed from it. */
   clock(): Date;
   /** Receives one line per fired alert; never secrets. */
@@ -27,6 +31,7 @@ export function limitryContext(db: Db, clock: () => Date, log: (line: string) =>
     customers: new CustomersRepository(db),
     events: new EventsRepository(db),
     alerts: new AlertsRepository(db),
+    idempotency: limitryIdempotency(db, () => clock().toISOString()),
     clock,
     log,
   };

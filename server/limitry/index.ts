@@ -5,6 +5,7 @@ import { contractViolation } from "../contract.js";
 import { ServiceError } from "../errors.js";
 import type { LimitryContext } from "./context.js";
 import { LimitryServiceError, limitryEnvelope } from "./errors.js";
+import { bearerKey } from "./idempotency.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { customerRoutes } from "./routes/customers.js";
 import { eventRoutes } from "./routes/events.js";
@@ -15,20 +16,19 @@ import { meterRoutes } from "./routes/meters.js";
  * The Limitry API (register under `/v1`): every route needs `Authorization: Bearer <key>` with a key the
  * service knows (the same keys as the Pay-i API). Routes declare their contracts as zod schemas from the SDK
  * (validated by the zod type provider, as the Pay-i routes). Errors use Limitry's envelope
- * `{error: {code, message, status, requestId}}`; `Idempotency-Key`, `X-Workspace`, `X-Environment`,
- * `X-Project` and `X-Stainless-*` headers are accepted and ignored.
+ * `{error: {code, message, status, requestId}}`. Every write (POST, PUT, DELETE) honours `Idempotency-Key`
+ * (see `./idempotency.ts`); `X-Workspace`, `X-Environment`, `X-Project` and `X-Stainless-*` headers are
+ * accepted and ignored.
  */
 export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
   const keyDigests = apiKeys.map(digest);
   return async (api: FastifyInstance): Promise<void> => {
     api.setValidatorCompiler(validatorCompiler);
     api.addHook("onRequest", async (request) => {
-      const header = request.headers.authorization;
-      const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header);
-      if (!match?.[1]) {
+      const key = bearerKey(request);
+      if (key === undefined) {
         throw new LimitryServiceError(401, "missing_api_key", "Send the API key as 'Authorization: Bearer <key>'.");
       }
-      const key = match[1].trim();
       if (!keyDigests.some((known) => timingSafeEqual(known, digest(key)))) {
         throw new LimitryServiceError(401, "invalid_api_key", "The API key is not valid.");
       }
@@ -43,6 +43,8 @@ export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
         );
       return reply.status(statusCode).send(limitryEnvelope(statusCode, code, message, request.id));
     });
+
+    ctx.idempotency.register(api);
 
     api.setNotFoundHandler((request, reply) => {
       const message = `No route for ${request.method} ${pathOf(request)}`;

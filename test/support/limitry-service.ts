@@ -16,21 +16,27 @@ export interface LimitryFixture {
   setNow(iso: string): void;
 }
 
-/** The real service (one app, in-memory SQLite) on a loopback port, with a settable clock. */
-export async function startLimitryService(start = "2026-03-10T12:00:00Z"): Promise<LimitryFixture & { stop(): Promise<void> }> {
+/**
+ * The real service (one app, in-memory SQLite) on a loopback port, with a settable clock; the client uses the
+ * first of `apiKeys`.
+ */
+export async function startLimitryService(
+  start = "2026-03-10T12:00:00Z",
+  apiKeys: string[] = [TEST_API_KEY],
+): Promise<LimitryFixture & { stop(): Promise<void> }> {
   let now = new Date(start);
   const logs: string[] = [];
   const db = openDatabase(":memory:");
   const app = buildApp({
     db,
-    apiKeys: [TEST_API_KEY],
+    apiKeys,
     logger: lineDestination("text", (line) => logs.push(line)),
     now: () => now,
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const client = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${url}/v1`, maxRetries: 0 });
+  const client = new Limitry({ apiKey: apiKeys[0], baseURL: `${url}/v1`, maxRetries: 0 });
   return {
     url,
     client,

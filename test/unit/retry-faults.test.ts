@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { Payi } from "../../sdk/index.js";
-import { APIConnectionError, Limitry } from "../../sdk/limitry/index.js";
+import { Limitry } from "../../sdk/limitry/index.js";
 import { startDroppingProxy } from "../support/dropping-proxy.js";
 import { TEST_API_KEY, test } from "../support/service.js";
 
@@ -80,8 +80,9 @@ describe("a response lost after the write", () => {
 });
 
 /**
- * Limitry accepts and ignores Idempotency-Key, so its writes are never repeated once they may have reached
- * the service: each of these calls loses its only answer and must fail saying so, having applied once.
+ * Limitry honours Idempotency-Key, so its writes are retried with the same key: each of these calls loses its
+ * first answer after the service applied it, and its retry is answered with that answer instead of applying
+ * again.
  */
 describe("Limitry: a response lost after the write", () => {
   async function lossyLimitry(serviceUrl: string) {
@@ -100,46 +101,50 @@ describe("Limitry: a response lost after the write", () => {
     };
   }
   const tokens = { name: "Tokens", aggregation: "sum", field: "values.tokens" } as const;
-  const ambiguous = (call: string) => ({
-    constructor: APIConnectionError,
-    mayHaveBeenApplied: true,
-    message: expect.stringContaining(`${call} may or may not have been applied`),
-  });
 
-  test("events.record is sent once, counts once, and fails saying it may have been applied", async ({ service }) => {
+  test("events.record is retried, answers, and counts once", async ({ service }) => {
     await using lossy = await lossyLimitry(service.url);
     const meter = await lossy.direct.meters.create(tokens);
-    await expect(
-      lossy.client.events.record({ customerId: "c1", eventType: "llm.completion", values: { tokens: 1000 } }),
-    ).rejects.toMatchObject(ambiguous("POST /events/record"));
-    expect([lossy.proxy.requests, lossy.proxy.dropped]).toEqual([1, 1]);
+    const recorded = await lossy.client.events.record({
+      customerId: "c1",
+      eventType: "llm.completion",
+      values: { tokens: 1000 },
+    });
+    expect(recorded).toEqual({ id: expect.stringMatching(/^evt_/), recorded: true });
+    expect([lossy.proxy.requests, lossy.proxy.dropped]).toEqual([2, 1]);
     expect((await lossy.direct.meters.query(meter.id)).value).toBe(1000);
   });
 
-  test("events.batch of 3 is sent once and counts 3", async ({ service }) => {
+  test("events.batch of 3 is retried and counts 3", async ({ service }) => {
     await using lossy = await lossyLimitry(service.url);
     const meter = await lossy.direct.meters.create(tokens);
     const events = [1, 2, 3].map((n) => ({ customerId: "c1", eventType: "llm.completion", values: { tokens: n } }));
-    await expect(lossy.client.events.batch({ events })).rejects.toMatchObject(ambiguous("POST /events/batch"));
-    expect(lossy.proxy.requests).toBe(1);
+    expect(await lossy.client.events.batch({ events })).toEqual({ count: 3 });
+    expect(lossy.proxy.requests).toBe(2);
     expect((await lossy.direct.meters.query(meter.id)).value).toBe(6);
   });
 
-  test("limits.create and meters.create leave exactly one object each", async ({ service }) => {
+  test("limits.create and meters.create answer with the one object each made", async ({ service }) => {
     await using lossy = await lossyLimitry(service.url);
-    await expect(lossy.client.meters.create(tokens)).rejects.toMatchObject(ambiguous("POST /meters"));
-    const meters = (await lossy.direct.meters.list()).items;
-    expect(meters.map((m) => m.name)).toEqual(["Tokens"]);
-    const limit = { name: "Daily", meterId: meters[0]?.id ?? "", limitValue: 100, period: "day" } as const;
-    await expect(lossy.client.limits.create(limit)).rejects.toMatchObject(ambiguous("POST /limits"));
-    expect((await lossy.direct.limits.list()).items.map((l) => l.name)).toEqual(["Daily"]);
-    expect(lossy.proxy.requests).toBe(2);
+    const meter = await lossy.client.meters.create(tokens);
+    expect((await lossy.direct.meters.list()).items.map((m) => m.id)).toEqual([meter.id]);
+    const limit = await lossy.client.limits.create({ name: "Daily", meterId: meter.id, limitValue: 100, period: "day" });
+    expect((await lossy.direct.limits.list()).items.map((l) => l.id)).toEqual([limit.id]);
+    expect(lossy.proxy.requests).toBe(4);
   });
 
-  test("customers.create fails as possibly applied, not as 'already exists' from its own retry", async ({ service }) => {
+  test("customers.create answers with the customer, not 'already exists' from its own retry", async ({ service }) => {
     await using lossy = await lossyLimitry(service.url);
-    await expect(lossy.client.customers.create({ externalId: "acme" })).rejects.toMatchObject(ambiguous("POST /customers"));
-    expect((await lossy.direct.customers.retrieve("acme")).externalId).toBe("acme");
+    const customer = await lossy.client.customers.create({ externalId: "acme" });
+    expect((await lossy.direct.customers.retrieve("acme")).id).toBe(customer.id);
+  });
+
+  test("limits.delete is retried and answers success, not limit_not_found from its own retry", async ({ service }) => {
+    await using lossy = await lossyLimitry(service.url);
+    const meter = await lossy.direct.meters.create(tokens);
+    const limit = await lossy.direct.limits.create({ name: "Daily", meterId: meter.id, limitValue: 100, period: "day" });
+    expect(await lossy.client.limits.delete(limit.id)).toEqual({ success: true });
+    expect((await lossy.direct.limits.list()).items).toEqual([]);
   });
 
   test("meters.query and limits.check, POSTs that only read, are retried and answer", async ({ service }) => {

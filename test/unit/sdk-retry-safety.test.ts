@@ -2,14 +2,7 @@ import { createServer } from "node:http";
 import { MockAgent, errors as undiciErrors } from "undici";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { Payi } from "../../sdk/index.js";
-import {
-  APIConnectionError,
-  APITimeoutError,
-  ConflictError,
-  InternalServerError,
-  Limitry,
-  RateLimitError,
-} from "../../sdk/limitry/index.js";
+import { APIConnectionError, ConflictError, InternalServerError, Limitry, RateLimitError } from "../../sdk/limitry/index.js";
 
 // Which calls are sent again. Statuses and connection faults a real service will not produce on demand are
 // injected at the HTTP edge with undici's MockAgent; a response timeout comes from a real slow server.
@@ -61,69 +54,78 @@ function answer(path: string, statuses: Array<[number, unknown, Record<string, s
 const unavailable: [number, unknown] = [503, { error: { code: "internal_error", message: "unavailable", status: 503 } }];
 const rateLimited: [number, unknown] = [429, { error: { code: "rate_limit_exceeded", message: "slow down", status: 429 } }];
 
-describe("Limitry writes without an idempotency key", () => {
-  test("events.record is not retried on 503: one attempt, and the error says it may have been applied", async () => {
-    const seen = answer("/v1/events/record", [unavailable]);
-    const error = await client.events.record(event).catch((e: unknown) => e);
-    expect(seen.attempts).toBe(1);
-    expect(error).toBeInstanceOf(InternalServerError);
-    expect(error).toMatchObject({
-      status: 503,
-      code: "internal_error",
-      mayHaveBeenApplied: true,
-      message:
-        "503 internal_error unavailable. POST /events/record may or may not have been applied (the SDK does not resend a write that could apply twice); check whether it took effect before repeating it",
-    });
-  });
+/** Answers `path` with 503 `times` times, then 201 `body`, and collects the Idempotency-Key of each attempt. */
+function keysSeen(path: string, times: number, body: unknown, extraHeaders: Record<string, string> = {}) {
+  const keys: string[] = [];
+  const pool = agent.get(ORIGIN);
+  const reply = (status: number, data: unknown) => (req: { headers?: Headers | Record<string, string> }) => {
+    keys.push(String(new Headers(req.headers).get("idempotency-key")));
+    return {
+      statusCode: status,
+      data: JSON.stringify(data),
+      responseOptions: { headers: { "content-type": "application/json", "retry-after-ms": "1", ...extraHeaders } },
+    };
+  };
+  if (times > 0) pool.intercept({ path, method: "POST" }).reply(reply(503, unavailable[1])).times(times);
+  pool.intercept({ path, method: "POST" }).reply(reply(201, body));
+  return keys;
+}
 
-  test("a 429 is retried (the service applied nothing) and the call then succeeds", async () => {
-    const seen = answer("/v1/events/record", [rateLimited, [201, { id: "evt_1", recorded: true }]]);
+describe("Limitry writes carry an Idempotency-Key, which Limitry honours", () => {
+  test("events.record is retried on 503 with the same key on every attempt", async () => {
+    const keys = keysSeen("/v1/events/record", 2, { id: "evt_1", recorded: true });
     expect(await client.events.record(event)).toEqual({ id: "evt_1", recorded: true });
-    expect(seen.attempts).toBe(2);
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^stainless-node-retry-/);
   });
 
-  test("x-should-retry: true lets the service allow a retry; false always wins, even on a 429", async () => {
-    const allowed = answer("/v1/limits", [
-      [...unavailable, { "x-should-retry": "true" }],
-      [201, limit],
-    ]);
-    expect(await client.limits.create({ name: "n", meterId: "mtr_1", limitValue: 1, period: "day" })).toEqual(limit);
-    expect(allowed.attempts).toBe(2);
+  test("every create and the batch carry a key; two calls never share one", async () => {
+    const first = keysSeen("/v1/limits", 1, limit);
+    await client.limits.create({ name: "n", meterId: "mtr_1", limitValue: 1, period: "day" });
+    const second = keysSeen("/v1/limits", 0, limit);
+    await client.limits.create({ name: "n", meterId: "mtr_1", limitValue: 1, period: "day" });
+    expect(first).toHaveLength(2);
+    expect(second[0]).not.toBe(first[0]);
+    const batch = keysSeen("/v1/events/batch", 1, { count: 1 });
+    expect(await client.events.batch({ events: [event] })).toEqual({ count: 1 });
+    expect(new Set(batch).size).toBe(1);
+  });
 
+  test("a caller's own key is sent on every attempt instead of a generated one", async () => {
+    const keys = keysSeen("/v1/customers", 1, { id: "cust_1", externalId: "acme", createdAt: "x", updatedAt: "x" });
+    await client.customers.create({ externalId: "acme" }, { headers: { "Idempotency-Key": "stack-1/acme" } });
+    expect(keys).toEqual(["stack-1/acme", "stack-1/acme"]);
+  });
+
+  test("x-should-retry: false always wins, even on a 429", async () => {
     const refused = answer("/v1/events/batch", [[...rateLimited, { "x-should-retry": "false" }]]);
     await expect(client.events.batch({ events: [event] })).rejects.toBeInstanceOf(RateLimitError);
     expect(refused.attempts).toBe(1);
-  });
-
-  test("a 409 on a create is not retried", async () => {
-    const seen = answer("/v1/customers", [[409, { error: { code: "customer_already_exists", message: "exists" } }]]);
+    const conflict = answer("/v1/customers", [
+      [409, { error: { code: "customer_already_exists", message: "exists" } }, { "x-should-retry": "false" }],
+    ]);
     await expect(client.customers.create({ externalId: "acme" })).rejects.toMatchObject({
       constructor: ConflictError,
       mayHaveBeenApplied: false,
     });
-    expect(seen.attempts).toBe(1);
+    expect(conflict.attempts).toBe(1);
   });
 
-  test("a connection refused before sending is retried; a reset after sending is not", async () => {
+  test("a connection reset after sending is retried with the same key", async () => {
     const pool = agent.get(ORIGIN);
-    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), {
-      code: "ECONNREFUSED",
-      syscall: "connect",
+    const keys: string[] = [];
+    pool.intercept({ path: "/v1/events/record", method: "POST" }).reply((req) => {
+      keys.push(String(new Headers(req.headers).get("idempotency-key")));
+      throw new undiciErrors.SocketError("other side closed");
     });
-    pool.intercept({ path: "/v1/events/record", method: "POST" }).replyWithError(refused);
-    pool.intercept({ path: "/v1/events/record", method: "POST" }).reply(201, { id: "evt_2", recorded: true });
-    expect(await client.events.record(event)).toEqual({ id: "evt_2", recorded: true });
-
-    pool
-      .intercept({ path: "/v1/events/record", method: "POST" })
-      .replyWithError(new undiciErrors.SocketError("other side closed"));
-    pool.intercept({ path: "/v1/events/record", method: "POST" }).reply(201, { id: "evt_3", recorded: true });
-    const error = await client.events.record(event).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(APIConnectionError);
-    expect(error).toMatchObject({
-      mayHaveBeenApplied: true,
-      message: expect.stringContaining("POST /events/record may or may not have been applied"),
+    pool.intercept({ path: "/v1/events/record", method: "POST" }).reply((req) => {
+      keys.push(String(new Headers(req.headers).get("idempotency-key")));
+      return { statusCode: 201, data: JSON.stringify({ id: "evt_3", recorded: true }) };
     });
+    expect(await client.events.record(event)).toEqual({ id: "evt_3", recorded: true });
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
   });
 
   test("a real refused connection is an error saying nothing was applied", async () => {
@@ -135,21 +137,21 @@ describe("Limitry writes without an idempotency key", () => {
     await offline.close();
   });
 
-  test("a response timeout on events.record is not retried", { timeout: 15_000 }, async () => {
-    // undici's timers have about a second's resolution: the service answers well after that.
-    let attempts = 0;
-    const slow = createServer((_req, res) => {
-      attempts++;
-      setTimeout(() => res.end(JSON.stringify({ id: "evt_4", recorded: true })), 5000);
+  test("a response timeout on events.record is retried with the same key", { timeout: 20_000 }, async () => {
+    // undici's timers have about a second's resolution: the service answers the first attempt well after that.
+    const keys: string[] = [];
+    const slow = createServer((req, res) => {
+      keys.push(String(req.headers["idempotency-key"]));
+      const delay = keys.length === 1 ? 5000 : 0;
+      setTimeout(() => res.end(JSON.stringify({ id: "evt_4", recorded: true })), delay);
     });
     await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
     const address = slow.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
-    const impatient = new Limitry({ apiKey: "k", baseURL: `http://127.0.0.1:${port}/v1`, timeout: 100, maxRetries: 2 });
-    const error = await impatient.events.record(event).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(APITimeoutError);
-    expect(error).toMatchObject({ mayHaveBeenApplied: true });
-    expect(attempts).toBe(1);
+    const impatient = new Limitry({ apiKey: "k", baseURL: `http://127.0.0.1:${port}/v1`, timeout: 100, maxRetries: 1 });
+    expect(await impatient.events.record(event)).toEqual({ id: "evt_4", recorded: true });
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
     await impatient.close();
     slow.closeAllConnections();
     await new Promise((resolve) => slow.close(resolve));

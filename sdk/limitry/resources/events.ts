@@ -31,9 +31,9 @@ export const EventBatchResponseSchema = z.looseObject({ count: z.number() });
 export type EventBatchResponse = z.infer<typeof EventBatchResponseSchema>;
 
 /**
- * `client.events`: record usage. Limitry ignores idempotency keys, so a record or batch is never sent twice
- * once it may have reached the service (that would count it twice): a lost answer, a timeout or a 5xx
- * fails with `mayHaveBeenApplied: true`; query the meter before recording the usage again.
+ * `client.events`: record usage. Each call carries an `Idempotency-Key` that Limitry honours, so a record or
+ * batch retried after a lost answer counts once. Give the call your own key (`{ headers: { "Idempotency-Key":
+ * eventId } }`) to make a resend from a restarted process count once too.
  */
 export class Events {
   constructor(private readonly client: Limitry) {}

@@ -5,6 +5,7 @@ import { CustomerCreateParamsSchema, type Customer } from "../../../sdk/limitry/
 import { customerViolations, parseTimestamp } from "../../../rules/limitry/validation.js";
 import type { LimitryContext } from "../context.js";
 import { conflict, notFound, rejectViolations } from "../errors.js";
+import { applyOnce } from "../idempotency.js";
 import { customerToWire } from "../repositories/customers.js";
 import { now } from "./meters.js";
 
@@ -16,7 +17,7 @@ export function customerRoutes(server: FastifyInstance, ctx: LimitryContext): vo
   app.post("/customers", { schema: { body: CustomerCreateParamsSchema } }, async (request, reply): Promise<Customer> => {
     const body = request.body;
     rejectViolations(customerViolations(body));
-    return ctx.db.transaction(() => {
+    return applyOnce(ctx, request, reply, 201, () => {
       const existing = ctx.customers.findByExternalId(body.externalId);
       if (existing) {
         throw conflict(
@@ -27,9 +28,8 @@ export function customerRoutes(server: FastifyInstance, ctx: LimitryContext): vo
       const at = now(ctx);
       // Limitry's docs: billingCycleStart defaults to now. Stored normalised to UTC ISO.
       const cycle = body.billingCycleStart == null ? at : (parseTimestamp(body.billingCycleStart)?.toISOString() ?? at);
-      reply.status(201);
       return customerToWire(ctx.customers.insert({ ...body, billingCycleStart: cycle }, at));
-    })();
+    });
   });
 
   app.get("/customers/:id", { schema: { params: IdParams } }, async (request): Promise<Customer> => {

@@ -10,6 +10,7 @@ import {
 import { batchViolations, eventViolations, parseTimestamp } from "../../../rules/limitry/validation.js";
 import type { LimitryContext } from "../context.js";
 import { rejectViolations } from "../errors.js";
+import { applyOnce } from "../idempotency.js";
 import type { NewEvent } from "../repositories/events.js";
 import { fireAlerts } from "../services/usage.js";
 import { now } from "./meters.js";
@@ -38,18 +39,17 @@ export function eventRoutes(server: FastifyInstance, ctx: LimitryContext): void 
     async (request, reply): Promise<EventRecordResponse> => {
       const event = request.body;
       rejectViolations(eventViolations(event));
-      const [id] = recordAll([event]);
-      reply.status(201);
-      return { id: id ?? "", recorded: true };
+      return applyOnce(ctx, request, reply, 201, () => {
+        const [id] = recordAll([event]);
+        return { id: id ?? "", recorded: true };
+      });
     },
   );
 
   app.post("/events/batch", { schema: { body: EventBatchParamsSchema } }, async (request, reply): Promise<EventBatchResponse> => {
     const { events } = request.body;
     rejectViolations([...batchViolations(events.length), ...events.flatMap((e, i) => eventViolations(e, `events[${i}].`))]);
-    const ids = recordAll(events);
-    reply.status(201);
-    return { count: ids.length };
+    return applyOnce(ctx, request, reply, 201, () => ({ count: recordAll(events).length }));
   });
 }
 

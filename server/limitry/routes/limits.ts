@@ -12,6 +12,7 @@ import type { DeleteResponse } from "../../../sdk/limitry/resources/shared.js";
 import { limitViolations } from "../../../rules/limitry/validation.js";
 import type { LimitryContext } from "../context.js";
 import { notFound, rejectViolations } from "../errors.js";
+import { applyOnce } from "../idempotency.js";
 import { limitDefinitionOf, limitToWire, type LimitDefinition, type LimitRow } from "../repositories/limits.js";
 import { toWirePage, type WirePage } from "../repositories/page.js";
 import { check } from "../services/usage.js";
@@ -44,11 +45,10 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
       alertThresholds: body.alertThresholds ?? null,
     };
     rejectViolations(limitViolations(limit));
-    return ctx.db.transaction(() => {
+    return applyOnce(ctx, request, reply, 201, () => {
       mustHaveMeter(limit.meterId);
-      reply.status(201);
       return limitToWire(ctx.limits.insert(limit, now(ctx)));
-    })();
+    });
   });
 
   app.get("/limits", { schema: { querystring: ListQuerySchema } }, async (request): Promise<WirePage<Limit>> => {
@@ -76,9 +76,9 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
   app.put(
     "/limits/:id",
     { schema: { params: IdParams, body: LimitUpdateParamsSchema.optional() } },
-    async (request): Promise<Limit> => {
+    async (request, reply): Promise<Limit> => {
       const body = request.body ?? {};
-      return ctx.db.transaction(() => {
+      return applyOnce(ctx, request, reply, 200, () => {
         const row = mustFind(request.params);
         const current = limitDefinitionOf(row);
         const merged: LimitDefinition = {
@@ -93,13 +93,14 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
         rejectViolations(limitViolations(merged));
         if (merged.meterId !== current.meterId) mustHaveMeter(merged.meterId);
         return limitToWire(ctx.limits.update(row.id, merged, now(ctx)));
-      })();
+      });
     },
   );
 
-  app.delete("/limits/:id", { schema: { params: IdParams } }, async (request): Promise<DeleteResponse> => {
-    const row = mustFind(request.params);
-    ctx.limits.delete(row.id);
-    return { success: true };
+  app.delete("/limits/:id", { schema: { params: IdParams } }, async (request, reply): Promise<DeleteResponse> => {
+    return applyOnce(ctx, request, reply, 200, () => {
+      ctx.limits.delete(mustFind(request.params).id);
+      return { success: true };
+    });
   });
 }

@@ -12,6 +12,7 @@ import type { DeleteResponse } from "../../../sdk/limitry/resources/shared.js";
 import { meterViolations, parseTimestamp } from "../../../rules/limitry/validation.js";
 import type { LimitryContext } from "../context.js";
 import { conflict, invalidField, notFound, rejectViolations } from "../errors.js";
+import { applyOnce } from "../idempotency.js";
 import { definitionOf, meterToWire, type MeterDefinition, type MeterRow } from "../repositories/meters.js";
 import { toWirePage, type WirePage } from "../repositories/page.js";
 import { ListQuerySchema, listQuery } from "./list-query.js";
@@ -37,8 +38,7 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
       eventFilter: body.eventFilter ?? null,
     };
     rejectViolations(meterViolations(meter));
-    reply.status(201);
-    return meterToWire(ctx.meters.insert(meter, now(ctx)));
+    return applyOnce(ctx, request, reply, 201, () => meterToWire(ctx.meters.insert(meter, now(ctx))));
   });
 
   app.get("/meters", { schema: { querystring: ListQuerySchema } }, async (request): Promise<WirePage<Meter>> => {
@@ -55,9 +55,9 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
   app.put(
     "/meters/:id",
     { schema: { params: IdParams, body: MeterUpdateParamsSchema.optional() } },
-    async (request): Promise<Meter> => {
+    async (request, reply): Promise<Meter> => {
       const body = request.body ?? {};
-      return ctx.db.transaction(() => {
+      return applyOnce(ctx, request, reply, 200, () => {
         const row = mustFind(request.params);
         const current = definitionOf(row);
         const merged: MeterDefinition = {
@@ -69,12 +69,12 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
         };
         rejectViolations(meterViolations(merged));
         return meterToWire(ctx.meters.update(row.id, merged, now(ctx)));
-      })();
+      });
     },
   );
 
-  app.delete("/meters/:id", { schema: { params: IdParams } }, async (request): Promise<DeleteResponse> => {
-    return ctx.db.transaction(() => {
+  app.delete("/meters/:id", { schema: { params: IdParams } }, async (request, reply): Promise<DeleteResponse> => {
+    return applyOnce(ctx, request, reply, 200, () => {
       const row = mustFind(request.params);
       const users = ctx.limits.usingMeter(row.id);
       if (users.length > 0) {
@@ -85,7 +85,7 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
       }
       ctx.meters.delete(row.id);
       return { success: true };
-    })();
+    });
   });
 
   const query = { params: IdParams, body: MeterQueryParamsSchema.optional() };
