@@ -3,7 +3,8 @@
 # Node.js programs and dynamic providers, in $PULUMI_HOME/versions/<version>/bin (where the Automation API
 # and scripts/env.sh look). Lookup order:
 #   1. a `pulumi` on PATH that already reports the pinned version (a normal Pulumi install): nothing to do;
-#   2. a cached build in that directory whose inputs are unchanged: nothing to do;
+#   2. a cached build in that directory whose inputs are unchanged: nothing to do (the language host is
+#      rebuilt alone when its Go source changed);
 #   3. build it from Go modules (tools/pulumi-cli), which takes several minutes once; Go's caches are kept.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -67,9 +68,16 @@ if ! reports_version "$bin/pulumi"; then
   log "built $("$bin/pulumi" version) in $((SECONDS - started))s"
 fi
 
+# Rebuilt whenever its source changes (the stamp holds the hash of what it was built from). Other runs may be
+# using the installed host right now: each build goes to its own temporary file and is renamed over the old one
+# (an atomic replace on one filesystem), so a running engine never starts a half-written binary.
 if ! langhost_current; then
   log "building pulumi-language-nodejs"
-  (cd "$src" && go build -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION" \
-      -o "$bin/pulumi-language-nodejs" ./langhost)
-  echo "$want" >"$stamp"
+  tmp="$(mktemp "$bin/.pulumi-language-nodejs.XXXXXX")"
+  trap 'rm -f "$tmp"' EXIT
+  (cd "$src" && go build -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION" -o "$tmp" ./langhost)
+  chmod 0755 "$tmp"
+  mv -f "$tmp" "$bin/pulumi-language-nodejs"
+  stamp_tmp="$(mktemp "$stamp.XXXXXX")"
+  echo "$want" >"$stamp_tmp" && chmod 0644 "$stamp_tmp" && mv -f "$stamp_tmp" "$stamp"
 fi

@@ -4,8 +4,8 @@
 // served by the Go module proxy this project builds from, so the engine gets this one instead. It does what
 // running a program needs: resolve @pulumi/pulumi's `cmd/run` entry point from the program directory and run
 // it under the `node` on PATH with the flags and environment that entry point reads (PULUMI_CONFIG,
-// PULUMI_CONFIG_SECRET_KEYS, PULUMI_NODEJS_TYPESCRIPT, ...). Plugin discovery, code generation and
-// plugin hosting are not needed here and answer Unimplemented.
+// PULUMI_CONFIG_SECRET_KEYS, PULUMI_NODEJS_TYPESCRIPT, ...); and run Node.js plugins, policy packs above all
+// (RunPlugin, plugin.go). Plugin discovery and code generation are not needed here and answer Unimplemented.
 package main
 
 import (
@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/shlex"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -151,15 +152,15 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		entry = "."
 	}
 
-	runScript, err := resolveRunScript(programDir)
+	runScript, err := resolveModule("node", "@pulumi/pulumi/cmd/run", programDir, "`npm install` there")
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 
 	options := info.GetOptions().AsMap()
-	var args []string
-	if nodeArgs, ok := options["nodeargs"].(string); ok && nodeArgs != "" {
-		args = append(args, strings.Fields(nodeArgs)...)
+	args, err := nodeArgs(options)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
 	args = append(args, runScript,
 		"--monitor="+req.GetMonitorAddress(),
@@ -206,19 +207,33 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	return &pulumirpc.RunResponse{}, nil
 }
 
-// resolveRunScript finds @pulumi/pulumi's program runner the way Node would from the program directory.
-func resolveRunScript(programDir string) (string, error) {
-	cmd := exec.Command("node", "-e", `process.stdout.write(require.resolve("@pulumi/pulumi/cmd/run"))`)
-	cmd.Dir = programDir
+// resolveModule finds a module (@pulumi/pulumi's program or plugin runner) the way Node would from dir;
+// install says what to run when it is missing.
+func resolveModule(node, module, dir, install string) (string, error) {
+	cmd := exec.Command(node, "-e", "process.stdout.write(require.resolve(process.argv[1]))", module)
+	cmd.Dir = dir
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
 		return "", fmt.Errorf(
-			"could not find @pulumi/pulumi from %s; run `npm install` there first (%v: %s)",
-			programDir, err, strings.TrimSpace(stderr.String()))
+			"could not find %s from %s: it looks like the Pulumi SDK is not installed; run %s first (%v: %s)",
+			module, dir, install, err, strings.TrimSpace(stderr.String()))
 	}
 	return string(out), nil
+}
+
+// nodeArgs splits the project's `nodeargs` option the way a shell would, for node's own options.
+func nodeArgs(options map[string]any) ([]string, error) {
+	value, ok := options["nodeargs"].(string)
+	if !ok || value == "" {
+		return nil, nil
+	}
+	args, err := shlex.Split(value)
+	if err != nil {
+		return nil, fmt.Errorf("runtime option nodeargs %q: %w", value, err)
+	}
+	return args, nil
 }
 
 func runEnv(req *pulumirpc.RunRequest, options map[string]any) ([]string, error) {
