@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, isNode, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import { THRESHOLD_MAX, THRESHOLD_MIN, limitViolations } from "../rules/payi/limit.js";
+import { THRESHOLD_DEFAULT, THRESHOLD_MIN, limitViolations } from "../rules/payi/limit.js";
 import { RESET_SCHEDULES } from "../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../rules/violation.js";
@@ -35,9 +35,10 @@ const PropertiesSchema = z
   })
   .describe("String properties stored on the limit. Change in place.");
 const ThresholdSchema = z.number({ error: must("threshold", "a number") }).meta({
-  description: "Fraction of max at which the limit becomes `exceeded`, 0.75-0.99. Changing it replaces the limit.",
+  description:
+    "Fraction of max at which the limit becomes `exceeded`, 0.75-0.99; 1 (the default) means none. Changing it replaces the limit.",
   minimum: THRESHOLD_MIN,
-  maximum: THRESHOLD_MAX,
+  maximum: THRESHOLD_DEFAULT,
 });
 
 /** One limit in budgets.yaml. */

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LimitTypeSchema } from "../../sdk/payi/resources/limits.js";
-import { limitViolations } from "../../rules/payi/limit.js";
+import { declaredThreshold, limitViolations } from "../../rules/payi/limit.js";
 import { toUnits, toUsd } from "../../rules/payi/money.js";
 import { RESET_SCHEDULES, withResetSchedule } from "../../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
@@ -13,6 +13,11 @@ import { LIMIT_INPUT_OF_WIRE } from "./wire.js";
 /** Money and fractions canonicalised to 1e-10 so that equal values never diff (0.1 + 0.2 vs 0.3). */
 const canonical = (n: number) => toUsd(toUnits(n));
 const Money = z.number({ error: "must be a number" }).transform(canonical);
+/**
+ * A threshold: 1.0 is Pay-i's default, the same as none, so it is stored as none (a service may read an unset
+ * threshold back as 1.0; neither is a change). Out-of-range values pass here for the rules to name.
+ */
+const Threshold = Money.transform(declaredThreshold).optional();
 const StringMap = z
   .record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" })
   .refine((map) => !(OWNER_PROPERTY in map), `'${OWNER_PROPERTY}' is reserved for pulumi-limits' owner record`);
@@ -24,7 +29,7 @@ export const LimitInputsObject = z.object({
   limitName: z.string({ error: "limitName is required and must be a string" }),
   max: Money,
   limitType: LimitTypeSchema.default("allow"),
-  threshold: Money.optional(),
+  threshold: Threshold,
   limitId: z.string().min(1, "limitId must not be empty").optional(),
   properties: StringMap.default({}),
   adopt: z.boolean({ error: "must be true or false" }).default(false),
@@ -63,7 +68,7 @@ export const UseCaseLimitConfigInputsSchema = z.object({
     .regex(USE_CASE_NAME, "useCaseName must be 1-64 characters of letters, digits, '.', '-' or '_'"),
   max: Money,
   limitType: LimitTypeSchema.default("allow"),
-  threshold: Money.optional(),
+  threshold: Threshold,
   properties: StringMap.default({}),
   /** Take over a limit config no stack manages. */
   adopt: z.boolean({ error: "must be true or false" }).default(false),

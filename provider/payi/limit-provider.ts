@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ConflictError, type Limit as ApiLimit, type LimitUpdateParams, type Payi } from "../../sdk/payi/index.js";
-import { maxBelowSpend } from "../../rules/payi/limit.js";
+import { effectiveThreshold, maxBelowSpend } from "../../rules/payi/limit.js";
 import { definedProperties, propertyPatch } from "../../rules/payi/properties.js";
 import { scheduleOf, withoutResetMarker } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
@@ -254,7 +254,7 @@ async function takeOver(
     existing.limit_type !== inputs.limitType
       ? `limitType (existing ${existing.limit_type}, declared ${inputs.limitType})`
       : undefined,
-    (existing.threshold ?? null) !== (inputs.threshold ?? null)
+    effectiveThreshold(existing.threshold) !== effectiveThreshold(inputs.threshold)
       ? `threshold (existing ${existing.threshold ?? "none"}, declared ${inputs.threshold ?? "none"})`
       : undefined,
   ].filter(Boolean);

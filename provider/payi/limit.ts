@@ -12,7 +12,7 @@ export interface LimitArgs {
   max: pulumi.Input<number>;
   /** `allow` (track and alert, the default) or `block` (stop requests at max when Pay-i proxies them). Changing it replaces the limit. */
   limitType?: pulumi.Input<"allow" | "block">;
-  /** Fraction of max at which the limit becomes `exceeded`, 0.75–0.99. Changing it replaces the limit. */
+  /** Fraction of max at which the limit becomes `exceeded`, 0.75–0.99; 1 (the default) means none. Changing it replaces the limit. */
   threshold?: pulumi.Input<number>;
   /** Pay-i limit id to use; by default one is derived from the stack instance and resource name. Changing it replaces the limit (deleting the old one first). */
   limitId?: pulumi.Input<string>;

@@ -12,7 +12,7 @@ export interface UseCaseLimitConfigArgs {
   max: pulumi.Input<number>;
   /** Default `allow`. Changing it replaces the config. */
   limitType?: pulumi.Input<"allow" | "block">;
-  /** 0.75–0.99. Changing it replaces the config. */
+  /** 0.75–0.99; 1 (the default) means none. Changing it replaces the config. */
   threshold?: pulumi.Input<number>;
   properties?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Take over a limit config that no stack manages (one set outside Pulumi) instead of failing. */

@@ -10,6 +10,7 @@ import type {
   UseCaseDefinitionCreateParams,
 } from "../../sdk/payi/index.js";
 import type { LimitConfigCreateParams, UseCaseDefinitionUpdateParams } from "../../sdk/payi/resources/use-cases.js";
+import { declaredThreshold } from "../../rules/payi/limit.js";
 import { definedProperties } from "../../rules/payi/properties.js";
 import { withoutResetMarker } from "../../rules/payi/reset.js";
 import { OWNER_PROPERTY, withoutOwner } from "../ownership.js";
@@ -29,13 +30,19 @@ export interface LimitFromApi {
   properties: Record<string, string> | undefined;
 }
 
+/** A threshold read back: absent when unset or Pay-i's default 1.0, which is the same (rules/payi/limit.ts). */
+function threshold(value: number | null | undefined): { threshold?: number } {
+  const declared = declaredThreshold(value);
+  return declared === undefined ? {} : { threshold: declared };
+}
+
 /** A wire limit → the `Limit` inputs it holds. */
 export function limitFromApi(limit: ApiLimit): LimitFromApi {
   return {
     limitName: limit.limit_name,
     max: limit.max,
     limitType: limit.limit_type,
-    ...(limit.threshold != null ? { threshold: limit.threshold } : {}),
+    ...threshold(limit.threshold),
     limitId: limit.limit_id,
     properties: limit.properties == null ? undefined : withoutOwner(withoutResetMarker(definedProperties(limit.properties))),
   };
@@ -102,7 +109,7 @@ export function limitConfigFromApi(d: ApiDefinition): LimitConfigFromApi | undef
     useCaseName: d.name,
     max: c.max,
     limitType: c.limit_type ?? "allow",
-    ...(c.threshold != null ? { threshold: c.threshold } : {}),
+    ...threshold(c.threshold),
     properties: withoutOwner(definedProperties(c.properties)),
   };
 }

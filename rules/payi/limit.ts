@@ -2,9 +2,27 @@ import type { LimitType } from "../../sdk/payi/resources/limits.js";
 import type { Violation } from "../violation.js";
 import { toUnits } from "./money.js";
 
-/** Threshold bounds from Pay-i's limits docs: a fraction of max between 75% and 99%. */
+/** Threshold bounds from Pay-i's limits docs (seed 000): a fraction of max between 75% and 99%. */
 export const THRESHOLD_MIN = 0.75;
-export const THRESHOLD_MAX = 0.99;
+const THRESHOLD_MAX = 0.99;
+/**
+ * The threshold of a limit created without one (Pay-i's reference: "threshold default 1.0"): the state turns
+ * `exceeded` only at max. Declaring it is declaring no threshold, and a service may read either back.
+ */
+export const THRESHOLD_DEFAULT = 1;
+
+/**
+ * A threshold as it acts: unset (null, undefined) is the default. Diff, refresh and the create rule compare
+ * thresholds through this, so an unset threshold read back as 1.0 is no change.
+ */
+export function effectiveThreshold(threshold: number | null | undefined): number {
+  return threshold ?? THRESHOLD_DEFAULT;
+}
+
+/** The canonical form of a threshold: undefined when it is the default (declared or read back as 1.0). */
+export function declaredThreshold(threshold: number | null | undefined): number | undefined {
+  return threshold == null || threshold === THRESHOLD_DEFAULT ? undefined : threshold;
+}
 
 /** Settings that decide whether a create is a repeat of an earlier one. */
 export interface LimitSettings {
@@ -13,7 +31,10 @@ export interface LimitSettings {
   limit_type: LimitType;
 }
 
-/** The rules Pay-i documents for a limit's name, max and threshold (absent fields are not checked). */
+/**
+ * The rules Pay-i documents for a limit's name, max and threshold (absent fields are not checked). A threshold
+ * is 0.75–0.99, or exactly 1.0, the documented default (the rule's wording names the range users choose from).
+ */
 export function limitViolations(input: {
   limit_name?: string | null | undefined;
   max?: number | null | undefined;
@@ -27,7 +48,7 @@ export function limitViolations(input: {
     violations.push({ field: "max", rule: "must be greater than 0", value: input.max });
   }
   const t = input.threshold;
-  if (t != null && !(t >= THRESHOLD_MIN && t <= THRESHOLD_MAX)) {
+  if (t != null && t !== THRESHOLD_DEFAULT && !(t >= THRESHOLD_MIN && t <= THRESHOLD_MAX)) {
     violations.push({ field: "threshold", rule: `must be between ${THRESHOLD_MIN} and ${THRESHOLD_MAX}`, value: t });
   }
   return violations;
@@ -35,7 +56,11 @@ export function limitViolations(input: {
 
 /** True when a create asks for exactly the settings an existing limit has (the idempotent case). */
 function sameSettings(existing: LimitSettings, wanted: LimitSettings): boolean {
-  return existing.max === wanted.max && existing.threshold === wanted.threshold && existing.limit_type === wanted.limit_type;
+  return (
+    existing.max === wanted.max &&
+    effectiveThreshold(existing.threshold) === effectiveThreshold(wanted.threshold) &&
+    existing.limit_type === wanted.limit_type
+  );
 }
 
 /** An existing limit as the create rule sees it. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { usageBar } from "../../cli/status.js";
-import { limitViolations } from "../../rules/payi/limit.js";
+import { createDecision, limitViolations } from "../../rules/payi/limit.js";
 import { describeViolation } from "../../rules/violation.js";
 import { definedProperties, mergeProperties, propertyPatch } from "../../rules/payi/properties.js";
 import { limitState, spendState } from "../../rules/payi/spend-state.js";
@@ -60,6 +60,10 @@ describe("rules", () => {
       "limitConfig.max must be greater than 0 (got 0)",
     );
     expect(limitViolations({ limit_name: "ok", max: 1, threshold: 0.99 })).toEqual([]);
+    // 1.0 is the documented default (no threshold); nothing between 0.99 and 1.0, nor above.
+    expect(limitViolations({ threshold: 1 })).toEqual([]);
+    expect(limitViolations({ threshold: 0.995 }).map((v) => v.field)).toEqual(["threshold"]);
+    expect(limitViolations({ threshold: 1.01 }).map((v) => v.field)).toEqual(["threshold"]);
   });
 
   test("the local service's storage caps are not Pay-i rules", () => {
@@ -79,4 +83,13 @@ test("usage bars fill with spend and mark the threshold", () => {
   expect(usageBar(0, 0.8)).toBe("[░░░░░░░░░░░░░░░░|░░░]");
   expect(usageBar(50, 0.9)).toBe("[██████████░░░░░░░░|░]");
   expect(usageBar(120, 0.9)).toBe("[████████████████████]");
+});
+
+describe("idempotent create", () => {
+  test("an unset threshold and Pay-i's default 1.0 are the same setting", () => {
+    const existing = { limit_id: "a", limit_name: "A", max: 5, threshold: 1, limit_type: "allow" } as const;
+    const wanted = { limit_name: "A", limit_id: "a", max: 5, threshold: null, limit_type: "allow" } as const;
+    expect(createDecision(wanted, existing, undefined)).toEqual({ kind: "existing", limit: existing });
+    expect(createDecision({ ...wanted, threshold: 0.9 }, existing, undefined)).toMatchObject({ kind: "conflict" });
+  });
 });

@@ -25,7 +25,7 @@ describe("check", () => {
 
   test.for([
     [{ ...base, threshold: 0.5 }, "threshold", "threshold must be between 0.75 and 0.99 (got 0.5)"],
-    [{ ...base, threshold: 1 }, "threshold", "threshold must be between 0.75 and 0.99 (got 1)"],
+    [{ ...base, threshold: 1.01 }, "threshold", "threshold must be between 0.75 and 0.99 (got 1.01)"],
     [{ ...base, max: 0 }, "max", "max must be greater than 0 (got 0)"],
     [{ ...base, max: "10" }, "max", "max: must be a number"],
     [{ ...base, limitName: "" }, "limitName", "limitName must not be empty (got '')"],
@@ -36,6 +36,12 @@ describe("check", () => {
   ] as const)("fails %#: %s names the property and the rule", ([news, property, reason]) => {
     const result = check(news as Record<string, unknown>);
     expect(result.failures).toEqual([{ property, reason }]);
+  });
+
+  test("threshold 1.0 is Pay-i's documented default: declarable, and stored as no threshold", () => {
+    const { threshold: _unset, ...unset } = base;
+    expect(check({ ...base, threshold: 1 })).toEqual(check(unset));
+    expect(check({ ...base, threshold: 1 }).failures).toBeUndefined();
   });
 
   test("leaves the local service's storage caps to the service (real Pay-i has its own)", () => {
@@ -105,6 +111,23 @@ describe("diff, create, read, update, delete", () => {
       replaces: ["limitType"],
       deleteBeforeReplace: false,
     });
+  });
+
+  test("an unset threshold read back as 1.0 (Pay-i's default) is no change in refresh and diff, and no replace", async ({
+    service,
+  }) => {
+    const p = limitProvider(() => service.client);
+    const { threshold: _unset, ...unset } = base;
+    const { id, olds } = await outputsOf(p, unset);
+    // The limit as a service that fills in the default answers it.
+    await service.client.limits.delete(id);
+    await service.client.limits.create({ limit_id: id, limit_name: base.limitName, max: base.max, threshold: 1 });
+    const read = await p.read(id, olds);
+    expect(read.inputs).not.toHaveProperty("threshold");
+    expect(read.props).not.toHaveProperty("threshold");
+    expect(await p.diff(id, read.props ?? olds, unset)).toEqual({ changes: false });
+    // Declaring 1.0 is declaring the default: the same limit, no change.
+    expect(await p.diff(id, olds, { ...unset, threshold: undefined })).toEqual({ changes: false });
   });
 
   test("a limit stored with the whole owner (the first owner-record version) diffs equal, is renamed by alias and deleted", async ({
