@@ -104,6 +104,9 @@ export class Idempotency {
       if (request.method === "GET" || request.method === "HEAD") return;
       const key = this.#keyOf(request);
       if (key === undefined) return;
+      // The key echoed on every answer to it says this server honours keys: Pay-i documents none, so the SDK
+      // resends a write that is not idempotent by itself only to a server that has shown this (sdk/core/client.ts).
+      reply.header(IDEMPOTENCY_HEADER, key);
       const stored = this.#store.find(this.#storedKey(request, key));
       if (!stored) return;
       if (stored.fingerprint !== this.#fingerprintOf(request)) {

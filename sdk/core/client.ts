@@ -85,6 +85,12 @@ export interface ApiProfile {
    * retries, so a server that remembers keys applies a retried write once. Omit when the API has none.
    */
   idempotencyHeader?: string | undefined;
+  /**
+   * Whether the API documents that it honours `idempotencyHeader` (applies a repeated key once). When it does
+   * not, a key proves nothing until the server shows it read one (see {@link BaseClient}): a write that is not
+   * idempotent by the API's own semantics is not resent before that.
+   */
+  keysHonoured?: boolean | undefined;
 }
 
 /** Resolved settings of a client: the options with the API key and base URL known. */
@@ -99,13 +105,15 @@ export interface ResolvedOptions extends ClientOptions {
  * Each API's client (`Payi`, `Limitry`) extends it with its resources.
  *
  * Retries never apply a write twice. A call that may have reached the server is sent again only when that
- * is safe: its method is idempotent (GET, PUT, DELETE), it is marked {@link RequestSpec.idempotent}, or the
- * API's profile has an `idempotencyHeader` (one key per call, the server replays its first answer). Any
- * other write (a keyless POST or PATCH) is retried only when it provably was not applied: a 429, or a
- * connection that was never made (refused, unresolvable host, connect timeout); never after a response
- * timeout, a connection lost after sending, or a 5xx. There it fails with `mayHaveBeenApplied` set and a
- * message saying so. The server's `x-should-retry: true` allows a retry and `x-should-retry: false` always
- * forbids one.
+ * is safe: its method is idempotent (GET, PUT, DELETE), it is marked {@link RequestSpec.idempotent} (by the
+ * API's documented semantics, e.g. a Pay-i limit create with a caller-chosen id), or it carries an
+ * idempotency key that the server honours. A server honours keys when its API documents it
+ * (`keysHonoured`, Limitry), or once it has proven it to this client: an answer to a keyed call that echoes
+ * the key in the same response header (the local service does; Pay-i documents no keys, and its own client
+ * sends none). Any other write is retried only when it provably was not applied: a 429, or a connection that
+ * was never made (refused, unresolvable host, connect timeout); never after a response timeout, a
+ * connection lost after sending, or a 5xx. There it fails with `mayHaveBeenApplied` set and a message naming
+ * the call. The server's `x-should-retry: true` allows a retry and `x-should-retry: false` always forbids one.
  */
 export abstract class BaseClient {
   readonly baseURL: string;
@@ -117,6 +125,8 @@ export abstract class BaseClient {
   protected readonly options: ResolvedOptions;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  /** The server echoed an idempotency key it was sent: it honours them (see the class comment). */
+  #keysProven = false;
 
   protected constructor(options: ResolvedOptions, profile: ApiProfile) {
     this.#apiKey = options.apiKey;
@@ -172,13 +182,16 @@ export abstract class BaseClient {
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const idempotencyKey =
       spec.method !== "GET" && this.#profile.idempotencyHeader ? `stainless-node-retry-${randomUUID()}` : undefined;
-    const repeatable = IDEMPOTENT_METHODS[spec.method] || spec.idempotent === true || idempotencyKey !== undefined;
-    // A write that must not be repeated names itself in the error when its outcome is unknown.
-    const unknownOutcome = repeatable ? {} : { unknownOutcomeOf: `${spec.method} ${spec.path}` };
+    const safeAlone = IDEMPOTENT_METHODS[spec.method] || spec.idempotent === true;
 
     for (let attempt = 0; ; attempt++) {
       const headers = this.#headers(spec, attempt, timeout, idempotencyKey);
       const retriesLeft = maxRetries - attempt;
+      // The key sent (the caller may have set its own) makes a repeat safe only where the server honours keys.
+      const sentKey = this.#profile.idempotencyHeader ? headers[this.#profile.idempotencyHeader.toLowerCase()] : undefined;
+      let repeatable = safeAlone || (sentKey !== undefined && (this.#profile.keysHonoured === true || this.#keysProven));
+      // A write that must not be repeated names itself in the error when its outcome is unknown.
+      let unknownOutcome = repeatable ? {} : { unknownOutcomeOf: `${spec.method} ${spec.path}` };
 
       let status: number;
       let responseHeaders: ResponseHeaders;
@@ -197,6 +210,14 @@ export abstract class BaseClient {
         });
         status = res.statusCode;
         responseHeaders = normalizeHeaders(res.headers);
+        // This very answer may be the proof: the server read the key it echoes, so a retry of it is answered once.
+        if (sentKey !== undefined && this.#profile.idempotencyHeader) {
+          if (responseHeaders[this.#profile.idempotencyHeader.toLowerCase()] === sentKey) {
+            this.#keysProven = true;
+            repeatable = true;
+            unknownOutcome = {};
+          }
+        }
         text = await res.body.text();
       } catch (cause) {
         if (spec.signal?.aborted) throw new APIConnectionError("Request was aborted.", { cause, ...unknownOutcome });

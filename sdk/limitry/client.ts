@@ -25,6 +25,7 @@ const LIMITRY: ApiProfile = {
   // Limitry honours Idempotency-Key on every write (its reference; its own client resends writes with the
   // same key): one key per call, the same on each retry, so a retried write is applied once.
   idempotencyHeader: "Idempotency-Key",
+  keysHonoured: true,
 };
 
 /**

@@ -20,12 +20,50 @@ async function lossyClient(serviceUrl: string) {
   };
 }
 
+/**
+ * The service shows it honours keys by echoing each one; until a client has seen that, it resends only calls
+ * idempotent by Pay-i's own semantics. A limit create with a caller-chosen id is one: creating it through the
+ * lossy client (its answer lost, then resent) proves the keys, as any first call of a long-lived client would.
+ */
+async function provenLimit(lossy: { client: Payi }, name: string) {
+  const { limit } = await lossy.client.limits.create({
+    limit_id: name.toLowerCase().replaceAll(" ", "-"),
+    limit_name: name,
+    max: 10,
+  });
+  return limit;
+}
+
+const ambiguous = (call: string) => ({
+  mayHaveBeenApplied: true,
+  message: expect.stringContaining(`${call} may or may not have been applied`),
+});
+
 describe("a response lost after the write", () => {
+  test("a limit create with its own id is resent (idempotent on limit_id) and makes one limit", async ({ service }) => {
+    await using lossy = await lossyClient(service.url);
+    const limit = await provenLimit(lossy, "Lossy");
+    expect([lossy.proxy.requests, lossy.proxy.dropped]).toEqual([2, 1]);
+    expect((await service.client.limits.list()).items.map((l) => l.limit_id)).toEqual([limit.limit_id]);
+  });
+
+  test("before the service has shown it honours keys, a lost ingest is not resent: charged once, the error says so", async ({
+    service,
+  }) => {
+    await using lossy = await lossyClient(service.url);
+    const { limit } = await service.client.limits.create({ limit_name: "Unproven", max: 10 });
+    await expect(lossy.client.ingest.units({ ...event, limit_ids: [limit.limit_id] })).rejects.toMatchObject(
+      ambiguous("POST /api/v1/ingest"),
+    );
+    expect([lossy.proxy.requests, lossy.proxy.dropped]).toEqual([1, 1]);
+    expect((await service.client.limits.retrieve(limit.limit_id)).limit.totals.requests.total).toBe(1);
+  });
+
   test("ingest.units charges once", async ({ service }) => {
     await using lossy = await lossyClient(service.url);
-    const { limit } = await service.client.limits.create({ limit_name: "Lossy", max: 10 });
+    const limit = await provenLimit(lossy, "Lossy");
     const answer = await lossy.client.ingest.units({ ...event, limit_ids: [limit.limit_id] });
-    expect(lossy.proxy.dropped).toBe(1);
+    expect(lossy.proxy.dropped).toBe(2);
     expect(answer.xproxy_result.cost?.total?.base).toBe(0.0075);
     const after = (await service.client.limits.retrieve(limit.limit_id)).limit.totals;
     expect(after.cost.total.base).toBe(0.0075);
@@ -34,37 +72,41 @@ describe("a response lost after the write", () => {
 
   test("ingest.bulk of 3 events charges 3", async ({ service }) => {
     await using lossy = await lossyClient(service.url);
-    const { limit } = await service.client.limits.create({ limit_name: "Lossy bulk", max: 10 });
+    const limit = await provenLimit(lossy, "Lossy bulk");
     const answer = await lossy.client.ingest.bulk([1, 2, 3].map(() => ({ ...event, limit_ids: [limit.limit_id] })));
-    expect(lossy.proxy.dropped).toBe(1);
+    expect(lossy.proxy.dropped).toBe(2);
     expect(answer.ingest_count).toBe(3);
     expect((await service.client.limits.retrieve(limit.limit_id)).limit.totals.requests.total).toBe(3);
   });
 
   test("useCases.create starts one instance", async ({ service }) => {
     await using lossy = await lossyClient(service.url);
-    await service.client.useCases.definitions.create({ name: "lossy", description: "d", limit_config: { max: 1 } });
+    await service.client.useCases.definitions.create({ name: "lossy", description: "d" });
+    // Setting a limit config overwrites (seed 002): idempotent, resent, and its echoed key proves the service.
+    await lossy.client.useCases.definitions.limitConfig.create("lossy", { max: 1 });
     const instance = await lossy.client.useCases.create("lossy");
-    expect(lossy.proxy.dropped).toBe(1);
+    expect(lossy.proxy.dropped).toBe(2);
     const limits = await service.client.limits.list();
     expect(limits.items.map((l) => l.limit_id)).toEqual([instance.limit_id]);
   });
 
   test("limits.reset reports the spend it reset, not $0", async ({ service }) => {
     await using lossy = await lossyClient(service.url);
-    const { limit } = await service.client.limits.create({ limit_name: "Lossy reset", max: 10 });
+    const limit = await provenLimit(lossy, "Lossy reset");
     await service.client.ingest.units({ ...event, limit_ids: [limit.limit_id] });
     const answer = await lossy.client.limits.reset(limit.limit_id);
-    expect(lossy.proxy.dropped).toBe(1);
+    expect(lossy.proxy.dropped).toBe(2);
     expect(answer.limit_history.totals.cost.total.base).toBe(0.0075);
   });
 
-  test("without an idempotency key the retry charges again (what the key prevents)", async ({ service }) => {
+  test("without an idempotency key a lost ingest is not resent, even to a proven service: charged once", async ({ service }) => {
     await using lossy = await lossyClient(service.url);
-    const { limit } = await service.client.limits.create({ limit_name: "Keyless", max: 10 });
-    await lossy.client.ingest.units({ ...event, limit_ids: [limit.limit_id] }, { headers: { "Idempotency-Key": undefined } });
-    expect(lossy.proxy.dropped).toBe(1);
-    expect((await service.client.limits.retrieve(limit.limit_id)).limit.totals.requests.total).toBe(2);
+    const limit = await provenLimit(lossy, "Keyless");
+    await expect(
+      lossy.client.ingest.units({ ...event, limit_ids: [limit.limit_id] }, { headers: { "Idempotency-Key": undefined } }),
+    ).rejects.toMatchObject(ambiguous("POST /api/v1/ingest"));
+    expect(lossy.proxy.dropped).toBe(2);
+    expect((await service.client.limits.retrieve(limit.limit_id)).limit.totals.requests.total).toBe(1);
   });
 
   test("a key reused for a different request is refused with 422", async ({ service }) => {

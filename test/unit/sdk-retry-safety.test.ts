@@ -189,18 +189,19 @@ describe("calls safe to repeat are still retried", () => {
     expect(attempts).toBe(6);
   });
 
-  test("Pay-i writes carry an idempotency key and are retried on 503 with the same key", async () => {
+  test("Pay-i writes carry an idempotency key and, once the server echoes it, are retried on 503 with the same key", async () => {
     const payi = new Payi({ apiKey: "k", baseURL: "http://payi.test", dispatcher: agent, maxRetries: 2 });
     const keys: string[] = [];
     agent
       .get("http://payi.test")
       .intercept({ path: "/api/v1/limits", method: "POST" })
       .reply((req) => {
-        keys.push(String(new Headers(req.headers).get("idempotency-key")));
+        const key = String(new Headers(req.headers).get("idempotency-key"));
+        keys.push(key);
         return {
           statusCode: 503,
           data: JSON.stringify({ statusCode: 503, message: "unavailable" }),
-          responseOptions: { headers: { "retry-after-ms": "1" } },
+          responseOptions: { headers: { "retry-after-ms": "1", "idempotency-key": key } },
         };
       })
       .times(3);

@@ -110,9 +110,21 @@ export class Limits {
     this.properties = new LimitProperties(client);
   }
 
-  /** Creates a limit, or returns the existing one when the same id/name has identical settings. */
+  /**
+   * Creates a limit, or returns the existing one when the same id/name has identical settings. With a
+   * `limit_id` it is idempotent (seed 000: a repeat with the same id and settings returns that limit), so it
+   * is retried like a read; without one a repeat could make a second limit, so it is not resent once it may
+   * have reached Pay-i.
+   */
   create(body: LimitCreateParams, options?: RequestOptions): APIPromise<LimitResponse> {
-    return this.client.request({ ...options, method: "POST", path: "/api/v1/limits", body, schema: LimitResponseSchema });
+    return this.client.request({
+      ...options,
+      method: "POST",
+      path: "/api/v1/limits",
+      body,
+      schema: LimitResponseSchema,
+      idempotent: body.limit_id != null,
+    });
   }
 
   retrieve(limitId: string, options?: RequestOptions): APIPromise<LimitResponse> {

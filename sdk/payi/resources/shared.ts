@@ -114,7 +114,8 @@ export function samePage<Item>(body: { items: Item[]; cursor?: string | null | u
 
 /**
  * Header of the idempotency key this SDK sends on every non-GET call, the same on each retry of one call.
- * Pay-i's own clients send none; the local service remembers each key's first answer and replays it, so a
- * retried ingest charges once.
+ * Pay-i documents no such key and its own clients send none, so the SDK relies on it only once the server has
+ * echoed a key back in this header (the local service does, and replays each key's first answer): from then
+ * on a retried ingest charges once; before, an ingest whose answer was lost is not resent.
  */
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";

@@ -173,7 +173,7 @@ export class Definitions {
 export class DefinitionLimitConfig {
   constructor(private readonly client: Payi) {}
 
-  /** Sets the definition's limit config, replacing any previous one. */
+  /** Sets the definition's limit config, replacing any previous one (seed 002: it overwrites, so a repeat is safe). */
   create(useCaseName: string, body: LimitConfigCreateParams, options?: RequestOptions): APIPromise<UseCaseDefinition> {
     return this.client.request({
       ...options,
@@ -181,6 +181,7 @@ export class DefinitionLimitConfig {
       path: `/api/v1/use_cases/definitions/${segment(useCaseName)}/limit_config`,
       body,
       schema: UseCaseDefinitionSchema,
+      idempotent: true,
     });
   }
 
