@@ -4,7 +4,7 @@ import { segment } from "../../core/path.js";
 import type { Payi } from "../client.js";
 import type { PagePromise } from "../../core/pagination.js";
 import type { APIPromise } from "../../core/response.js";
-import { MoneySchema, TimestampSchema, type ListParams, samePage } from "./shared.js";
+import { MoneySchema, TimestampSchema, type ListParams, listOrAcknowledgement, samePage } from "./shared.js";
 
 /** Price of one unit type, in USD per single unit (per token for text). */
 export const UnitPriceSchema = z.looseObject({
@@ -72,23 +72,23 @@ export class Categories {
     );
   }
 
-  /** Deletes every custom resource version in `category`; answers with the versions deleted. */
+  /** Deletes every custom resource version in `category`; answers with the versions deleted (none when Pay-i answers `{request_id}`). */
   delete(category: string, options?: RequestOptions): APIPromise<CategoryResource[]> {
     return this.client.request({
       ...options,
       method: "DELETE",
       path: `/api/v1/categories/${segment(category)}`,
-      schema: z.array(CategoryResourceSchema),
+      schema: listOrAcknowledgement(CategoryResourceSchema),
     });
   }
 
-  /** Deletes every version of one custom resource; answers with the versions deleted. */
+  /** Deletes every version of one custom resource; answers with the versions deleted (none when Pay-i answers `{request_id}`). */
   deleteResource(category: string, resource: string, options?: RequestOptions): APIPromise<CategoryResource[]> {
     return this.client.request({
       ...options,
       method: "DELETE",
       path: `/api/v1/categories/${segment(category)}/resources/${segment(resource)}`,
-      schema: z.array(CategoryResourceSchema),
+      schema: listOrAcknowledgement(CategoryResourceSchema),
     });
   }
 

@@ -6,6 +6,7 @@ import type { PagePromise } from "../../core/pagination.js";
 import type { APIPromise } from "../../core/response.js";
 import {
   DefaultResponseSchema,
+  listOrAcknowledgement,
   MoneySchema,
   PropertiesSchema,
   TimestampSchema,
@@ -189,7 +190,8 @@ export class LimitProperties {
 
   /**
    * Merges properties into the limit's property bag (a null value removes the key). Pay-i answers with a
-   * list of limit responses, one per limit changed (here, the one limit).
+   * list of limit responses, one per limit changed (here, the one limit), as the official client types it, or
+   * with `{request_id}` as its docs show: then the list is empty.
    */
   update(limitId: string, body: LimitPropertiesUpdateParams, options?: RequestOptions): APIPromise<LimitResponse[]> {
     return this.client.request({
@@ -197,7 +199,7 @@ export class LimitProperties {
       method: "PUT",
       path: `/api/v1/limits/${segment(limitId)}/properties`,
       body,
-      schema: z.array(LimitResponseSchema),
+      schema: listOrAcknowledgement(LimitResponseSchema),
     });
   }
 }

@@ -85,6 +85,15 @@ export const DefaultResponseSchema = z.looseObject({
 });
 export type DefaultResponse = z.infer<typeof DefaultResponseSchema>;
 
+/**
+ * A list of the objects a call changed, as the official client types it, or the bare acknowledgement
+ * `{request_id}` Pay-i's docs show for the same call (reference, "unconfirmed"): the official client accepts
+ * either, and so does this one, reading the acknowledgement as an empty list (it names no object).
+ */
+export function listOrAcknowledgement<T extends z.ZodType>(item: T) {
+  return z.union([z.array(item), DefaultResponseSchema.transform((): z.output<T>[] => [])]);
+}
+
 /** Pay-i's error envelope. */
 export const ErrorBodySchema = z.object({
   statusCode: z.number().int(),
