@@ -5,6 +5,7 @@ import { CliError, ExitCode } from "./exit-codes.js";
 import { resetCommand } from "./reset-command.js";
 import { releaseCommand } from "./release-command.js";
 import { serveCommand } from "./serve-command.js";
+import { withInterrupts } from "./interrupt.js";
 import { redactCredentials, stackLockedError } from "./backend-errors.js";
 import {
   destroyCommand,
@@ -54,7 +55,9 @@ status: [--now ISO-DATE] (next resets as of that time) [--customer ID[,ID]] (Lim
 Environment: PAYI_API_KEY (required for Pay-i entries), PAYI_BASE_URL, LIMITRY_API_KEY and LIMITRY_BASE_URL
 (for a limitry: section), PULUMI_BACKEND_URL (as --backend),
 PULUMI_CONFIG_PASSPHRASE (stack secrets).
-Exit codes: 0 ok, 1 failure, 2 bad input, 3 drift, 4 stack locked by another run.`;
+Exit codes: 0 ok, 1 failure, 2 bad input, 3 drift, 4 stack locked by another run, 130 interrupted (SIGINT),
+143 stopped (SIGTERM). A first Ctrl-C (or SIGTERM) lets the engine finish the steps in flight and release the
+stack's lock; a second one stops it at once.`;
 
 const COMMANDS: Record<string, (args: string[], environment: CliEnvironment) => Promise<number>> = {
   preview: previewCommand,
@@ -87,7 +90,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const run = COMMANDS[command];
   try {
     if (!run) throw new CliError(`unknown command '${command}' (see pulumi-limits --help)`, ExitCode.badInput);
-    return await run(rest, readEnvironment(env));
+    // `serve` shuts down on signals by itself; every other command stops the engine as `pulumi up` does.
+    if (command === "serve") return await run(rest, readEnvironment(env));
+    return await withInterrupts(command, () => run(rest, readEnvironment(env)));
   } catch (caught) {
     const error = stackLockedError(caught, command) ?? caught;
     if (error instanceof CliError) {

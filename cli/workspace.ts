@@ -7,6 +7,7 @@ import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgram } from "./program.js";
 import { resolveLimitKeys, stateResources, type ResolvedKeys, type StateResource } from "./resource-keys.js";
 import { droppedUseCaseNotes } from "./use-case-notes.js";
+import { interruptible } from "./interrupt.js";
 
 /** Settings shared by the stack commands: flags, falling back to the environment read in main. */
 export interface StackSettings {
@@ -74,7 +75,7 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   );
   state = await stateResources(stack);
   resolved = resolveLimitKeys(budgets.limits, state);
-  return { stack, state, renames: resolved.renames };
+  return { stack: interruptible(stack), state, renames: resolved.renames };
 }
 
 /** The Pulumi CLI on PATH; a missing one is a clear error saying how to install it, not a spawn failure. */
