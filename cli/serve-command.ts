@@ -1,13 +1,18 @@
 import { parseArgs } from "node:util";
+import { SERVICE_PROFILE_NAMES, isServiceProfileName } from "../server/profile.js";
 import { serveUntilSignal } from "../server/serve.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 const SERVE_USAGE = `pulumi-limits serve [--host 127.0.0.1] [--port 8787] [--data-dir .data] [--api-key KEY]... [--log-format text|json]
+                     [--profile default|strict]
 
 Runs the Pay-i-compatible local service on SQLite. API keys come from --api-key (repeatable) or the
 comma-separated PAYI_API_KEY environment variable. The log is one line per request (text), or Fastify's
-JSON records with each request's headers (json); API keys never appear in either.`;
+JSON records with each request's headers (json); API keys never appear in either.
+--profile strict answers only what Pay-i's official client models and docs guarantee, choosing the least
+convenient documented answer where they leave it open (no properties on limits, an unset threshold read
+back as 1.0, Idempotency-Key ignored, opaque use-case instance limits...; see the README).`;
 
 /**
  * One stdout write per event-loop turn instead of one per request: under load the per-request log
@@ -37,6 +42,7 @@ export async function serveCommand(args: string[], environment: CliEnvironment):
       "data-dir": { type: "string", default: ".data" },
       "api-key": { type: "string", multiple: true },
       "log-format": { type: "string", default: "text" },
+      profile: { type: "string", default: "default" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -53,6 +59,10 @@ export async function serveCommand(args: string[], environment: CliEnvironment):
   if (logFormat !== "text" && logFormat !== "json") {
     throw new CliError(`--log-format must be text or json (got '${logFormat}')`, ExitCode.badInput);
   }
+  const profile = values.profile;
+  if (!isServiceProfileName(profile)) {
+    throw new CliError(`--profile must be ${SERVICE_PROFILE_NAMES.join(" or ")} (got '${profile}')`, ExitCode.badInput);
+  }
   const apiKeys = values["api-key"]?.length ? values["api-key"] : environment.apiKeys;
   if (apiKeys.length === 0) {
     throw new CliError("serve needs an API key: pass --api-key KEY or set PAYI_API_KEY", ExitCode.badInput);
@@ -64,6 +74,7 @@ export async function serveCommand(args: string[], environment: CliEnvironment):
     apiKeys,
     log: bufferedLog(process.stdout),
     logFormat,
+    profile,
   });
   return ExitCode.ok;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { ServiceContext } from "./context.js";
+import type { IdempotentWrites, ServiceContext } from "./context.js";
 import { contractViolation } from "./contract.js";
 import type { Db } from "./db.js";
 import { type LogDestination, loggerOptions, pathOf } from "./log.js";
@@ -16,6 +16,7 @@ import { LimitsRepository } from "./payi/repositories/limits.js";
 import { RequestsRepository } from "./payi/repositories/requests.js";
 import { ResourcesRepository } from "./payi/repositories/resources.js";
 import { UseCasesRepository } from "./payi/repositories/use-cases.js";
+import { type ServiceProfileName, serviceProfile } from "./profile.js";
 
 /** Largest request body accepted, in bytes (1 MiB). */
 const BODY_LIMIT = 1024 * 1024;
@@ -37,6 +38,13 @@ export interface AppConfig {
   now?: (() => Date) | undefined;
   /** Milliseconds a client has to send a whole request before a 408 closes its connection. Default 30 000. */
   requestTimeoutMs?: number | undefined;
+  /** `strict` answers only what Pay-i's client models and docs guarantee (see `ServiceProfile`). Default `default`. */
+  profile?: ServiceProfileName | undefined;
+}
+
+/** The strict profile's idempotency: keys are ignored, as by a server that never promised to honour them. */
+function ignoredKeys(db: Db): IdempotentWrites {
+  return { register: () => {}, once: (_request, write) => db.transaction(write)() };
 }
 
 /** Builds the local service (Pay-i under `/api/v1`, Limitry under `/v1`). It does not listen: see `serve()`. */
@@ -59,6 +67,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
   });
   const clock = config.now ?? (() => new Date());
   const now = () => clock().toISOString();
+  const profile = serviceProfile(config.profile);
   const ctx: ServiceContext = {
     db: config.db,
     limits: new LimitsRepository(config.db),
@@ -66,7 +75,8 @@ export function buildApp(config: AppConfig): FastifyInstance {
     resources: new ResourcesRepository(config.db),
     requests: new RequestsRepository(config.db),
     kpis: new KpisRepository(config.db),
-    idempotency: payiIdempotency(config.db, now),
+    idempotency: profile.replaysIdempotencyKeys ? payiIdempotency(config.db, now) : ignoredKeys(config.db),
+    profile,
     now,
   };
 

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { buildApp } from "./app.js";
 import { openDatabase } from "./db.js";
 import { lineDestination } from "./log.js";
+import type { ServiceProfileName } from "./profile.js";
 
 /** How the local service runs; `pulumi-limits serve` builds this from flags and env once, at boot. */
 export interface ServeConfig {
@@ -19,6 +20,8 @@ export interface ServeConfig {
    * are cut, in ms. Idle keep-alive connections close at once. Default 5 000.
    */
   shutdownGraceMs?: number | undefined;
+  /** `strict`: answer only what Pay-i's client models and docs guarantee (README, "The local service"). Default `default`. */
+  profile?: ServiceProfileName | undefined;
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -26,13 +29,20 @@ const SHUTDOWN_GRACE_MS = 5_000;
 export interface RunningService {
   /** e.g. http://127.0.0.1:8787 */
   url: string;
+  /** The profile it answers with. */
+  profile: ServiceProfileName;
   close(): Promise<void>;
 }
 
 /** Opens the database, starts listening, and returns a handle whose close() drains and closes both. */
 export async function serve(config: ServeConfig): Promise<RunningService> {
   const db = openDatabase(config.dataDir);
-  const app = buildApp({ db, apiKeys: config.apiKeys, logger: lineDestination(config.logFormat ?? "text", config.log) });
+  const app = buildApp({
+    db,
+    apiKeys: config.apiKeys,
+    logger: lineDestination(config.logFormat ?? "text", config.log),
+    profile: config.profile,
+  });
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -54,6 +64,7 @@ export async function serve(config: ServeConfig): Promise<RunningService> {
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
+    profile: config.profile ?? "default",
     close: () => {
       closing ??= shutdown();
       return closing;
@@ -65,7 +76,7 @@ export async function serve(config: ServeConfig): Promise<RunningService> {
 export async function serveUntilSignal(config: ServeConfig): Promise<void> {
   const service = await serve(config);
   config.log(
-    `pulumi-limits: Pay-i- and Limitry-compatible service listening on ${service.url} (Pay-i under /api/v1, Limitry under /v1; data: ${config.dataDir})`,
+    `pulumi-limits: Pay-i- and Limitry-compatible service listening on ${service.url} (Pay-i under /api/v1, Limitry under /v1; data: ${config.dataDir}; profile: ${service.profile})`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {

@@ -30,6 +30,16 @@ export function payiApi(apiKeys: string[], ctx: ServiceContext) {
         );
       }
     });
+    const { notFoundStatus } = ctx.profile;
+    if (notFoundStatus !== 404) {
+      // The app's handler writes the envelope; this one only moves "not found" answers to the profile's status.
+      api.setErrorHandler(async (error) => {
+        if (error instanceof ServiceError && error.statusCode === 404) {
+          throw new ServiceError(notFoundStatus, error.code, error.message, error.shouldRetry);
+        }
+        throw error;
+      });
+    }
     ctx.idempotency.register(api);
     limitRoutes(api, ctx);
     useCaseRoutes(api, ctx);

@@ -10,13 +10,15 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 API_KEY = "conformance-key-not-a-secret"
+# `strict` runs the suite against the service's strict profile (see the README's assumptions table).
+PROFILE = os.environ.get("PULUMI_LIMITS_SERVICE_PROFILE", "default")
 
 
 @pytest.fixture(scope="session")
 def service():
     data_dir = tempfile.mkdtemp(prefix="pulumi-limits-conformance-")
     proc = subprocess.Popen(
-        ["node", os.path.join(ROOT, "bin", "pulumi-limits.js"), "serve", "--port", "0", "--data-dir", data_dir, "--api-key", API_KEY],
+        ["node", os.path.join(ROOT, "bin", "pulumi-limits.js"), "serve", "--port", "0", "--data-dir", data_dir, "--api-key", API_KEY, "--profile", PROFILE],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -1,6 +1,17 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import path from "node:path";
 import { packageRoot } from "../../cli/node-path.js";
+import { type ServiceProfileName, isServiceProfileName } from "../../server/profile.js";
+
+/**
+ * The profile of the services tests, the demo and the bench start unless they ask for one: env
+ * `PULUMI_LIMITS_SERVICE_PROFILE` (`default` or `strict`; the `e2e-strict` vitest project sets `strict`).
+ */
+export function testProfile(): ServiceProfileName {
+  const name = process.env.PULUMI_LIMITS_SERVICE_PROFILE ?? "default";
+  if (!isServiceProfileName(name)) throw new Error(`PULUMI_LIMITS_SERVICE_PROFILE must be default or strict (got '${name}')`);
+  return name;
+}
 
 export interface ServeProcess {
   /** e.g. http://127.0.0.1:41234 */
@@ -17,9 +28,15 @@ export interface ServeProcess {
 /**
  * Runs `pulumi-limits serve` as its own process on a free loopback port and waits for its URL. Used by
  * the demo, the benchmarks and the tests that need a real process (restart, kill -9, signals).
- * Without `apiKey`, the keys come from `env`'s PAYI_API_KEY, as they would for a user.
+ * Without `apiKey`, the keys come from `env`'s PAYI_API_KEY, as they would for a user. The profile defaults to
+ * `testProfile()` (env `PULUMI_LIMITS_SERVICE_PROFILE`).
  */
-export async function spawnServe(options: { dataDir: string; apiKey?: string; env?: NodeJS.ProcessEnv }): Promise<ServeProcess> {
+export async function spawnServe(options: {
+  dataDir: string;
+  apiKey?: string;
+  env?: NodeJS.ProcessEnv;
+  profile?: ServiceProfileName;
+}): Promise<ServeProcess> {
   const bin = path.join(packageRoot(), "bin", "pulumi-limits.js");
   const args = [
     bin,
@@ -29,6 +46,8 @@ export async function spawnServe(options: { dataDir: string; apiKey?: string; en
     "--data-dir",
     options.dataDir,
     ...(options.apiKey ? ["--api-key", options.apiKey] : []),
+    "--profile",
+    options.profile ?? testProfile(),
   ];
   const child = spawn(process.execPath, args, { env: options.env ?? process.env });
   const exited = new Promise<number | string>((resolve) =>

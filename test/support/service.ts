@@ -3,7 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test as base } from "vitest";
 import { Payi } from "../../sdk/index.js";
+import type { ServiceProfileName } from "../../server/profile.js";
 import { serve, type RunningService } from "../../server/serve.js";
+import { testProfile } from "./serve-process.js";
 
 export const TEST_API_KEY = "test-key-not-a-secret";
 
@@ -13,10 +15,18 @@ export interface ServiceFixture {
   client: Payi;
   /** Every line the service logged. */
   logs: string[];
+  /** The profile the service answers with. */
+  profile: ServiceProfileName;
 }
 
-/** Starts the real service on a free loopback port with a fresh data directory. */
-export async function startService(): Promise<ServiceFixture & { stop(): Promise<void> }> {
+/**
+ * Starts the real service on a free loopback port with a fresh data directory, in `options.profile`
+ * (default: `testProfile()`).
+ */
+export async function startService(
+  options: { profile?: ServiceProfileName } = {},
+): Promise<ServiceFixture & { stop(): Promise<void> }> {
+  const profile = options.profile ?? testProfile();
   const dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-data-"));
   const logs: string[] = [];
   const running: RunningService = await serve({
@@ -25,6 +35,7 @@ export async function startService(): Promise<ServiceFixture & { stop(): Promise
     dataDir,
     apiKeys: [TEST_API_KEY],
     log: (line) => logs.push(line),
+    profile,
   });
   const client = new Payi({ apiKey: TEST_API_KEY, baseURL: running.url, maxRetries: 0 });
   return {
@@ -32,6 +43,7 @@ export async function startService(): Promise<ServiceFixture & { stop(): Promise
     dataDir,
     client,
     logs,
+    profile,
     async stop() {
       await client.close();
       await running.close();

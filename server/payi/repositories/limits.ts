@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LimitTypeSchema, type Limit, type LimitType } from "../../../sdk/payi/resources/limits.js";
 import type { LimitState, TotalCostData } from "../../../sdk/payi/resources/shared.js";
 import type { Db } from "../../db.js";
+import type { ServiceProfile } from "../../profile.js";
 import { jsonColumn, rowDecoder } from "../../rows.js";
 import { toUnits, toUsd } from "../../../rules/payi/money.js";
 import type { ExistingLimit } from "../../../rules/payi/limit.js";
@@ -184,8 +185,15 @@ export function spendUnits(row: LimitRow): bigint {
   return row.input_units + row.output_units;
 }
 
-/** The stored limit as the API returns it. */
-export function toWire(row: LimitRow): Limit {
+/** The stored limit as the API answers it under `profile` (the strict one leaves out what `Limit` does not model). */
+export function presentLimit(row: LimitRow, profile: ServiceProfile): Limit {
+  const { properties, limit_tags, ...modelled } = toWire(row);
+  const threshold = modelled.threshold ?? profile.unsetThreshold;
+  return profile.echoesLimitProperties ? { ...modelled, threshold, properties, limit_tags } : { ...modelled, threshold };
+}
+
+/** The stored limit with everything this service keeps of it (what the default profile answers). */
+function toWire(row: LimitRow): Limit {
   return {
     ...settingsOf(row),
     properties: row.properties,
@@ -216,4 +224,12 @@ function totals(row: LimitRow): TotalCostData {
     },
     requests: { ...requests, total: Object.values(requests).reduce((a, b) => a + b, 0) },
   };
+}
+
+/** A server-chosen limit id in the profile's format that no limit holds yet. */
+export function newLimitId(limits: LimitsRepository, profile: ServiceProfile): string {
+  for (;;) {
+    const id = profile.newLimitId();
+    if (!limits.findById(id)) return id;
+  }
 }

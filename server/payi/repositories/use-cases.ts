@@ -6,6 +6,7 @@ import {
   type UseCaseInstance,
 } from "../../../sdk/payi/resources/use-cases.js";
 import type { Db } from "../../db.js";
+import type { ServiceProfile } from "../../profile.js";
 import { booleanColumn, jsonColumn, rowDecoder } from "../../rows.js";
 import { keysetPage, type KeysetQuery } from "./keyset.js";
 
@@ -134,12 +135,14 @@ export class UseCasesRepository {
   }
 }
 
-export function definitionToWire(row: DefinitionRow, requestId: string): UseCaseDefinition {
+/** A definition as the API answers it; its limit config's unset threshold reads as the profile says. */
+export function presentDefinition(row: DefinitionRow, requestId: string, profile: ServiceProfile): UseCaseDefinition {
+  const config = row.limit_config;
   return {
     name: row.name,
     description: row.description,
     request_id: requestId,
-    limit_config: row.limit_config,
+    limit_config: config && { ...config, threshold: config.threshold ?? profile.unsetThreshold },
     logging_enabled: row.logging_enabled,
     type_version: Number(row.type_version),
     created_timestamp: row.created_at,

@@ -8,7 +8,8 @@ import { badRequest, notFound } from "../../errors.js";
 import { SYSTEM_RESOURCES, type PricedResource } from "../pricing.js";
 import { priceViolations } from "../storage-caps.js";
 import { instantOf, rejectViolations } from "../validation.js";
-import { DEFAULT_PAGE_SIZE, ListQuerySchema } from "./paging.js";
+import type { ServiceProfile } from "../../profile.js";
+import { ListQuerySchema, paging } from "./paging.js";
 
 const CategoryParams = z.object({ category: z.string() });
 const ResourceParams = z.object({ category: z.string(), resource: z.string() });
@@ -30,11 +31,11 @@ function toWire(r: PricedResource): CategoryResource {
 }
 
 /** Pages over a small in-memory list: the cursor is the offset. */
-function pageOf<T>(all: T[], q: z.output<typeof ListQuerySchema>) {
-  const sorted = (q.sort_ascending ?? true) ? all : [...all].reverse();
+function pageOf<T>(all: T[], q: z.output<typeof ListQuerySchema>, profile: ServiceProfile) {
+  const { ascending, pageSize: size } = paging({ ...q, cursor: undefined }, profile);
+  const sorted = ascending ? all : [...all].reverse();
   const offset = q.cursor === undefined ? 0 : Number.parseInt(q.cursor, 10);
   if (!Number.isInteger(offset) || offset < 0) throw badRequest("invalid_cursor", "cursor is not one this service issued");
-  const size = q.limit ?? DEFAULT_PAGE_SIZE;
   const items = sorted.slice(offset, offset + size);
   return { items, cursor: offset + size < sorted.length ? String(offset + size) : null };
 }
@@ -54,13 +55,14 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
     return pageOf(
       names.map((category) => ({ category })),
       request.query,
+      ctx.profile,
     );
   });
 
   const inCategory = { params: CategoryParams, querystring: ListQuerySchema };
   app.get("/categories/:category/resources", { schema: inCategory, config: invalidQuery }, async (request) => {
     const { category } = request.params;
-    return pageOf(resourcesIn(category).map(toWire), request.query);
+    return pageOf(resourcesIn(category).map(toWire), request.query, ctx.profile);
   });
 
   const create = { params: ResourceParams, body: ResourceCreateParamsSchema };
@@ -108,7 +110,7 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
     const system = SYSTEM_RESOURCES.filter((r) => r.category === category && r.resource === resource);
     const all = [...system, ...versions];
     if (all.length === 0) throw notFound("category_resource_not_found", `No resource '${resource}' in category '${category}'`);
-    return pageOf(all.map(toWire), request.query);
+    return pageOf(all.map(toWire), request.query, ctx.profile);
   });
 
   const mustFindVersion = ({ category, resource, resource_id }: z.infer<typeof VersionParams>): PricedResource => {
@@ -139,7 +141,10 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
     });
   });
 
-  // Pay-i's client types both deletes' answers as the list of versions deleted.
+  // Pay-i's client types both deletes' answers as the list of versions deleted; its docs show `{request_id}`,
+  // which the strict profile answers.
+  const deleted = (versions: PricedResource[], requestId: string) =>
+    ctx.profile.answersTypedArrays ? versions.map(toWire) : { request_id: requestId };
   app.delete("/categories/:category/resources/:resource", { schema: { params: ResourceParams } }, async (request) => {
     const { category, resource } = request.params;
     notSystem(category);
@@ -149,7 +154,7 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
         if (versions.length === 0)
           throw notFound("category_resource_not_found", `No resource '${resource}' in category '${category}'`);
         ctx.resources.deleteAll(category, resource);
-        return versions.map(toWire);
+        return deleted(versions, request.id);
       })(),
     );
   });
@@ -162,7 +167,7 @@ export function categoryRoutes(server: FastifyInstance, ctx: ServiceContext): vo
         const versions = ctx.resources.allIn(category);
         if (versions.length === 0) throw notFound("category_not_found", `No category '${category}'`);
         ctx.resources.deleteAll(category);
-        return versions.map(toWire);
+        return deleted(versions, request.id);
       })(),
     );
   });

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -16,7 +15,7 @@ import { createDecision, limitViolations, maxBelowSpend } from "../../../rules/p
 import { toUsd } from "../../../rules/payi/money.js";
 import { idViolations, storageViolations } from "../storage-caps.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
-import { settingsOf, spendUnits, toWire, type LimitRow } from "../repositories/limits.js";
+import { newLimitId, presentLimit, settingsOf, spendUnits, type LimitRow } from "../repositories/limits.js";
 import { instantOf, rejectViolations } from "../validation.js";
 import { ListQuerySchema, page, paging } from "./paging.js";
 
@@ -38,7 +37,8 @@ const invalidQuery = { invalidInput: "invalid_query" };
 /** Routes for /api/v1/limits. */
 export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
-  const { db, limits } = ctx;
+  const { db, limits, profile } = ctx;
+  const toWire = (row: LimitRow) => presentLimit(row, profile);
 
   const mustFind = (limitId: string): LimitRow => {
     const row = limits.findById(limitId);
@@ -69,7 +69,7 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
           if (decision.kind === "existing") return mustFind(decision.limit.limit_id);
           return limits.insert(
             {
-              limit_id: body.limit_id ?? randomUUID(),
+              limit_id: body.limit_id ?? newLimitId(limits, profile),
               limit_name: body.limit_name,
               limit_type: wanted.limit_type,
               max: body.max,
@@ -86,7 +86,7 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
   );
 
   app.get("/limits", { schema: { querystring: LimitListQuerySchema }, config: invalidQuery }, async (request) => {
-    const p = paging(request.query);
+    const p = paging(request.query, profile);
     const { limit_name } = request.query;
     const rows = limits.list({ limitName: limit_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 });
     return page(rows, p, toWire);
@@ -138,7 +138,9 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
         mustFind(limitId);
         limits.delete(limitId);
       })();
-      return { request_id: request.id, message: `Limit '${limitId}' deleted` };
+      return profile.sendsDeleteMessage
+        ? { request_id: request.id, message: `Limit '${limitId}' deleted` }
+        : { request_id: request.id };
     });
   });
 
@@ -161,7 +163,7 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
           limit_type: wire.limit_type,
           max: wire.max,
           limit_reset_timestamp: resetAt,
-          limit_tags: before.limit_tags,
+          ...(profile.echoesLimitProperties ? { limit_tags: before.limit_tags } : {}),
           totals: wire.totals,
         },
         request_id: request.id,
@@ -170,11 +172,12 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
   });
 
   const properties = { params: IdParams, body: LimitPropertiesUpdateParamsSchema };
-  // Pay-i's client types this answer as a list of limit responses (here, the one limit changed).
+  // Pay-i's client types this answer as a list of limit responses (here, the one limit changed); its docs
+  // show `{request_id}`, which the strict profile answers.
   app.put(
     "/limits/:limit_id/properties",
     { schema: properties, config: invalidUpdate },
-    async (request): Promise<LimitResponse[]> => {
+    async (request): Promise<LimitResponse[] | DefaultResponse> => {
       const limitId = request.params.limit_id;
       const body = request.body;
       return ctx.idempotency.once(request, () => {
@@ -183,12 +186,14 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
           const merged = mergeProperties(current.properties, body.properties);
           return limits.setProperties(limitId, merged, ctx.now());
         })();
-        return [{ limit: toWire(row), request_id: request.id }];
+        return profile.answersTypedArrays ? [{ limit: toWire(row), request_id: request.id }] : { request_id: request.id };
       });
     },
   );
 
-  // Legacy limit tags (Pay-i clients before limit properties).
+  // Legacy limit tags (Pay-i clients before limit properties); whether Pay-i still serves them is unknown, so
+  // the strict profile does not.
+  if (!profile.servesLegacyTags) return;
   const tagRoute =
     <Body>(update: (current: string[], body: Body) => string[]) =>
     async (request: { params: { limit_id: string }; body: Body }) => {

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { badRequest } from "../../errors.js";
+import type { ServiceProfile } from "../../profile.js";
 
-/** Page size when the caller gives none, and the most one page may hold. */
-export const DEFAULT_PAGE_SIZE = 25;
+/** Page size when the caller gives none, and the most one page may hold (seed 004: "default: 25, max: 100"). */
+const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE_SIZE = 100;
 
 const booleanText = z.enum(["true", "false", "True", "False"]).transform((v) => v.toLowerCase() === "true");
@@ -10,12 +11,7 @@ const booleanText = z.enum(["true", "false", "True", "False"]).transform((v) => 
 /** Query parameters shared by every list endpoint. */
 export const ListQuerySchema = z.looseObject({
   cursor: z.string().optional(),
-  limit: z.coerce
-    .number()
-    .int("limit must be a whole number")
-    .min(1, "limit must be between 1 and 100")
-    .max(MAX_PAGE_SIZE, "limit must be between 1 and 100")
-    .optional(),
+  limit: z.coerce.number().int("limit must be a whole number").min(1, "limit must be between 1 and 100").optional(),
   sort_ascending: booleanText.optional(),
 });
 
@@ -25,12 +21,19 @@ export interface Paging {
   ascending: boolean;
 }
 
-/** Reads cursor, limit and sort_ascending (default true) from a list query its route has validated. */
-export function paging(q: z.output<typeof ListQuerySchema>): Paging {
+/**
+ * Reads cursor, limit and sort_ascending (default true, seed 000) from a list query its route has validated.
+ * A limit above 100 is a 400, or (strict profile) a page of 100.
+ */
+export function paging(q: z.output<typeof ListQuerySchema>, profile: ServiceProfile): Paging {
   const ascending = q.sort_ascending ?? true;
+  const asked = q.limit ?? DEFAULT_PAGE_SIZE;
+  if (asked > MAX_PAGE_SIZE && !profile.clampsPageSize) {
+    throw badRequest("invalid_query", `limit must be between 1 and ${MAX_PAGE_SIZE}`);
+  }
   return {
     afterSeq: q.cursor === undefined ? undefined : decodeCursor(q.cursor, ascending),
-    pageSize: q.limit ?? DEFAULT_PAGE_SIZE,
+    pageSize: Math.min(asked, MAX_PAGE_SIZE),
     ascending,
   };
 }

@@ -105,7 +105,7 @@ export function useCaseKpiRoutes(server: FastifyInstance, ctx: ServiceContext): 
   const list = { schema: { params: NameParams, querystring: KpiListQuerySchema }, config: invalidQuery };
   app.get("/use_cases/definitions/:use_case_name/kpis", list, async (request) => {
     const { use_case_name } = request.params;
-    const p = paging(request.query);
+    const p = paging(request.query, ctx.profile);
     mustFindDefinition(use_case_name);
     const rows = kpis.list(use_case_name, {
       kpiName: request.query.kpi_name,
@@ -173,7 +173,7 @@ export function useCaseKpiRoutes(server: FastifyInstance, ctx: ServiceContext): 
   const scores = { schema: { params: InstanceParams, querystring: KpiListQuerySchema }, config: invalidQuery };
   app.get("/use_cases/instances/:use_case_name/:use_case_id/kpis", scores, async (request) => {
     const { use_case_name, use_case_id } = request.params;
-    const p = paging(request.query);
+    const p = paging(request.query, ctx.profile);
     mustFindInstance(use_case_name, use_case_id);
     const query = { kpiName: request.query.kpi_name, ascending: p.ascending, afterSeq: p.afterSeq, pageSize: p.pageSize + 1 };
     return page(kpis.scores(use_case_name, use_case_id, query), p, (row) =>

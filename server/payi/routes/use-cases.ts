@@ -17,7 +17,7 @@ import { limitViolations } from "../../../rules/payi/limit.js";
 import { storageViolations } from "../storage-caps.js";
 import { useCaseViolations } from "../../../rules/payi/use-case.js";
 import { createInstance } from "../services/use-case-instances.js";
-import { definitionToWire, instanceToWire, type DefinitionRow, type InstanceRow } from "../repositories/use-cases.js";
+import { instanceToWire, presentDefinition, type DefinitionRow, type InstanceRow } from "../repositories/use-cases.js";
 import { rejectViolations } from "../validation.js";
 import { ListQuerySchema, page, paging } from "./paging.js";
 
@@ -33,6 +33,7 @@ const byInstance = { schema: { params: InstanceParams } };
 export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db, useCases } = ctx;
+  const toWire = (row: DefinitionRow, requestId: string) => presentDefinition(row, requestId, ctx.profile);
   const mustFind = (name: string): DefinitionRow => {
     const row = useCases.findDefinition(name);
     if (!row) throw notFound("use_case_not_found", `Use case '${name}' was not found`);
@@ -76,7 +77,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
             ctx.now(),
           );
         })();
-        return definitionToWire(row, request.id);
+        return toWire(row, request.id);
       });
     },
   );
@@ -85,7 +86,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     "/use_cases/definitions",
     { schema: { querystring: DefinitionListQuerySchema }, config: { invalidInput: "invalid_query" } },
     async (request) => {
-      const p = paging(request.query);
+      const p = paging(request.query, ctx.profile);
       const { use_case_name } = request.query;
       const rows = useCases.listDefinitions({
         name: use_case_name,
@@ -93,12 +94,12 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
         afterSeq: p.afterSeq,
         pageSize: p.pageSize + 1,
       });
-      return page(rows, p, (row) => definitionToWire(row, request.id));
+      return page(rows, p, (row) => toWire(row, request.id));
     },
   );
 
   app.get("/use_cases/definitions/:use_case_name", byName, async (request): Promise<UseCaseDefinition> => {
-    return definitionToWire(mustFind(request.params.use_case_name), request.id);
+    return toWire(mustFind(request.params.use_case_name), request.id);
   });
 
   const update = { params: NameParams, body: UseCaseDefinitionUpdateParamsSchema.optional() };
@@ -121,7 +122,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
             ctx.now(),
           );
         })();
-        return definitionToWire(row, request.id);
+        return toWire(row, request.id);
       });
     },
   );
@@ -135,7 +136,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
         ctx.kpis.deleteAllOf(name);
         return existing;
       })();
-      return definitionToWire(row, request.id);
+      return toWire(row, request.id);
     });
   });
 
@@ -151,7 +152,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
           mustFind(name);
           return useCases.setLimitConfig(name, config, ctx.now());
         })();
-        return definitionToWire(row, request.id);
+        return toWire(row, request.id);
       });
     },
   );
@@ -163,7 +164,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
         mustFind(name);
         return useCases.setLimitConfig(name, null, ctx.now());
       })();
-      return definitionToWire(row, request.id);
+      return toWire(row, request.id);
     });
   });
 
@@ -174,7 +175,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
         mustFind(name);
         return useCases.incrementVersion(name, ctx.now());
       })();
-      return definitionToWire(row, request.id);
+      return toWire(row, request.id);
     });
   });
 
