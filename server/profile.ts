@@ -16,6 +16,8 @@ export interface ServiceProfile {
   echoesLimitProperties: boolean;
   /** What an unset `threshold` reads back as on limits and limit configs (docs: "default 1.0"). */
   unsetThreshold: number | null;
+  /** A `threshold` of exactly 1.0 (the documented default) may be sent; else only the documented 0.75–0.99. */
+  acceptsDefaultThreshold: boolean;
   /** A write repeated with the same `Idempotency-Key` is answered with the first answer (Pay-i's client sends none). */
   replaysIdempotencyKeys: boolean;
   /** A use-case instance's limit is named `<use case>/<use case id>`; else an opaque name unrelated to the use case. */
@@ -38,6 +40,7 @@ const DEFAULT_PROFILE: ServiceProfile = {
   name: "default",
   echoesLimitProperties: true,
   unsetThreshold: null,
+  acceptsDefaultThreshold: true,
   replaysIdempotencyKeys: true,
   derivesInstanceLimitNames: true,
   answersTypedArrays: true,
@@ -52,6 +55,7 @@ const STRICT_PROFILE: ServiceProfile = {
   name: "strict",
   echoesLimitProperties: false,
   unsetThreshold: 1.0,
+  acceptsDefaultThreshold: false,
   replaysIdempotencyKeys: false,
   derivesInstanceLimitNames: false,
   answersTypedArrays: false,

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { describeViolation, issueMessage, type Violation } from "../../rules/violation.js";
+import { limitViolations, THRESHOLD_MIN } from "../../rules/payi/limit.js";
 import { badRequest } from "../errors.js";
+import type { ServiceProfile } from "../profile.js";
 
 /**
  * Parses a request body (or query) with a wire schema; failures become a 400 whose message names each
@@ -19,6 +21,18 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, code: string
 /** Throws a 400 with `code` naming every broken rule, in wire field names. */
 export function rejectViolations(violations: Violation[], code: string): void {
   if (violations.length > 0) throw badRequest(code, violations.map((v) => describeViolation(v)).join("; "));
+}
+
+/**
+ * Pay-i's documented rules for a limit's (or limit config's) name, max and threshold, as the profile reads
+ * them: the strict one takes the docs' 0.75–0.99 literally and refuses the default 1.0 when it is sent.
+ */
+export function limitSettingViolations(input: Parameters<typeof limitViolations>[0], profile: ServiceProfile): Violation[] {
+  const violations = limitViolations(input);
+  if (input.threshold === 1 && !profile.acceptsDefaultThreshold) {
+    violations.push({ field: "threshold", rule: `must be between ${THRESHOLD_MIN} and 0.99`, value: input.threshold });
+  }
+  return violations;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;

@@ -11,12 +11,12 @@ import {
 import type { DefaultResponse } from "../../../sdk/payi/resources/shared.js";
 import type { ServiceContext } from "../../context.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
-import { createDecision, limitViolations, maxBelowSpend } from "../../../rules/payi/limit.js";
+import { createDecision, maxBelowSpend } from "../../../rules/payi/limit.js";
 import { toUsd } from "../../../rules/payi/money.js";
 import { idViolations, storageViolations } from "../storage-caps.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
 import { newLimitId, presentLimit, settingsOf, spendUnits, type LimitRow } from "../repositories/limits.js";
-import { instantOf, rejectViolations } from "../validation.js";
+import { instantOf, limitSettingViolations, rejectViolations } from "../validation.js";
 import { ListQuerySchema, page, paging } from "./paging.js";
 
 const IdParams = z.object({ limit_id: z.string() });
@@ -52,7 +52,7 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
     async (request): Promise<LimitResponse> => {
       const body = request.body;
       rejectViolations(
-        [...idViolations("limit_id", body.limit_id), ...limitViolations(body), ...storageViolations(body)],
+        [...idViolations("limit_id", body.limit_id), ...limitSettingViolations(body, profile), ...storageViolations(body)],
         "create_limit_validation_failed",
       );
       const wanted = { max: body.max, threshold: body.threshold ?? null, limit_type: body.limit_type ?? "allow" };
@@ -100,7 +100,7 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
   app.put("/limits/:limit_id", { schema: update, config: invalidUpdate }, async (request): Promise<LimitResponse> => {
     const limitId = request.params.limit_id;
     const body = request.body ?? {};
-    rejectViolations([...limitViolations(body), ...storageViolations(body)], "update_limit_validation_failed");
+    rejectViolations([...limitSettingViolations(body, profile), ...storageViolations(body)], "update_limit_validation_failed");
     return ctx.idempotency.once(request, () => {
       const row = db.transaction(() => {
         const current = mustFind(limitId);

@@ -13,12 +13,11 @@ import {
 import type { ServiceContext } from "../../context.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
 import { describeViolation, type Violation } from "../../../rules/violation.js";
-import { limitViolations } from "../../../rules/payi/limit.js";
 import { storageViolations } from "../storage-caps.js";
 import { useCaseViolations } from "../../../rules/payi/use-case.js";
 import { createInstance } from "../services/use-case-instances.js";
 import { instanceToWire, presentDefinition, type DefinitionRow, type InstanceRow } from "../repositories/use-cases.js";
-import { rejectViolations } from "../validation.js";
+import { limitSettingViolations, rejectViolations } from "../validation.js";
 import { ListQuerySchema, page, paging } from "./paging.js";
 
 const NameParams = z.object({ use_case_name: z.string() });
@@ -40,7 +39,7 @@ export function useCaseRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     return row;
   };
   const limitConfigOf = (input: z.infer<typeof LimitConfigCreateParamsSchema>): LimitConfig => {
-    rejectViolations([...limitViolations(input), ...storageViolations(input)], "invalid_limit_config");
+    rejectViolations([...limitSettingViolations(input, ctx.profile), ...storageViolations(input)], "invalid_limit_config");
     return {
       max: input.max,
       limit_type: input.limit_type ?? "allow",
