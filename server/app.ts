@@ -8,6 +8,7 @@ import type { Db } from "./db.js";
 import { type LogDestination, loggerOptions, pathOf } from "./log.js";
 import { ServiceError, envelope } from "./errors.js";
 import { limitryContext } from "./limitry/context.js";
+import { isLimitryPacket, isLimitryPath, limitryClientErrorBody, limitryFrameworkError } from "./limitry/edge-errors.js";
 import { limitryApi } from "./limitry/index.js";
 import { payiApi } from "./payi/index.js";
 import { payiIdempotency } from "./payi/idempotency.js";
@@ -62,9 +63,11 @@ export function buildApp(config: AppConfig): FastifyInstance {
     // A client that opens a connection and trickles (or never finishes) a body does not hold it forever.
     requestTimeout,
     clientErrorHandler: answerClientError,
-    // Errors fastify meets before routing (a path that is not valid percent-encoding) in Pay-i's envelope too.
-    frameworkErrors: answerFrameworkError,
+    // Errors fastify meets before routing (a path that is not valid percent-encoding) in each API's envelope.
+    frameworkErrors: (error, request, reply) =>
+      isLimitryPath(request.url) ? limitryRoutingError(request, reply) : answerFrameworkError(error, request, reply),
   });
+  const limitryRoutingError = limitryFrameworkError(config.apiKeys);
   const clock = config.now ?? (() => new Date());
   const now = () => clock().toISOString();
   const profile = serviceProfile(config.profile);
@@ -134,10 +137,10 @@ export function buildApp(config: AppConfig): FastifyInstance {
 
 /**
  * Answers what Node's HTTP parser rejects before any route runs (malformed request line or headers, headers
- * too large, a request not sent in time) in Pay-i's envelope, and closes the connection the client can no
+ * too large, a request not sent in time) in Pay-i's envelope (Limitry's for a `/v1` request line), and closes the connection the client can no
  * longer use: `Connection: close` tells it to open a new one for its next request.
  */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+function answerClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
   if (error.code === "ECONNRESET" || socket.destroyed) return;
   const [status, code, message] =
     error.code === "ERR_HTTP_REQUEST_TIMEOUT"
@@ -145,7 +148,9 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
       : error.code === "HPE_HEADER_OVERFLOW"
         ? [431, "request_header_fields_too_large", "The request line and headers exceed the 16 KiB the service reads"]
         : [400, "request_processing_error", "The request is not valid HTTP/1.1"];
-  const body = JSON.stringify(envelope(status, code, message));
+  const body = isLimitryPacket(error.rawPacket)
+    ? limitryClientErrorBody(status, message)
+    : JSON.stringify(envelope(status, code, message));
   if (!socket.writable) {
     socket.destroy();
     return;

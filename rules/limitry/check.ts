@@ -18,6 +18,36 @@ export function limitApplies(limit: LimitScope, customerId: string | null | unde
   return dimensions == null || filtersMatch(limit.dimensionFilters, dimensions);
 }
 
+/** A limit as the defaults-and-upgrades rule sees it. */
+export interface LimitKind extends LimitScope {
+  meterId: string;
+  period: string;
+}
+
+/**
+ * The limits that count for `customerId`, among those {@link limitApplies} keeps: project-wide limits are
+ * defaults and a customer's own limits upgrades (Limitry's docs), so a project-wide limit is dropped for a
+ * customer that has its own limit on the same meter, period and dimension filters. Without a customer, the
+ * project-wide limits.
+ */
+export function effectiveLimits<L extends LimitKind>(limits: L[], customerId: string | null | undefined): L[] {
+  if (customerId == null) return limits.filter((l) => l.customerId === null);
+  const own = limits.filter((l) => l.customerId === customerId);
+  return limits.filter(
+    (l) =>
+      l.customerId === customerId ||
+      (l.customerId === null &&
+        !own.some(
+          (o) => o.meterId === l.meterId && o.period === l.period && sameFilters(o.dimensionFilters, l.dimensionFilters),
+        )),
+  );
+}
+
+function sameFilters(a: Dimensions, b: Dimensions): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
+}
+
 /** True when every key of `filters` is in `dimensions` with the same value (ANDed; `{}` matches anything). */
 export function filtersMatch(filters: Dimensions | null | undefined, dimensions: Dimensions | null | undefined): boolean {
   for (const [key, value] of Object.entries(filters ?? {})) {

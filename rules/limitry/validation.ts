@@ -13,6 +13,17 @@ const TEXT_MAX = 256;
 const VALUE_FIELD = /^values\.[A-Za-z0-9_]{1,64}$/;
 /** Most events in one batch. */
 const BATCH_MAX = 1000;
+/**
+ * Largest event value and `limitValue` (10^15, beyond any token or cent count): sums of bounded values stay
+ * finite over any number of events, so usage, `remaining` and alerts are always numbers.
+ */
+export const VALUE_MAX = 1e15;
+/** Most keys in one dimension map (an event's dimensions, a filter, a check's or query's dimensions) or `values`. */
+export const DIMENSIONS_MAX = 32;
+/** Longest meter description, in characters. */
+const DESCRIPTION_MAX = 1024;
+/** Largest `properties` of an event or `metadata` of a customer, as JSON, in bytes. */
+const JSON_MAX_BYTES = 16 * 1024;
 
 /** A meter as the rules see it; absent (or unknown, at preview) fields are not checked. */
 export interface MeterFields {
@@ -27,6 +38,9 @@ export interface MeterFields {
 export function meterViolations(meter: MeterFields): Violation[] {
   const out: Violation[] = [];
   text(out, "name", meter.name);
+  if (meter.description != null && meter.description.length > DESCRIPTION_MAX) {
+    out.push({ field: "description", rule: `must be at most ${DESCRIPTION_MAX} characters`, value: meter.description });
+  }
   if (meter.field !== undefined) {
     if (meter.field === "*") {
       if (meter.aggregation !== undefined && meter.aggregation !== "count") {
@@ -72,6 +86,8 @@ export function limitViolations(limit: LimitFields): Violation[] {
   const value = limit.limitValue;
   if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
     out.push({ field: "limitValue", rule: "must be an integer greater than 0", value });
+  } else if (value !== undefined && value > VALUE_MAX) {
+    out.push({ field: "limitValue", rule: `must be at most ${VALUE_MAX}`, value });
   }
   out.push(...dimensionViolations("dimensionFilters", limit.dimensionFilters));
   const seen = new Set<number>();
@@ -92,6 +108,7 @@ export interface EventFields {
   eventType: string;
   values?: Record<string, number> | null | undefined;
   dimensions?: Record<string, string> | null | undefined;
+  properties?: Record<string, unknown> | null | undefined;
   timestamp?: string | null | undefined;
 }
 
@@ -100,12 +117,20 @@ export function eventViolations(event: EventFields, prefix = ""): Violation[] {
   const out: Violation[] = [];
   text(out, `${prefix}customerId`, event.customerId);
   text(out, `${prefix}eventType`, event.eventType);
-  for (const [key, value] of Object.entries(event.values ?? {})) {
+  const values = Object.entries(event.values ?? {});
+  if (values.length > DIMENSIONS_MAX) {
+    out.push({ field: `${prefix}values`, rule: `must have at most ${DIMENSIONS_MAX} keys`, value: values.length });
+  }
+  for (const [key, value] of values.slice(0, DIMENSIONS_MAX)) {
     if (!DIMENSION_KEY.test(key))
       out.push({ field: `${prefix}values`, rule: "keys must be letters, digits or _, up to 64", value: key });
-    else if (!Number.isFinite(value)) out.push({ field: `${prefix}values.${key}`, rule: "must be a finite number", value });
+    else if (!(Number.isFinite(value) && value >= 0 && value <= VALUE_MAX)) {
+      // Negative values would take usage back below a limit already reached.
+      out.push({ field: `${prefix}values.${key}`, rule: `must be a number from 0 to ${VALUE_MAX}`, value });
+    }
   }
   out.push(...dimensionViolations(`${prefix}dimensions`, event.dimensions));
+  out.push(...jsonSizeViolations(`${prefix}properties`, event.properties));
   if (event.timestamp != null && parseTimestamp(event.timestamp) === undefined) {
     out.push({ field: `${prefix}timestamp`, rule: "must be an ISO-8601 date-time with an offset", value: event.timestamp });
   }
@@ -114,7 +139,9 @@ export function eventViolations(event: EventFields, prefix = ""): Violation[] {
 
 /** A customer as the rules see it. */
 export interface CustomerFields {
-  externalId: string;
+  externalId?: string | undefined;
+  name?: string | null | undefined;
+  metadata?: Record<string, unknown> | null | undefined;
   email?: string | null | undefined;
   timezone?: string | null | undefined;
   billingCycleStart?: string | null | undefined;
@@ -123,6 +150,8 @@ export interface CustomerFields {
 export function customerViolations(customer: CustomerFields): Violation[] {
   const out: Violation[] = [];
   text(out, "externalId", customer.externalId);
+  if (customer.name != null) text(out, "name", customer.name);
+  out.push(...jsonSizeViolations("metadata", customer.metadata));
   if (customer.email != null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(customer.email)) {
     out.push({ field: "email", rule: "must be an email address", value: customer.email });
   }
@@ -154,18 +183,42 @@ export function parseTimestamp(value: string): Date | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
+/** A name or id: not blank, at most 256 characters (nothing to check when absent). */
+export function textViolations(field: string, value: string | null | undefined): Violation[] {
+  const out: Violation[] = [];
+  if (value != null) text(out, field, value);
+  return out;
+}
+
 function text(out: Violation[], field: string, value: string | undefined): void {
   if (value === undefined) return;
   if (value.trim() === "") out.push({ field, rule: "must not be empty", value });
   else if (value.length > TEXT_MAX) out.push({ field, rule: `must be at most ${TEXT_MAX} characters`, value });
 }
 
-function dimensionViolations(field: string, dimensions: Record<string, string> | null | undefined): Violation[] {
+/**
+ * Limitry's rules for a dimension map (an event's dimensions, a meter's `eventFilter.dimensions`, a limit's
+ * `dimensionFilters`, a check's or query's `dimensions`): at most {@link DIMENSIONS_MAX} keys, each letters,
+ * digits and `_` up to 64, values up to 256 characters.
+ */
+export function dimensionViolations(field: string, dimensions: Record<string, string> | null | undefined): Violation[] {
   const out: Violation[] = [];
-  for (const [key, value] of Object.entries(dimensions ?? {})) {
+  const entries = Object.entries(dimensions ?? {});
+  if (entries.length > DIMENSIONS_MAX) {
+    return [{ field, rule: `must have at most ${DIMENSIONS_MAX} keys`, value: entries.length }];
+  }
+  for (const [key, value] of entries) {
     if (!DIMENSION_KEY.test(key)) out.push({ field, rule: "keys must be letters, digits or _, up to 64", value: key });
     else if (value.length > DIMENSION_VALUE_MAX)
       out.push({ field: `${field}.${key}`, rule: `must be at most ${DIMENSION_VALUE_MAX} characters`, value });
   }
   return out;
+}
+
+function jsonSizeViolations(field: string, value: Record<string, unknown> | null | undefined): Violation[] {
+  if (value == null) return [];
+  const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
+  return bytes > JSON_MAX_BYTES
+    ? [{ field, rule: `must be at most ${JSON_MAX_BYTES} bytes as JSON`, value: `${bytes} bytes` }]
+    : [];
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Agent, errors as undiciErrors, request as undiciRequest, type Dispatcher } from "undici";
 import type { z } from "zod";
 import {
+  type APIError,
   APIConnectionError,
   APIResponseValidationError,
   APITimeoutError,
@@ -62,6 +63,12 @@ export interface RequestSpec<T> extends RequestOptions {
    * of an API whose profile has an `idempotencyHeader`. Leave it unset on anything that writes.
    */
   idempotent?: boolean | undefined;
+  /**
+   * For a call whose repetition can fail only because the first took effect (a DELETE answered "not found"
+   * after an earlier attempt may have reached the server): maps that error to the call's result, or returns
+   * undefined to throw it. Consulted only when an earlier attempt's outcome is unknown.
+   */
+  settledBy?: ((error: APIError) => T | undefined) | undefined;
 }
 
 /** Methods whose repetition has the effect of one call (RFC 9110 §9.2.2). */
@@ -184,6 +191,8 @@ export abstract class BaseClient {
       spec.method !== "GET" && this.#profile.idempotencyHeader ? `stainless-node-retry-${randomUUID()}` : undefined;
     const safeAlone = IDEMPOTENT_METHODS[spec.method] || spec.idempotent === true;
 
+    // Whether an attempt that may have reached the server went unanswered (a lost answer, a timeout, a 5xx).
+    let earlierMayHaveApplied = false;
     for (let attempt = 0; ; attempt++) {
       const headers = this.#headers(spec, attempt, timeout, idempotencyKey);
       const retriesLeft = maxRetries - attempt;
@@ -227,6 +236,7 @@ export abstract class BaseClient {
           ? new APITimeoutError(`Request timed out after ${timeout} ms: ${spec.method} ${spec.path}`, options)
           : new APIConnectionError(`Connection error: ${spec.method} ${url.origin}${url.pathname}: ${describe(cause)}`, options);
         if (retriesLeft <= 0 || (sent && !repeatable)) throw error;
+        earlierMayHaveApplied ||= sent;
         await sleep(backoffMs(attempt));
         continue;
       }
@@ -236,12 +246,16 @@ export abstract class BaseClient {
         return { data: this.#validate(spec, parsed, status, responseHeaders), response: rawResponse(status, responseHeaders) };
       }
       if (retriesLeft > 0 && shouldRetry(status, responseHeaders, repeatable)) {
+        earlierMayHaveApplied ||= status >= 500;
         await sleep(retryDelayMs(responseHeaders, attempt));
         continue;
       }
       // A 4xx is the server refusing the request: nothing was applied. A 5xx may come after a commit.
       const outcome = status >= 500 ? unknownOutcome : {};
-      throw makeStatusError(status, parsed, responseHeaders, this.#profile.readEnvelope(parsed), outcome);
+      const error = makeStatusError(status, parsed, responseHeaders, this.#profile.readEnvelope(parsed), outcome);
+      const settled = earlierMayHaveApplied ? spec.settledBy?.(error) : undefined;
+      if (settled !== undefined) return { data: settled, response: rawResponse(status, responseHeaders) };
+      throw error;
     }
   }
 

@@ -2,6 +2,7 @@
 export { Limitry, DEFAULT_BASE_URL } from "./client.js";
 export * from "../core/index.js";
 export { SDKError as LimitryError } from "../core/errors.js";
+export { LimitryPage, LimitryPagePromise } from "./pagination.js";
 export type {
   Meter,
   Aggregation,

@@ -1,11 +1,12 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { validatorCompiler } from "fastify-type-provider-zod";
-import { contractViolation } from "../contract.js";
 import { ServiceError } from "../errors.js";
 import type { LimitryContext } from "./context.js";
+import { digest } from "./edge-errors.js";
 import { LimitryServiceError, limitryEnvelope } from "./errors.js";
 import { bearerKey } from "./idempotency.js";
+import { schemaError } from "./schema-errors.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { customerRoutes } from "./routes/customers.js";
 import { eventRoutes } from "./routes/events.js";
@@ -60,18 +61,14 @@ export function limitryApi(apiKeys: string[], ctx: LimitryContext) {
 }
 
 /**
- * Our own errors keep their Limitry code; a request failing its route's schema is `missing_required_field`
- * or `invalid_field_value` naming each field; anything else that is the caller's fault (bad JSON, too large,
+ * Our own errors keep their Limitry code; a request failing its route's schema is `missing_required_field`,
+ * `invalid_request` (unknown key) or `invalid_field_value` naming each field (see `schemaError`); anything else that is the caller's fault (bad JSON, too large,
  * wrong content type) is `invalid_request` with its message, and the rest a generic `internal_error`.
  */
 function toLimitryError(error: unknown, request: FastifyRequest): ServiceError {
   if (error instanceof LimitryServiceError) return error;
-  const violation = contractViolation(error, request);
-  if (violation) {
-    // zod words an absent field "expected string, received undefined": Limitry has a code of its own for it.
-    const missing = /received undefined/.test(violation.message);
-    return new LimitryServiceError(400, missing ? "missing_required_field" : "invalid_field_value", violation.message);
-  }
+  const violation = schemaError(error, request);
+  if (violation) return violation;
   const status = error instanceof ServiceError ? error.statusCode : statusOf(error);
   if (status !== undefined && status >= 400 && status < 500) {
     const message = error instanceof Error ? error.message : "Bad request";
@@ -88,8 +85,4 @@ function statusOf(error: unknown): number | undefined {
 function pathOf(request: FastifyRequest): string {
   const q = request.url.indexOf("?");
   return q === -1 ? request.url : request.url.slice(0, q);
-}
-
-function digest(key: string): Buffer {
-  return createHash("sha256").update(key).digest();
 }

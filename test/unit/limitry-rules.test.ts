@@ -6,6 +6,7 @@ import {
   eventViolations,
   limitViolations,
   meterViolations,
+  VALUE_MAX,
 } from "../../rules/limitry/validation.js";
 import { resetSeconds, windowAt, type WindowAnchor } from "../../rules/limitry/window.js";
 import type { Period } from "../../sdk/limitry/resources/limits.js";
@@ -187,15 +188,21 @@ describe("validation returns {field, rule, value}", () => {
     ]);
   });
 
-  test("event: timestamps need an offset, values must be finite, batch holds 1–1000", () => {
+  test("event: timestamps need an offset, values must be from 0 to 1e15, batch holds 1–1000", () => {
     expect(eventViolations({ customerId: "c", eventType: "llm.completion", timestamp: "2026-03-10T10:00:00Z" })).toEqual([]);
     expect(eventViolations({ customerId: "c", eventType: "e", timestamp: "2026-03-10T10:00:00" }, "events[2].")).toEqual([
       { field: "events[2].timestamp", rule: "must be an ISO-8601 date-time with an offset", value: "2026-03-10T10:00:00" },
     ]);
     expect(eventViolations({ customerId: "", eventType: "e", values: { tokens: Number.POSITIVE_INFINITY } })).toEqual([
       { field: "customerId", rule: "must not be empty", value: "" },
-      { field: "values.tokens", rule: "must be a finite number", value: Number.POSITIVE_INFINITY },
+      { field: "values.tokens", rule: "must be a number from 0 to 1000000000000000", value: Number.POSITIVE_INFINITY },
     ]);
+    for (const bad of [-1, 1e308, VALUE_MAX * 2]) {
+      expect(eventViolations({ customerId: "c", eventType: "e", values: { tokens: bad } })).toEqual([
+        { field: "values.tokens", rule: "must be a number from 0 to 1000000000000000", value: bad },
+      ]);
+    }
+    expect(eventViolations({ customerId: "c", eventType: "e", values: { tokens: 0, cost: VALUE_MAX } })).toEqual([]);
     expect(batchViolations(1000)).toEqual([]);
     expect(batchViolations(1001)).toEqual([{ field: "events", rule: "must hold 1 to 1000 events", value: 1001 }]);
   });

@@ -146,12 +146,14 @@ describe("meters and limits (seed 003)", () => {
     expect(shared.customerId).toBeNull();
     await client.events.record({ customerId: "cust_a", eventType: "llm.completion", values: { tokens: 600 } });
     await client.events.record({ customerId: "cust_b", eventType: "llm.completion", values: { tokens: 700 } });
+    // cust_a came to exist with its first event today (March 10th): its month runs to April 10th.
     expect((await client.limits.check({ customerId: "cust_a" })).limits).toEqual([
-      expect.objectContaining({ id: shared.id, used: 600, remaining: 400, exceeded: false, reset: Date.UTC(2026, 3, 1) / 1000 }),
+      expect.objectContaining({ id: shared.id, used: 600, remaining: 400, exceeded: false, reset: Date.UTC(2026, 3, 10) / 1000 }),
     ]);
     const project = await client.limits.check();
     expect(project).toEqual({
       allowed: false,
+      reason: "limit_exceeded",
       limits: [expect.objectContaining({ id: shared.id, used: 1_300, exceeded: true })],
     });
   });
@@ -322,7 +324,8 @@ describe("events and customers", () => {
       recorded: true,
     });
     const customer = await client.customers.retrieve("cust_new");
-    expect(customer).toMatchObject({ externalId: "cust_new", timezone: null, billingCycleStart: null });
+    // Created as POST /customers creates one without options: UTC, billing cycle from now.
+    expect(customer).toMatchObject({ externalId: "cust_new", timezone: null, billingCycleStart: "2026-03-10T12:00:00.000Z" });
     expect(await client.customers.retrieve(customer.id)).toEqual(customer);
   });
 
@@ -425,7 +428,7 @@ describe("errors use Limitry's envelope with the field and the rule", () => {
       '{"name":"a","limitValue":1,"period":"day"}',
       400,
       "missing_required_field",
-      "meterId: expected string, received undefined",
+      "meterId: is required",
     ],
     [
       "a wrong type",

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { RequestOptions } from "../../core/client.js";
-import type { PagePromise } from "../../core/pagination.js";
 import type { Limitry } from "../client.js";
+import { listPages, type LimitryPagePromise } from "../pagination.js";
 import { PeriodSchema } from "./limits.js";
-import { TimestampSchema, listPageSchema, toPage, type ListParams } from "./shared.js";
+import { TimestampSchema, listPageSchema, type ListParams } from "./shared.js";
 
 /**
  * An alert as Limitry's webhooks describe it (`limit.threshold_reached`, `limit.exceeded` at 100 %).
@@ -42,10 +42,13 @@ export interface AlertListParams extends ListParams {
 export class Alerts {
   constructor(private readonly client: Limitry) {}
 
-  list(query: AlertListParams = {}, options?: RequestOptions): PagePromise<Alert> {
-    return this.client.list(
-      { ...options, method: "GET", path: "/alerts", query: { ...options?.query, ...query }, schema: AlertListPageSchema },
-      toPage,
-    );
+  list(query: AlertListParams = {}, options?: RequestOptions): LimitryPagePromise<Alert> {
+    return listPages(this.client, {
+      ...options,
+      method: "GET",
+      path: "/alerts",
+      query: { ...options?.query, ...query },
+      schema: AlertListPageSchema,
+    });
   }
 }

@@ -22,7 +22,7 @@ export const CustomerSchema = z.looseObject({
 export type Customer = z.infer<typeof CustomerSchema>;
 
 /** Body of `POST /v1/customers`. */
-export const CustomerCreateParamsSchema = z.object({
+export const CustomerCreateParamsSchema = z.strictObject({
   externalId: z.string(),
   name: z.string().nullish(),
   email: z.string().nullish(),

@@ -5,7 +5,7 @@ import type { Limitry } from "../client.js";
 import { DimensionsSchema, TimestampSchema } from "./shared.js";
 
 /** Body of `POST /v1/events/record`, and each event of a batch. */
-export const EventRecordParamsSchema = z.object({
+export const EventRecordParamsSchema = z.strictObject({
   /** The customer's id in your system; an unknown one creates the customer. */
   customerId: z.string(),
   /** Dotted names by convention: `llm.completion`. */
@@ -24,7 +24,7 @@ export const EventRecordResponseSchema = z.looseObject({ id: z.string(), recorde
 export type EventRecordResponse = z.infer<typeof EventRecordResponseSchema>;
 
 /** Body of `POST /v1/events/batch`: at most 1000 events, recorded all or none. */
-export const EventBatchParamsSchema = z.object({ events: z.array(EventRecordParamsSchema) });
+export const EventBatchParamsSchema = z.strictObject({ events: z.array(EventRecordParamsSchema) });
 export type EventBatchParams = z.input<typeof EventBatchParamsSchema>;
 
 export const EventBatchResponseSchema = z.looseObject({ count: z.number() });

@@ -1,15 +1,15 @@
 import { z } from "zod";
 import type { RequestOptions } from "../../core/client.js";
-import type { PagePromise } from "../../core/pagination.js";
 import type { APIPromise } from "../../core/response.js";
 import type { Limitry } from "../client.js";
+import { listPages, type LimitryPagePromise } from "../pagination.js";
 import {
   DeleteResponseSchema,
   DimensionsSchema,
   TimestampSchema,
+  goneAlready,
   listPageSchema,
   segment,
-  toPage,
   type DeleteResponse,
   type ListParams,
 } from "./shared.js";
@@ -38,7 +38,7 @@ export const LimitSchema = z.looseObject({
 export type Limit = z.infer<typeof LimitSchema>;
 
 /** Body of `POST /v1/limits`. Wire-level types only; the service enforces the rules. */
-export const LimitCreateParamsSchema = z.object({
+export const LimitCreateParamsSchema = z.strictObject({
   name: z.string(),
   meterId: z.string(),
   /** Integer > 0, in the meter's unit. */
@@ -62,7 +62,7 @@ export interface LimitListParams extends ListParams {
 }
 
 /** Body of `POST /v1/limits/check`. */
-export const LimitCheckParamsSchema = z.object({
+export const LimitCheckParamsSchema = z.strictObject({
   customerId: z.string().nullish(),
   /** Only limits whose dimension filters all appear here with the same values. */
   dimensions: DimensionsSchema.nullish(),
@@ -88,6 +88,8 @@ export type LimitCheckEntry = z.infer<typeof LimitCheckEntrySchema>;
 
 export const LimitCheckResultSchema = z.looseObject({
   allowed: z.boolean(),
+  /** Why a check is not allowed (`limit_exceeded`); absent when allowed. */
+  reason: z.string().nullish(),
   limits: z.array(LimitCheckEntrySchema),
 });
 export type LimitCheckResult = z.infer<typeof LimitCheckResultSchema>;
@@ -110,19 +112,27 @@ export class Limits {
   }
 
   /** Await for the first page, or `for await` over every limit. */
-  list(query: LimitListParams = {}, options?: RequestOptions): PagePromise<Limit> {
-    return this.client.list(
-      { ...options, method: "GET", path: "/limits", query: { ...options?.query, ...query }, schema: LimitListPageSchema },
-      toPage,
-    );
+  list(query: LimitListParams = {}, options?: RequestOptions): LimitryPagePromise<Limit> {
+    return listPages(this.client, {
+      ...options,
+      method: "GET",
+      path: "/limits",
+      query: { ...options?.query, ...query },
+      schema: LimitListPageSchema,
+    });
   }
 
+  /**
+   * Deletes a limit. A delete is idempotent: when an earlier attempt's answer was lost and the retry finds
+   * the limit gone (`limit_not_found`), the first attempt deleted it, and the call answers `{success: true}`.
+   */
   delete(limitId: string, options?: RequestOptions): APIPromise<DeleteResponse> {
     return this.client.request({
       ...options,
       method: "DELETE",
       path: `/limits/${segment(limitId)}`,
       schema: DeleteResponseSchema,
+      settledBy: goneAlready("limit_not_found"),
     });
   }
 

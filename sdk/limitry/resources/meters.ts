@@ -1,15 +1,15 @@
 import { z } from "zod";
 import type { RequestOptions } from "../../core/client.js";
-import type { PagePromise } from "../../core/pagination.js";
 import type { APIPromise } from "../../core/response.js";
 import type { Limitry } from "../client.js";
+import { listPages, type LimitryPagePromise } from "../pagination.js";
 import {
   DeleteResponseSchema,
   DimensionsSchema,
   TimestampSchema,
+  goneAlready,
   listPageSchema,
   segment,
-  toPage,
   type DeleteResponse,
   type ListParams,
 } from "./shared.js";
@@ -24,6 +24,9 @@ export const EventFilterSchema = z.object({
   dimensions: DimensionsSchema.nullish(),
 });
 export type EventFilter = z.infer<typeof EventFilterSchema>;
+
+/** `eventFilter` in a request: the same fields, and any other key is refused (a snake_case key would be lost). */
+const EventFilterParamsSchema = z.strictObject(EventFilterSchema.shape);
 
 /** A meter: an aggregation over events, as Limitry returns it. */
 export const MeterSchema = z.looseObject({
@@ -40,13 +43,16 @@ export const MeterSchema = z.looseObject({
 });
 export type Meter = z.infer<typeof MeterSchema>;
 
-/** Body of `POST /v1/meters`. Wire-level types only; the service enforces the rules. */
-export const MeterCreateParamsSchema = z.object({
+/**
+ * Body of `POST /v1/meters`. Wire-level types only; the service enforces the rules. Request schemas are
+ * strict: an unknown key (`event_filter`) is a 400 naming it, never silently dropped.
+ */
+export const MeterCreateParamsSchema = z.strictObject({
   name: z.string(),
   aggregation: AggregationSchema,
   field: z.string(),
   description: z.string().nullish(),
-  eventFilter: EventFilterSchema.nullish(),
+  eventFilter: EventFilterParamsSchema.nullish(),
 });
 export type MeterCreateParams = z.input<typeof MeterCreateParamsSchema>;
 
@@ -55,7 +61,7 @@ export const MeterUpdateParamsSchema = MeterCreateParamsSchema.partial();
 export type MeterUpdateParams = z.input<typeof MeterUpdateParamsSchema>;
 
 /** Body of `POST /v1/meters/{id}/query`: without dates, the meter's value over all time. */
-export const MeterQueryParamsSchema = z.object({
+export const MeterQueryParamsSchema = z.strictObject({
   customerId: z.string().nullish(),
   dimensions: DimensionsSchema.nullish(),
   startDate: TimestampSchema.nullish(),
@@ -91,11 +97,14 @@ export class Meters {
   }
 
   /** Await for the first page, or `for await` over every meter. */
-  list(query: ListParams = {}, options?: RequestOptions): PagePromise<Meter> {
-    return this.client.list(
-      { ...options, method: "GET", path: "/meters", query: { ...options?.query, ...query }, schema: MeterListPageSchema },
-      toPage,
-    );
+  list(query: ListParams = {}, options?: RequestOptions): LimitryPagePromise<Meter> {
+    return listPages(this.client, {
+      ...options,
+      method: "GET",
+      path: "/meters",
+      query: { ...options?.query, ...query },
+      schema: MeterListPageSchema,
+    });
   }
 
   /** Deletes a meter; the local service refuses (409 `meter_in_use`) while a limit counts it. */
@@ -105,6 +114,8 @@ export class Meters {
       method: "DELETE",
       path: `/meters/${segment(meterId)}`,
       schema: DeleteResponseSchema,
+      // As limits.delete: a retry finding the meter gone after a lost answer means the first attempt deleted it.
+      settledBy: goneAlready("meter_not_found"),
     });
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { PageBody } from "../../core/pagination.js";
+import type { APIError } from "../../core/errors.js";
 export { segment } from "../../core/path.js";
 
 /** ISO-8601 timestamp, as Limitry emits them (`createdAt`, `updatedAt`, `timestamp`). */
@@ -14,11 +14,6 @@ export function listPageSchema<Item extends z.ZodType>(item: Item) {
   return z.looseObject({ data: z.array(item), nextCursor: z.string().nullish(), hasMore: z.boolean() });
 }
 
-/** Reads a Limitry list page into the core's page: the cursor counts only while `hasMore` is true. */
-export function toPage<Item>(body: { data: Item[]; nextCursor?: string | null | undefined; hasMore: boolean }): PageBody<Item> {
-  return { items: body.data, cursor: body.hasMore ? (body.nextCursor ?? null) : null };
-}
-
 /** Query of every list call: page size 1–100 (default 50) and the cursor of the page to start from. */
 export interface ListParams {
   limit?: number;
@@ -28,3 +23,9 @@ export interface ListParams {
 /** `{success: true}`, the answer to every delete. */
 export const DeleteResponseSchema = z.looseObject({ success: z.boolean() });
 export type DeleteResponse = z.infer<typeof DeleteResponseSchema>;
+
+/** A delete's `settledBy`: the object's not-found code after a lost answer means the first attempt deleted it. */
+export function goneAlready(code: string) {
+  return (error: APIError): DeleteResponse | undefined =>
+    error.status === 404 && error.code === code ? { success: true } : undefined;
+}

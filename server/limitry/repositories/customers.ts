@@ -67,9 +67,12 @@ export class CustomersRepository {
     return row;
   }
 
-  /** The customer an event names, created on its first event (no timezone, no billing cycle: UTC calendar windows). */
+  /**
+   * The customer an event names, created on its first event as `POST /customers` creates one without
+   * options: no timezone (UTC), billing cycle starting now.
+   */
   ensure(externalId: string, now: string): CustomerRow {
-    return this.findByExternalId(externalId) ?? this.insert({ externalId }, now);
+    return this.findByExternalId(externalId) ?? this.insert({ externalId, billingCycleStart: now }, now);
   }
 }
 

@@ -76,12 +76,14 @@ export class EventsRepository {
       where.push("event_type = ?");
       params.push(q.eventFilter.eventType);
     }
-    // Dimension keys are validated (letters, digits, _) before they are stored, so they are safe in a JSON path.
-    for (const [key, value] of Object.entries({ ...q.eventFilter?.dimensions, ...q.dimensions })) {
+    // The meter's own filter and the narrowing (a limit's filters, a query's dimensions) must both hold: one
+    // never replaces the other, so the same key with two values matches nothing. Keys are validated (letters,
+    // digits, _) before they reach here, and quoted in the JSON path besides.
+    for (const [key, value] of [...Object.entries(q.eventFilter?.dimensions ?? {}), ...Object.entries(q.dimensions)]) {
       where.push("json_extract(dimensions, ?) = ?");
-      params.push(`$.${key}`, value);
+      params.push(`$."${key}"`, value);
     }
-    const valuePath = q.field === "*" ? null : `$.${q.field.slice("values.".length)}`;
+    const valuePath = q.field === "*" ? null : `$."${q.field.slice("values.".length)}"`;
     if (valuePath !== null) {
       where.push("json_type(event_values, ?) IN ('integer', 'real')");
       params.push(valuePath);
@@ -112,8 +114,9 @@ export class EventsRepository {
   }
 }
 
+/** A number for the wire: never NaN or ±Infinity (JSON would carry them as null). */
 function toNumber(value: unknown): number {
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value === "number") return value;
-  return 0;
+  const n = typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : 0;
+  if (Number.isNaN(n)) return 0;
+  return Math.min(Math.max(n, -Number.MAX_VALUE), Number.MAX_VALUE);
 }

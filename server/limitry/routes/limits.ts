@@ -9,7 +9,7 @@ import {
   type LimitCheckResult,
 } from "../../../sdk/limitry/resources/limits.js";
 import type { DeleteResponse } from "../../../sdk/limitry/resources/shared.js";
-import { limitViolations } from "../../../rules/limitry/validation.js";
+import { dimensionViolations, limitViolations, textViolations } from "../../../rules/limitry/validation.js";
 import type { LimitryContext } from "../context.js";
 import { notFound, rejectViolations } from "../errors.js";
 import { applyOnce } from "../idempotency.js";
@@ -61,6 +61,7 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
     { schema: { body: LimitCheckParamsSchema.optional() } },
     async (request): Promise<LimitCheckResult> => {
       const body = request.body ?? {};
+      rejectViolations([...textViolations("customerId", body.customerId), ...dimensionViolations("dimensions", body.dimensions)]);
       return check(ctx, body.customerId ?? null, body.dimensions ?? null);
     },
   );

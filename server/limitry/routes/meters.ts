@@ -9,7 +9,7 @@ import {
   type MeterQueryResult,
 } from "../../../sdk/limitry/resources/meters.js";
 import type { DeleteResponse } from "../../../sdk/limitry/resources/shared.js";
-import { meterViolations, parseTimestamp } from "../../../rules/limitry/validation.js";
+import { dimensionViolations, meterViolations, parseTimestamp, textViolations } from "../../../rules/limitry/validation.js";
 import type { LimitryContext } from "../context.js";
 import { conflict, invalidField, notFound, rejectViolations } from "../errors.js";
 import { applyOnce } from "../idempotency.js";
@@ -92,6 +92,7 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
   app.post("/meters/:id/query", { schema: query }, async (request): Promise<MeterQueryResult> => {
     const row = mustFind(request.params);
     const body = request.body ?? {};
+    rejectViolations([...textViolations("customerId", body.customerId), ...dimensionViolations("dimensions", body.dimensions)]);
     const from = dateOf("startDate", body.startDate);
     const to = dateOf("endDate", body.endDate);
     const meter = definitionOf(row);

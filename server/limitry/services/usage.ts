@@ -3,6 +3,7 @@ import type { Dimensions } from "../../../sdk/limitry/resources/shared.js";
 import {
   alertEvent,
   allowed,
+  effectiveLimits,
   filtersMatch,
   limitApplies,
   percentage,
@@ -50,11 +51,9 @@ function usedIn(ctx: LimitryContext, limit: LimitRow, customerId: string | null,
 export function check(ctx: LimitryContext, customerId: string | null, dimensions: Dimensions | null): LimitCheckResult {
   const now = ctx.clock();
   const anchor = anchorOf(ctx, customerId);
-  const limits: LimitCheckEntry[] = ctx.limits
-    .applicableTo(customerId)
-    .map(limitDefinitionAndRow)
-    .filter(({ definition }) => limitApplies(definition, customerId, dimensions))
-    .map(({ row, definition }) => {
+  const limits: LimitCheckEntry[] = effectiveLimits(ctx.limits.applicableTo(customerId).map(limitDefinitionAndRow), customerId)
+    .filter((limit) => limitApplies(limit, customerId, dimensions))
+    .map(({ row, ...definition }) => {
       const window = windowAt(definition.period, now, anchor);
       return {
         id: row.id,
@@ -65,7 +64,8 @@ export function check(ctx: LimitryContext, customerId: string | null, dimensions
         reset: resetSeconds(window),
       };
     });
-  return { allowed: allowed(limits), limits };
+  // Limitry's errors page: a denied check says why.
+  return allowed(limits) ? { allowed: true, limits } : { allowed: false, reason: "limit_exceeded", limits };
 }
 
 /** An event as the alert rule sees it. */
@@ -86,10 +86,12 @@ export function fireAlerts(ctx: LimitryContext, events: RecordedEvent[]): void {
   const seen = new Set<string>();
   for (const event of events) {
     const anchor = anchorOf(ctx, event.customerId);
-    for (const row of ctx.limits.applicableTo(event.customerId)) {
+    for (const { row, ...definition } of effectiveLimits(
+      ctx.limits.applicableTo(event.customerId).map(limitDefinitionAndRow),
+      event.customerId,
+    )) {
       const key = `${row.id}\u0000${event.customerId}`;
       if (seen.has(key)) continue;
-      const definition = limitDefinitionOf(row);
       if (!definition.alertThresholds?.length || !filtersMatch(definition.dimensionFilters, event.dimensions)) continue;
       const meterRow = ctx.meters.find(definition.meterId);
       const filter = meterRow ? definitionOf(meterRow).eventFilter : null;
@@ -139,5 +141,5 @@ export function fireAlerts(ctx: LimitryContext, events: RecordedEvent[]): void {
 }
 
 function limitDefinitionAndRow(row: LimitRow) {
-  return { row, definition: limitDefinitionOf(row) };
+  return { row, ...limitDefinitionOf(row) };
 }
