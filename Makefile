@@ -31,10 +31,10 @@ lint: bootstrap
 	@$(ENV) npx biome ci .
 	@$(ENV) npx knip
 
-# The service fuzz test alone, longer than in `make test` (10,000): make fuzz FUZZ_REQUESTS=100000 FUZZ_SEED=7
+# The service fuzz tests alone (Pay-i's and Limitry's), longer than in `make test` (10,000): make fuzz FUZZ_REQUESTS=100000 FUZZ_SEED=7
 FUZZ_REQUESTS ?= 50000
 fuzz: build
-	@$(ENV) FUZZ_REQUESTS=$(FUZZ_REQUESTS) npx vitest run test/unit/fuzz.test.ts
+	@$(ENV) FUZZ_REQUESTS=$(FUZZ_REQUESTS) npx vitest run test/unit/fuzz.test.ts test/unit/limitry-fuzz.test.ts
 
 demo: build
 	@$(ENV) scripts/demo.sh
