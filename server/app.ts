@@ -56,7 +56,7 @@ export function buildApp(config: AppConfig): FastifyInstance {
     // Node checks these deadlines every `connectionsCheckingInterval` (30 s by default), and bounds headers by
     // their own 60 s: a stalled client would keep its connection twice as long as `requestTimeout` says.
     http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(requestTimeout, 1_000) },
-    ...loggerOptions(config.logger),
+    ...loggerOptions(config.logger, config.apiKeys),
     bodyLimit: BODY_LIMIT,
     genReqId: () => `req_${randomUUID().replaceAll("-", "")}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },

@@ -5,15 +5,35 @@
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import { z } from "zod";
 
-/** Where a key travels (Pay-i's `xProxy-api-key`, Limitry's `Authorization: Bearer`), and any logged object's key field. */
-const REDACTED = [
-  'req.headers["xproxy-api-key"]',
-  "req.headers.authorization",
-  "*.apiKey",
-  "*.apiKeys",
-  "*.api_key",
-  "*.xproxy_api_key",
-];
+/** Any logged object's key field (request headers are censored by `censorHeaders`). */
+const REDACTED = ["*.apiKey", "*.apiKeys", "*.api_key", "*.xproxy_api_key"];
+
+/**
+ * Header names that carry credentials: Pay-i's `xProxy-api-key`, Limitry's `Authorization`, and whatever else
+ * a client or proxy may put one in (`x-api-key`, `Proxy-Authorization`, cookies, `X-Auth-Token`, any name
+ * with key, token, secret, password, credential, session or signature in it).
+ */
+const SECRET_HEADER = /auth|cookie|key|token|secret|passw|credential|session|signature/i;
+/** A client's own request identifier, not a credential: kept so a retried call can be traced in the log. */
+const TRACED_HEADERS = new Set(["idempotency-key"]);
+
+/**
+ * The request headers as logged: a header whose name suggests a credential is censored, and so is any value
+ * that contains one of the service's API keys, whatever header carries it.
+ */
+function censorHeaders(headers: unknown, apiKeys: readonly string[]): unknown {
+  if (typeof headers !== "object" || headers === null) return headers;
+  const contains = (value: unknown): boolean =>
+    typeof value === "string"
+      ? apiKeys.some((key) => key !== "" && value.includes(key))
+      : Array.isArray(value) && value.some(contains);
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => {
+      const secret = (SECRET_HEADER.test(name) && !TRACED_HEADERS.has(name.toLowerCase())) || contains(value);
+      return [name, secret ? CENSORED : value];
+    }),
+  );
+}
 
 /** What a censored value reads as in the log. */
 export const CENSORED = "[redacted]";
@@ -35,8 +55,14 @@ class RequestLog extends LogController {
   }
 }
 
-/** Fastify options for a service logging to `destination` (none: no log). */
-export function loggerOptions(destination: LogDestination | undefined): Partial<FastifyServerOptions> {
+/**
+ * Fastify options for a service logging to `destination` (none: no log); `apiKeys` are censored wherever a
+ * request header carries them.
+ */
+export function loggerOptions(
+  destination: LogDestination | undefined,
+  apiKeys: readonly string[],
+): Partial<FastifyServerOptions> {
   if (!destination) return { logger: false };
   return {
     logger: {
@@ -44,11 +70,12 @@ export function loggerOptions(destination: LogDestination | undefined): Partial<
       stream: destination,
       redact: { paths: REDACTED, censor: CENSORED },
       serializers: {
-        // The path without its query, and the headers (user agent, idempotency key…) with the keys censored.
+        // The path without its query (which may carry anything), and the headers (user agent, idempotency
+        // key…) with every credential censored.
         req: (request: { method?: string; url?: string; headers?: unknown }) => ({
           method: request.method,
           url: pathOf(request.url ?? ""),
-          headers: request.headers,
+          headers: censorHeaders(request.headers, apiKeys),
         }),
       },
     },

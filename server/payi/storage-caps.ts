@@ -23,12 +23,17 @@ const MAX_UNIT_PRICE_USD = 1_000_000;
 /** Longest caller-chosen id (`limit_id`, `use_case_id`), in characters. */
 const ID_MAX_LENGTH = 128;
 
-/** The storage caps a limit's name and max break, if any. */
+/** The storage caps a limit's (or limit config's) name, max, properties and legacy tags break, if any. */
 export function storageViolations(input: {
   limit_name?: string | null | undefined;
   max?: number | null | undefined;
+  properties?: Record<string, string | null> | null | undefined;
+  limit_tags?: readonly string[] | null | undefined;
 }): Violation[] {
-  const violations: Violation[] = [];
+  const violations: Violation[] = [
+    ...propertyViolations("properties", input.properties),
+    ...tagViolations("limit_tags", input.limit_tags),
+  ];
   if (input.limit_name != null && input.limit_name.length > LIMIT_NAME_MAX_LENGTH) {
     violations.push({
       field: "limit_name",
@@ -71,5 +76,66 @@ export function priceViolations(
       }
     }
   }
+  return violations;
+}
+
+/** Most keys one property bag (a limit's, a limit config's, an instance's, a request's) holds. */
+export const PROPERTIES_MAX_KEYS = 64;
+/** Longest property key, in characters. */
+export const PROPERTY_KEY_MAX_LENGTH = 256;
+/** Longest property value, in characters. */
+export const PROPERTY_VALUE_MAX_LENGTH = 4096;
+/** Largest property bag as stored (its JSON, UTF-8), in bytes. */
+export const PROPERTIES_MAX_BYTES = 32 * 1024;
+/** Most legacy tags a limit holds, and the longest tag, in characters. */
+export const TAGS_MAX_COUNT = 64;
+export const TAG_MAX_LENGTH = 256;
+
+/**
+ * The caps a property bag breaks, if any: bags are read on every ingest to their limit and listed by the
+ * hundred, so unbounded ones would slow both for everyone. Checked on what would be stored, so a merge that
+ * grows a bag past a cap is refused too (`merged` words the rule for it).
+ */
+export function propertyViolations(
+  field: string,
+  properties: Record<string, string | null> | null | undefined,
+  merged = false,
+): Violation[] {
+  if (properties == null) return [];
+  // A few violations name the problem; a bag of thousands of bad keys should not make a megabyte of error.
+  const after = merged ? " after the merge" : "";
+  const entries = Object.entries(properties);
+  const violations: Violation[] = [];
+  if (entries.length > PROPERTIES_MAX_KEYS) {
+    violations.push({ field, rule: `must have at most ${PROPERTIES_MAX_KEYS} keys${after}`, value: entries.length });
+  }
+  for (const [key, value] of entries) {
+    if (key.length === 0 || key.length > PROPERTY_KEY_MAX_LENGTH) {
+      violations.push({ field: `${field} key`, rule: `must be 1-${PROPERTY_KEY_MAX_LENGTH} characters`, value: key });
+    } else if (value != null && value.length > PROPERTY_VALUE_MAX_LENGTH) {
+      violations.push({ field: `${field}.${key}`, rule: `must be at most ${PROPERTY_VALUE_MAX_LENGTH} characters`, value });
+    }
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(properties));
+  if (bytes > PROPERTIES_MAX_BYTES) {
+    violations.push({ field, rule: `must be at most ${PROPERTIES_MAX_BYTES} bytes as JSON${after}`, value: bytes });
+  }
+  return violations.slice(0, 5);
+}
+
+/** The caps a list of legacy limit tags breaks, if any (after a merge when `merged`). */
+export function tagViolations(field: string, tags: readonly string[] | null | undefined, merged = false): Violation[] {
+  if (tags == null) return [];
+  const violations: Violation[] = [];
+  if (tags.length > TAGS_MAX_COUNT) {
+    violations.push({
+      field,
+      rule: `must have at most ${TAGS_MAX_COUNT} tags${merged ? " after the merge" : ""}`,
+      value: tags.length,
+    });
+  }
+  const long = tags.find((tag) => tag.length === 0 || tag.length > TAG_MAX_LENGTH);
+  if (long !== undefined)
+    violations.push({ field: `${field} entry`, rule: `must be 1-${TAG_MAX_LENGTH} characters`, value: long });
   return violations;
 }

@@ -24,7 +24,7 @@ export interface ServiceFixture {
  * (default: `testProfile()`).
  */
 export async function startService(
-  options: { profile?: ServiceProfileName } = {},
+  options: { profile?: ServiceProfileName; logFormat?: "text" | "json" } = {},
 ): Promise<ServiceFixture & { stop(): Promise<void> }> {
   const profile = options.profile ?? testProfile();
   const dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-data-"));
@@ -35,6 +35,7 @@ export async function startService(
     dataDir,
     apiKeys: [TEST_API_KEY],
     log: (line) => logs.push(line),
+    logFormat: options.logFormat,
     profile,
   });
   const client = new Payi({ apiKey: TEST_API_KEY, baseURL: running.url, maxRetries: 0 });

@@ -13,7 +13,7 @@ import type { ServiceContext } from "../../context.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
 import { createDecision, maxBelowSpend } from "../../../rules/payi/limit.js";
 import { toUsd } from "../../../rules/payi/money.js";
-import { idViolations, storageViolations } from "../storage-caps.js";
+import { idViolations, propertyViolations, storageViolations, tagViolations } from "../storage-caps.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
 import { newLimitId, presentLimit, settingsOf, spendUnits, type LimitRow } from "../repositories/limits.js";
 import { instantOf, limitSettingViolations, rejectViolations } from "../validation.js";
@@ -184,6 +184,7 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
         const row = db.transaction(() => {
           const current = mustFind(limitId);
           const merged = mergeProperties(current.properties, body.properties);
+          rejectViolations(propertyViolations("properties", merged, true), "update_limit_validation_failed");
           return limits.setProperties(limitId, merged, ctx.now());
         })();
         return profile.answersTypedArrays ? [{ limit: toWire(row), request_id: request.id }] : { request_id: request.id };
@@ -201,6 +202,7 @@ export function limitRoutes(server: FastifyInstance, ctx: ServiceContext): void 
       return db.transaction(() => {
         const current = mustFind(limitId);
         const tags = update(current.limit_tags, request.body);
+        rejectViolations(tagViolations("limit_tags", tags, true), "invalid_tags");
         limits.setTags(limitId, tags, ctx.now());
         return tags.map((tag, i) => ({ tag_id: i + 1, tag_name: tag, created_on: current.created_at }));
       })();

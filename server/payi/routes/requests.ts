@@ -3,6 +3,8 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { PropertiesUpdateParamsSchema } from "../../../sdk/payi/resources/requests.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
+import { propertyViolations } from "../storage-caps.js";
+import { rejectViolations } from "../validation.js";
 import type { ServiceContext } from "../../context.js";
 import { notFound } from "../../errors.js";
 import type { RequestRow } from "../repositories/requests.js";
@@ -35,7 +37,9 @@ export function requestRoutes(server: FastifyInstance, ctx: ServiceContext): voi
     ctx.idempotency.once(request, () =>
       ctx.db.transaction(() => {
         const row = find();
-        ctx.requests.setProperties(row.request_id, mergeProperties(row.properties, properties));
+        const merged = mergeProperties(row.properties, properties);
+        rejectViolations(propertyViolations("properties", merged, true), "invalid_properties");
+        ctx.requests.setProperties(row.request_id, merged);
         return { request_id: row.request_id };
       })(),
     );

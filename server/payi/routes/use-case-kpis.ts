@@ -4,6 +4,8 @@ import { z } from "zod";
 import { PropertiesUpdateParamsSchema } from "../../../sdk/payi/resources/requests.js";
 import type { UseCaseInstance } from "../../../sdk/payi/resources/use-cases.js";
 import { mergeProperties } from "../../../rules/payi/properties.js";
+import { propertyViolations } from "../storage-caps.js";
+import { rejectViolations } from "../validation.js";
 import type { ServiceContext } from "../../context.js";
 import { badRequest, conflict, notFound } from "../../errors.js";
 import { KpiTypeSchema, type KpiRow, type ScoreRow } from "../repositories/kpis.js";
@@ -194,7 +196,9 @@ export function useCaseKpiRoutes(server: FastifyInstance, ctx: ServiceContext): 
       return ctx.idempotency.once(request, () => {
         const row = db.transaction(() => {
           const instance = mustFindInstance(use_case_name, use_case_id);
-          useCases.setInstanceProperties(use_case_name, use_case_id, mergeProperties(instance.properties, body.properties));
+          const merged = mergeProperties(instance.properties, body.properties);
+          rejectViolations(propertyViolations("properties", merged, true), "invalid_properties");
+          useCases.setInstanceProperties(use_case_name, use_case_id, merged);
           return mustFindInstance(use_case_name, use_case_id);
         })();
         return instanceToWire(row);

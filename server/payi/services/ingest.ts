@@ -8,7 +8,13 @@ import { limitState } from "../../../rules/payi/spend-state.js";
 import { toUsd } from "../../../rules/payi/money.js";
 import { priceUnits } from "../pricing.js";
 import { spendUnits } from "../repositories/limits.js";
-import { MAX_EVENT_COST_UNITS, MAX_LIMIT_TOTAL_UNITS, MAX_LIMIT_TOTAL_USD, idViolations } from "../storage-caps.js";
+import {
+  MAX_EVENT_COST_UNITS,
+  MAX_LIMIT_TOTAL_UNITS,
+  MAX_LIMIT_TOTAL_USD,
+  idViolations,
+  propertyViolations,
+} from "../storage-caps.js";
 import { instantOf, rejectViolations } from "../validation.js";
 import { createInstance } from "./use-case-instances.js";
 
@@ -48,6 +54,13 @@ export function ingestEvent(ctx: ServiceContext, event: IngestEvent, context: In
     throw badRequest("required_field_missing", "resource is required to price the event");
   }
   rejectViolations(idViolations("use_case_id", context.useCaseId), "invalid_use_case_id");
+  rejectViolations(
+    [
+      ...propertyViolations("properties", event.properties),
+      ...propertyViolations("use_case_properties", event.use_case_properties),
+    ],
+    "invalid_properties",
+  );
   const priced = ctx.resources.priceFor(event.category, event.resource, at);
   if (!priced) {
     if (!ctx.resources.hasCategory(event.category)) throw notFound("category_not_found", `No category '${event.category}'`);
