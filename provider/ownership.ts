@@ -11,6 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { claimOf, type Claim } from "../rules/ownership.js";
 
 /** Reserved key of the property bag holding the owner record. Programs cannot declare it. */
 export const OWNER_PROPERTY = "pulumi-limits.owner";
@@ -75,24 +76,22 @@ export function ownerRecordOf(properties: Record<string, string | null> | null |
   }
 }
 
+/**
+ * The claim a property bag makes for `me` (rules/ownership.ts), with the record it holds: `unreadable` when
+ * the API did not echo the bag (Pay-i's `Limit` model has no `properties`), so nothing can be told from it.
+ */
+export function claimIn(
+  properties: Record<string, string | null> | null | undefined,
+  me: Owner,
+): { claim: Claim; record: OwnerRecord | undefined } {
+  if (properties == null) return { claim: "unreadable", record: undefined };
+  const record = ownerRecordOf(properties);
+  return { claim: claimOf(record, me), record };
+}
+
 /** A property bag without the reserved owner key (what a program declares and sees). */
 export function withoutOwner<T extends string | null>(properties: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(properties).filter(([key]) => key !== OWNER_PROPERTY));
-}
-
-/**
- * How an object's recorded owner relates to a resource:
- * - `mine`: this resource of this stack instance (a crashed create, a replacement, or the object itself);
- * - `unowned`: no record (created outside Pulumi, by an older pulumi-limits, or released);
- * - `sibling`: another resource of this stack instance;
- * - `foreign`: another stack instance.
- */
-export type Claim = "mine" | "unowned" | "sibling" | "foreign";
-
-export function claimOf(record: Owner | undefined, me: Owner): Claim {
-  if (!record) return "unowned";
-  if (record.instance !== me.instance) return "foreign";
-  return record.resource === me.resource ? "mine" : "sibling";
 }
 
 /**

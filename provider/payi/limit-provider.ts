@@ -5,8 +5,9 @@ import { definedProperties, propertyPatch } from "../../rules/payi/properties.js
 import { scheduleOf, withoutResetMarker } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
 import { toUnits } from "../../rules/payi/money.js";
+import { createDecision, deleteDecision, updateDecision, type Found } from "../../rules/ownership.js";
 import {
-  claimOf,
+  claimIn,
   formatOwnerRecord,
   newGeneration,
   ownedElsewhere,
@@ -120,12 +121,17 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       const generation = newGeneration();
       const api = client();
       try {
+        // Pay-i answers a create that repeats an existing limit's settings with that limit, which only a
+        // readable owner record could tell from a new one: a declared id may name someone's limit, so look first.
+        if (inputs.limitId !== undefined) {
+          const existing = await retrieveIfAny(api, limitId);
+          if (existing) return await takeOver(api, inputs, limitId, generation, undefined, existing);
+        }
         const { limit } = await api.limits.create(
           limitToApi(inputs, limitId, formatOwnerRecord({ ...ownerOf(inputs), generation })),
         );
-        // Pay-i answers a create repeating an existing limit's settings with that limit (idempotent create):
-        // only our own record says the limit is the one just created. Whether Pay-i echoes `properties` is
-        // unconfirmed; without them there is nothing to compare, and the create stands.
+        // Our record with this generation: the limit just created. No record echoed: at a derived id the
+        // limit is this resource's either way (rules/ownership.ts), and a declared id was looked up above.
         if (limit.properties == null || ownerRecordOf(limit.properties)?.generation === generation) {
           return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
         }
@@ -164,10 +170,10 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       const api = client();
       try {
         const { limit: live } = await api.limits.retrieve(id);
-        const record = ownerRecordOf(live.properties);
         // The record names the resource as it was (an alias rename changes it); older states have none.
         const previous = ownerOf(olds) ?? ownerOf(news);
-        if (record && claimOf(record, previous) !== "mine") {
+        const { claim, record } = claimIn(live.properties, previous);
+        if (updateDecision({ claim }) !== "update" && record) {
           throw userError(ownedElsewhere(`limit '${live.limit_name}' (${id})`, record, previous, release(id)));
         }
         const generation = record?.generation ?? olds.generation ?? newGeneration();
@@ -187,22 +193,26 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       const api = client();
       try {
         const { limit } = await api.limits.retrieve(id);
-        const record = ownerRecordOf(limit.properties);
         const owner = ownerOf(props);
-        if (owner && props.generation !== undefined) {
-          if (record && claimOf(record, owner) === "mine" && record.generation !== props.generation) {
-            // A replacement of this resource had to land on the same limit (same name and id): it is the
-            // live one now, not this resource's old self.
-            return;
-          }
-          // No record where properties are echoed: released. No properties at all: nothing to tell by.
-          if ((!record && limit.properties != null) || (record && claimOf(record, owner) !== "mine")) {
-            const holder = record
-              ? ` it is managed by resource '${record.resource}' of stack ${record.stack} (instance ${record.instance})`
-              : " its owner record was cleared (released)";
-            await warn(`left limit '${limit.limit_name}' (${id}) in place:${holder}.`);
-            return;
-          }
+        // A state from before owner records holds no generation: the state is the only evidence there.
+        const { claim, record } =
+          owner && props.generation !== undefined
+            ? claimIn(limit.properties, owner)
+            : { claim: "unreadable" as const, record: undefined };
+        const decision = deleteDecision({
+          claim,
+          sameGeneration: record && props.generation !== undefined ? record.generation === props.generation : undefined,
+          takenByReplacement: takenByReplacement.has(id),
+        });
+        // `skip`: a replacement of this resource had to land on the same limit (same name and id); it is the
+        // live one now, not this resource's old self.
+        if (decision === "skip") return;
+        if (decision === "leave") {
+          const holder = record
+            ? ` it is managed by resource '${record.resource}' of stack ${record.stack} (instance ${record.instance})`
+            : " its owner record was cleared (released)";
+          await warn(`left limit '${limit.limit_name}' (${id}) in place:${holder}.`);
+          return;
         }
         await api.limits.delete(id);
       } catch (error) {
@@ -225,10 +235,24 @@ function keepsId(olds: LimitOutputs, news: LimitInputs): boolean {
 }
 
 /**
- * A create met an existing limit (a conflict, or Pay-i's idempotent answer with someone else's limit).
- * Ours (a create that crashed before the engine saved it, or a replacement that must land on the same
- * limit): converge it. Unowned and `adopt: true`: take it over. Anyone else's: refuse, saying whose it
- * is and how to move it.
+ * Limits a create of this run converged on while their owner record could not be read: a replacement that
+ * had to land on the same limit (same derived id). The old resource's delete, later in the same run, must
+ * leave them (rules/ownership.ts); with a readable record the generation tells it instead.
+ */
+const takenByReplacement = new Set<string>();
+
+/** The limit with this id, or undefined when there is none. */
+function retrieveIfAny(api: Payi, limitId: string): Promise<ApiLimit | undefined> {
+  return api.limits.retrieve(limitId).then(
+    (r) => r.limit,
+    (error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(error)),
+  );
+}
+
+/**
+ * A create met an existing limit (a conflict, Pay-i's idempotent answer with someone else's limit, or a
+ * declared id that is taken): the ownership table (rules/ownership.ts) decides whether this resource takes
+ * it, adopts it, or refuses saying whose it is and what to do.
  */
 async function takeOver(
   api: Payi,
@@ -236,20 +260,35 @@ async function takeOver(
   limitId: string,
   generation: string,
   conflict: ConflictError | undefined,
+  known?: ApiLimit,
 ) {
-  const byId = await api.limits.retrieve(limitId).then(
-    (r) => r.limit,
-    (error: unknown) => (isGone(error, GONE) ? undefined : Promise.reject(error)),
-  );
+  const byId = known ?? (await retrieveIfAny(api, limitId));
   const existing = byId ?? (await findByName(api, inputs.limitName));
   if (!existing)
     throw userError(`creating limit '${inputs.limitName}' (${limitId}): ${conflict?.message ?? "Pay-i returned another limit"}`);
   const what = `limit '${existing.limit_name}' (${existing.limit_id})`;
-  const record = ownerRecordOf(existing.properties);
   const owner = ownerOf(inputs);
-  const claim = claimOf(record, owner);
-  if (record && (claim === "foreign" || claim === "sibling"))
+  const { claim, record } = claimIn(existing.properties, owner);
+  const found: Found = !byId ? "identity" : inputs.limitId === undefined ? "derived-id" : "declared-id";
+  const decision = createDecision({ claim, found, adopt: inputs.adopt });
+  if (decision === "refuse-owned-elsewhere" && record) {
     throw userError(ownedElsewhere(what, record, owner, release(existing.limit_id)));
+  }
+  if (decision === "refuse-unverifiable") {
+    throw userError(
+      `a limit named '${existing.limit_name}' already exists in Pay-i (limit_id '${existing.limit_id}'), and Pay-i does not return its owner record, so pulumi-limits cannot tell whether another stack manages it: adopt: true takes a limit found by its name only where that record can be read. If no other stack manages it, name it by its id as well (limitId: "${existing.limit_id}" with adopt: true), or choose another limitName.`,
+    );
+  }
+  if (decision !== "take" && decision !== "adopt") {
+    const unreadable = claim === "unreadable";
+    const also = unreadable && found === "identity" ? ` and limitId: "${existing.limit_id}"` : "";
+    const whose = unreadable
+      ? "Pay-i does not return its owner record: make sure no other stack manages it"
+      : "no stack manages it";
+    throw userError(
+      `a limit named '${existing.limit_name}' already exists in Pay-i (limit_id '${existing.limit_id}'). To manage it with Pulumi, set adopt: true${also} on this Limit (${whose}; its type and threshold must match), or choose another limitName.${conflict ? ` ${conflict.message}` : ""}`,
+    );
+  }
   const mismatch = [
     existing.limit_type !== inputs.limitType
       ? `limitType (existing ${existing.limit_type}, declared ${inputs.limitType})`
@@ -258,16 +297,10 @@ async function takeOver(
       ? `threshold (existing ${existing.threshold ?? "none"}, declared ${inputs.threshold ?? "none"})`
       : undefined,
   ].filter(Boolean);
-  if (claim === "mine" && (existing.limit_id !== limitId || mismatch.length > 0)) {
+  if (decision === "take" && (existing.limit_id !== limitId || mismatch.length > 0)) {
     const held = existing.limit_id === limitId ? `the id '${limitId}'` : `the name '${existing.limit_name}'`;
     throw userError(
       `${what} was created by this resource before (the limit it replaces, or a create interrupted before it was saved) and still holds ${held}, which Pay-i keeps unique: the new limit cannot be created while it exists. A replacement that keeps the name or the id must delete the old limit first: remove \`deleteBeforeReplace: false\` from this resource, or change the name.`,
-    );
-  }
-  if (claim === "unowned" && !inputs.adopt) {
-    const holder = ` (limit_id '${existing.limit_id}')`;
-    throw userError(
-      `a limit named '${existing.limit_name}' already exists in Pay-i${holder}. To manage it with Pulumi, set adopt: true on this Limit (no stack manages it; its type and threshold must match), or choose another limitName.${conflict ? ` ${conflict.message}` : ""}`,
     );
   }
   if (mismatch.length > 0) {
@@ -275,6 +308,7 @@ async function takeOver(
       `cannot adopt ${what}: ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
     );
   }
+  if (decision === "take" && claim === "unreadable") takenByReplacement.add(existing.limit_id);
   const limit = await converge(api, existing, inputs, formatOwnerRecord({ ...owner, generation }));
   return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
 }

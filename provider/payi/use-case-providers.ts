@@ -1,7 +1,8 @@
 import type { Payi } from "../../sdk/payi/index.js";
 import type { UseCaseDefinition as ApiDefinition } from "../../sdk/payi/resources/use-cases.js";
+import { claimOf, createDecision, deleteDecision, updateDecision } from "../../rules/ownership.js";
 import {
-  claimOf,
+  claimIn,
   formatOwnerRecord,
   newGeneration,
   ownedElsewhere,
@@ -140,10 +141,15 @@ export function useCaseLimitConfigProvider(
     );
     return { ...inputs, ...limitConfigFromApi(d), owner: inputs.owner, adopt: inputs.adopt, generation };
   };
-  /** The config now on the use case, and whose it is. */
-  const current = async (useCaseName: string) => {
+  /**
+   * The config now on the use case, and whose it is for `me` (rules/ownership.ts). Without `me` (a state from
+   * before owner records) the record cannot be compared: the state is the only evidence.
+   */
+  const current = async (useCaseName: string, me: Owner | undefined) => {
     const d = await client().useCases.definitions.retrieve(useCaseName);
-    return { config: d.limit_config ?? undefined, record: ownerRecordOf(d.limit_config?.properties) };
+    const config = d.limit_config ?? undefined;
+    const none = { claim: me ? ("unowned" as const) : ("unreadable" as const), record: undefined };
+    return { config, ...(config && me ? claimIn(config.properties, me) : none) };
   };
   return {
     async check(_olds, news) {
@@ -165,22 +171,31 @@ export function useCaseLimitConfigProvider(
         const note = configChangeNote({ kind: replaces.length > 0 ? "replace" : "update", fields }, impact);
         if (note) await warn(note);
       }
-      // One config per use case, keyed by its name: a replacement created first would be deleted with the old one.
-      return { changes: true, replaces, deleteBeforeReplace: replaces.length > 0 };
+      // One config per use case, keyed by its name, and Pay-i's create overwrites it (seed 002): the replacement
+      // is written over the old config first, so no instance starts without a limit, and the old resource's
+      // delete finds another generation's record on it and leaves it (rules/ownership.ts).
+      return { changes: true, replaces, deleteBeforeReplace: false };
     },
     async create(inputs: UseCaseLimitConfigInputs) {
       try {
-        const { config, record } = await current(inputs.useCaseName);
+        const { config, claim, record } = await current(inputs.useCaseName, inputs.owner);
         const what = `the limit config of use case '${inputs.useCaseName}'`;
-        const claim = claimOf(record, inputs.owner);
-        if (record && claim !== "mine") throw userError(ownedElsewhere(what, record, inputs.owner, release(inputs.useCaseName)));
-        if (config && !record && !inputs.adopt) {
+        // The use case's name is the config's id: the declaration names it.
+        const decision = config ? createDecision({ claim, found: "declared-id", adopt: inputs.adopt }) : "create";
+        if (decision === "refuse-owned-elsewhere" && record) {
+          throw userError(ownedElsewhere(what, record, inputs.owner, release(inputs.useCaseName)));
+        }
+        if (decision !== "create" && decision !== "take" && decision !== "adopt") {
+          const whose =
+            claim === "unreadable"
+              ? "Pay-i did not return its owner record: make sure no other stack manages it, then"
+              : "no stack manages it. To manage it with Pulumi,";
           throw userError(
-            `use case '${inputs.useCaseName}' already has a limit config (max ${config.max}) that no stack manages. To manage it with Pulumi, set adopt: true on this UseCaseLimitConfig.`,
+            `use case '${inputs.useCaseName}' already has a limit config (max ${config?.max}); ${whose} set adopt: true on this UseCaseLimitConfig.`,
           );
         }
-        // Ours already (an interrupted create, or a replacement of this resource): a new generation tells
-        // the old one's delete that the config is no longer its own.
+        // Ours already (an interrupted create, or a replacement of this resource, which overwrites it in
+        // place): a new generation tells the old one's delete that the config is no longer its own.
         return { id: inputs.useCaseName, outs: await apply(inputs, newGeneration()) };
       } catch (error) {
         throw failure(`setting the limit config of use case '${inputs.useCaseName}'`, error);
@@ -200,9 +215,9 @@ export function useCaseLimitConfigProvider(
     },
     async update(id, olds: StoredConfigInputs, news: UseCaseLimitConfigInputs) {
       try {
-        const { record } = await current(id);
         const previous = olds.owner ?? news.owner;
-        if (record && claimOf(record, previous) !== "mine") {
+        const { claim, record } = await current(id, previous);
+        if (updateDecision({ claim }) !== "update" && record) {
           throw userError(ownedElsewhere(`the limit config of use case '${id}'`, record, previous, release(id)));
         }
         return { outs: await apply(news, record?.generation ?? olds.generation ?? newGeneration()) };
@@ -212,16 +227,20 @@ export function useCaseLimitConfigProvider(
     },
     async delete(id, props: StoredConfigInputs) {
       try {
-        const { config, record } = await current(id);
+        // A state from before owner records holds no owner or generation: the state is the only evidence there.
+        const owner = props.generation !== undefined ? props.owner : undefined;
+        const { config, claim, record } = await current(id, owner);
         if (!config) return;
-        if (props.owner && props.generation !== undefined) {
-          // Another generation of this resource (a replacement) or someone else holds it now.
-          if (!record || claimOf(record, props.owner) !== "mine" || record.generation !== props.generation) {
-            if (!record || claimOf(record, props.owner) !== "mine") {
-              await warn(`left the limit config of use case '${id}' in place: this resource no longer manages it.`);
-            }
-            return;
-          }
+        const decision = deleteDecision({
+          claim,
+          sameGeneration: record ? record.generation === props.generation : undefined,
+          takenByReplacement: false,
+        });
+        // `skip`: a replacement of this resource overwrote the config in place and holds it now.
+        if (decision === "skip") return;
+        if (decision === "leave") {
+          await warn(`left the limit config of use case '${id}' in place: this resource no longer manages it.`);
+          return;
         }
         await client().useCases.definitions.limitConfig.delete(id);
       } catch (error) {

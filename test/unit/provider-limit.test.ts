@@ -247,7 +247,7 @@ describe("provider version", () => {
 });
 
 describe("use-case providers", () => {
-  test("definition: name replaces, description updates; limit config: type and threshold replace (deleting first), max and properties update; 404s are gone", async ({
+  test("definition: name replaces, description updates; limit config: type and threshold replace (written over the old config, never deleting it first), max and properties update; 404s are gone", async ({
     service,
   }) => {
     const defs = useCaseDefinitionProvider(() => service.client);
@@ -292,22 +292,30 @@ describe("use-case providers", () => {
     expect(await configs.diff("teach_me", c.outs, { ...config, limitType: "block" })).toEqual({
       changes: true,
       replaces: ["limitType"],
-      deleteBeforeReplace: true,
+      deleteBeforeReplace: false,
     });
     expect(await configs.diff("teach_me", c.outs, { ...config, threshold: 0.9, max: 0.1 })).toEqual({
       changes: true,
       replaces: ["threshold"],
-      deleteBeforeReplace: true,
+      deleteBeforeReplace: false,
     });
     expect(await configs.diff("teach_me", c.outs, { ...config, useCaseName: "teach_you" })).toEqual({
       changes: true,
       replaces: ["useCaseName"],
-      deleteBeforeReplace: true,
+      deleteBeforeReplace: false,
     });
     expect(await configs.diff("teach_me", c.outs, config)).toEqual({ changes: false });
-    await configs.update("teach_me", c.outs, { ...config, max: 0.1 });
-    expect((await service.client.useCases.definitions.retrieve("teach_me")).limit_config?.max).toBe(0.1);
+    // The engine's replace, create first: the new config overwrites the old in place, and the old resource's
+    // delete leaves it (another generation holds it), so the use case never lacks a limit config.
+    const replacement = await configs.create({ ...config, limitType: "block" });
     await configs.delete("teach_me", c.outs);
+    expect((await service.client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({
+      limit_type: "block",
+      max: 0.05,
+    });
+    await configs.update("teach_me", replacement.outs, { ...config, max: 0.1 });
+    expect((await service.client.useCases.definitions.retrieve("teach_me")).limit_config?.max).toBe(0.1);
+    await configs.delete("teach_me", replacement.outs);
     expect(await configs.read("teach_me", c.outs)).toEqual({});
 
     await defs.delete("teach_me", created.outs);
