@@ -20,11 +20,12 @@ build: bootstrap
 	@rm -rf dist && $(ENV) npx tsc -p tsconfig.build.json
 
 # Type-check everything (the type-level tests live there), vitest (unit + e2e against the real service and
-# engine), then the official Python client's conformance suite.
+# engine), then the official Python client's conformance suite against the service's default and strict profiles.
 test: build lint postgres
 	@$(ENV) npx tsc -p tsconfig.json --noEmit
 	@$(ENV) npx vitest run
 	@$(ENV) scripts/conformance.sh
+	@$(ENV) PULUMI_LIMITS_SERVICE_PROFILE=strict scripts/conformance.sh
 
 # Biome (lint + format check) and knip (unused files, exports and dependencies).
 lint: bootstrap

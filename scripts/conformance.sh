@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the conformance suite: the official `payi` Python client against a freshly started local service.
+# Runs the conformance suite: the official `payi` Python client against a freshly started local service
+# (its strict profile with PULUMI_LIMITS_SERVICE_PROFILE=strict).
 # The virtualenv lives in .tools/venv and is rebuilt only when requirements.txt changes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -7,11 +7,16 @@ import subprocess
 import tempfile
 
 import pytest
+from payi import BadRequestError, NotFoundError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 API_KEY = "conformance-key-not-a-secret"
 # `strict` runs the suite against the service's strict profile (see the README's assumptions table).
 PROFILE = os.environ.get("PULUMI_LIMITS_SERVICE_PROFILE", "default")
+STRICT = PROFILE == "strict"
+# What a missing object raises: NotFoundError (404); the strict profile answers Pay-i's documented "4xx" as a
+# 400 with the same xproxy_error code.
+NOT_FOUND = BadRequestError if STRICT else NotFoundError
 
 
 @pytest.fixture(scope="session")

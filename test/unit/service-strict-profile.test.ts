@@ -166,18 +166,18 @@ describe("the strict profile answers only what Pay-i's client models and docs gu
 
 describe("pulumi-limits serve --profile", () => {
   let dataDir = "";
-  let served: ServeProcess | undefined;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-profile-"));
-  });
+  let spawning: Promise<ServeProcess> | undefined;
   afterAll(async () => {
-    await served?.stop();
+    // Stopped even when the test timed out before the process said it was listening.
+    await (await spawning?.catch(() => undefined))?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
   // A process start: seconds on a loaded 2-core machine.
   test("strict starts a strict service and says so", { timeout: 60_000 }, async () => {
-    served = await spawnServe({ dataDir, apiKey: TEST_API_KEY, profile: "strict" });
+    dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-profile-"));
+    spawning = spawnServe({ dataDir, apiKey: TEST_API_KEY, profile: "strict" });
+    const served = await spawning;
     expect(served.output()).toContain("profile: strict");
     const created = await call(served.url, "POST", "/limits", { limit_name: "cli", max: 1, properties: { a: "b" } });
     expect(created.body?.limit).toMatchObject({ threshold: 1 });
