@@ -23,6 +23,9 @@ const MeterInputsSchema = z.object({
     .optional(),
   /** Take over this existing meter (`mtr_…`) at create instead of making a new one. */
   adoptId: z.string().min(1, "adoptId must not be empty").optional(),
+  /** Set by the resource class: the stack instance and `organization/project/stack/name` its creates' idempotency keys derive from. */
+  instance: z.string().optional(),
+  idSeed: z.string().optional(),
 });
 export type MeterInputs = z.infer<typeof MeterInputsSchema>;
 
@@ -37,6 +40,9 @@ const LimitInputsSchema = z.object({
   alertThresholds: z.array(z.number({ error: "must be numbers" }), { error: "must be a list of percentages" }).optional(),
   /** Take over this existing limit (`lmt_…`) at create instead of making a new one. */
   adoptId: z.string().min(1, "adoptId must not be empty").optional(),
+  /** Set by the resource class: the stack instance and `organization/project/stack/name` its creates' idempotency keys derive from. */
+  instance: z.string().optional(),
+  idSeed: z.string().optional(),
 });
 export type LimitInputs = z.infer<typeof LimitInputsSchema>;
 

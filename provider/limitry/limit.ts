@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { stackInstanceId } from "../identity.js";
 import type { Period as SdkPeriod } from "../../sdk/limitry/resources/limits.js";
 
 /**
@@ -58,7 +59,15 @@ export class Limit extends pulumi.dynamic.Resource {
     super(
       LIMIT_PROVIDER,
       name,
-      { ...args, limitId: undefined, createdAt: undefined, updatedAt: undefined },
+      {
+        ...args,
+        // What the create's idempotency key derives from, with the definition (provider/limitry/create-once.ts).
+        idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+        instance: stackInstanceId(),
+        limitId: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
       opts,
       "limitry",
       "Limit",

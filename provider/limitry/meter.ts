@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { stackInstanceId } from "../identity.js";
 import type { Aggregation as SdkAggregation } from "../../sdk/limitry/resources/meters.js";
 
 /**
@@ -60,7 +61,15 @@ export class Meter extends pulumi.dynamic.Resource {
     super(
       METER_PROVIDER,
       name,
-      { ...args, meterId: undefined, createdAt: undefined, updatedAt: undefined },
+      {
+        ...args,
+        // What the create's idempotency key derives from, with the definition (provider/limitry/create-once.ts).
+        idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+        instance: stackInstanceId(),
+        meterId: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
       opts,
       "limitry",
       "Meter",

@@ -1,9 +1,17 @@
-import { APIError, type Limitry, type Limit as ApiLimit, type Meter as ApiMeter } from "../../sdk/limitry/index.js";
+import {
+  APIError,
+  type Limitry,
+  type Limit as ApiLimit,
+  type LimitCreateParams,
+  type Meter as ApiMeter,
+  type MeterCreateParams,
+} from "../../sdk/limitry/index.js";
 import { same } from "../diff.js";
 import { warn } from "../engine-log.js";
 import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
+import { CreateOnce } from "./create-once.js";
 import { limitFromApi, limitToApi, meterFromApi, meterToApi } from "./wire.js";
 import { checkLimit, checkMeter, type LimitInputs, type MeterInputs } from "./inputs.js";
 
@@ -45,6 +53,18 @@ function changes<T, K extends keyof T>(olds: T, news: T, updatable: readonly K[]
  * it does not own. A replacement is created before the old object is deleted, so counting never lapses.
  */
 export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs, MeterOutputs> {
+  const once = new CreateOnce<ApiMeter, MeterInputs, MeterCreateParams>({
+    kind: "meter",
+    create: (body, key) => client().meters.create(body, keyed(key)),
+    retrieve: (id) => client().meters.retrieve(id).catch(unlessGone("meter_not_found")),
+    delete: (id) =>
+      client()
+        .meters.delete(id)
+        .then(() => undefined),
+    list: () => client().meters.list({ limit: 100 }),
+    inputsOf: meterFromApi,
+    identity: METER_MATCHING,
+  });
   return {
     async check(_olds, news) {
       return checkMeter(news);
@@ -64,12 +84,16 @@ export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs,
     async create(inputs: MeterInputs) {
       if (inputs.adoptId) return adoptMeter(client(), inputs, inputs.adoptId);
       try {
-        const meter = await client().meters.create(meterToApi(inputs));
-        return { id: meter.id, outs: meterOutputs(inputs, meter) };
+        const meter = await once.create(inputs, inputs.name, meterToApi(inputs));
+        const changed = METER_UPDATABLE.filter((key) => !same(meterFromApi(meter)[key], inputs[key]));
+        // Taken over from an earlier run and renamed since: converge it.
+        const current =
+          changed.length === 0
+            ? meter
+            : await client().meters.update(meter.id, { name: inputs.name, description: inputs.description ?? null });
+        return { id: current.id, outs: meterOutputs(inputs, current) };
       } catch (error) {
-        throw await createFailure("meter", inputs.name, error, () =>
-          matching(client().meters.list({ limit: 100 }), meterFromApi, inputs, METER_MATCHING),
-        );
+        throw createFailure("meter", inputs.name, error);
       }
     },
 
@@ -97,6 +121,7 @@ export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs,
     },
 
     async delete(id) {
+      if (once.tookOver(id)) return;
       try {
         await client().meters.delete(id);
       } catch (error) {
@@ -109,6 +134,18 @@ export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs,
 
 /** The `limitry.Limit` dynamic provider, bound to a configured client. */
 export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs, LimitOutputs> {
+  const once = new CreateOnce<ApiLimit, LimitInputs, LimitCreateParams>({
+    kind: "limit",
+    create: (body, key) => client().limits.create(body, keyed(key)),
+    retrieve: (id) => client().limits.retrieve(id).catch(unlessGone("limit_not_found")),
+    delete: (id) =>
+      client()
+        .limits.delete(id)
+        .then(() => undefined),
+    list: () => client().limits.list({ limit: 100 }),
+    inputsOf: limitFromApi,
+    identity: LIMIT_MATCHING,
+  });
   return {
     async check(_olds, news) {
       return checkLimit(news);
@@ -129,12 +166,20 @@ export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs,
     async create(inputs: LimitInputs) {
       if (inputs.adoptId) return adoptLimit(client(), inputs, inputs.adoptId);
       try {
-        const limit = await client().limits.create(limitToApi(inputs));
-        return { id: limit.id, outs: limitOutputs(inputs, limit) };
+        const limit = await once.create(inputs, inputs.name, limitToApi(inputs));
+        const changed = LIMIT_UPDATABLE.filter((key) => !same(limitFromApi(limit)[key], inputs[key]));
+        // Taken over from an earlier run and changed since: converge it.
+        const current =
+          changed.length === 0
+            ? limit
+            : await client().limits.update(limit.id, {
+                name: inputs.name,
+                limitValue: inputs.limitValue,
+                alertThresholds: inputs.alertThresholds ?? null,
+              });
+        return { id: current.id, outs: limitOutputs(inputs, current) };
       } catch (error) {
-        throw await createFailure("limit", inputs.name, error, () =>
-          matching(client().limits.list({ limit: 100 }), limitFromApi, inputs, LIMIT_MATCHING),
-        );
+        throw createFailure("limit", inputs.name, error);
       }
     },
 
@@ -163,6 +208,7 @@ export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs,
     },
 
     async delete(id) {
+      if (once.tookOver(id)) return;
       try {
         await client().limits.delete(id);
       } catch (error) {
@@ -174,50 +220,27 @@ export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs,
 }
 
 /**
- * The error of a failed create. The SDK does not repeat a create once it may have reached Limitry (Limitry
- * ignores idempotency keys), so a lost answer, a timeout or a 5xx leaves it unknown whether the object
- * exists; the engine records nothing, and a plain `up` again would make a second one. So list what Limitry
- * holds under this name and definition and name it: the user adopts it with `adoptId`. Nothing is adopted
- * here: names are not unique, and a match may belong to someone else.
+ * The error of a failed create. One that may or may not have been applied (a lost answer, a timeout, a 5xx
+ * after the SDK's retries) is safe to run again: the create's idempotency key is derived from this resource
+ * and what it declares, so the rerun is answered with the object a lost attempt made (see create-once.ts).
  */
-async function createFailure(
-  kind: "meter" | "limit",
-  name: string,
-  error: unknown,
-  matching: () => Promise<Array<{ id: string; createdAt: string }>>,
-): Promise<Error> {
+function createFailure(kind: "meter" | "limit", name: string, error: unknown): Error {
   const what = `creating Limitry ${kind} '${name}'`;
   if (!(error instanceof APIError && error.mayHaveBeenApplied)) return failure(what, error);
-  const found = await matching().catch(() => undefined);
-  let advice: string;
-  if (found === undefined) {
-    advice = `Listing ${kind}s to find it failed too: look for a ${kind} named '${name}' before running up again, and adopt it with adoptId if it exists.`;
-  } else if (found.length === 0) {
-    advice = `Limitry lists no ${kind} named '${name}' with this definition now: run up again to create it.`;
-  } else {
-    const ids = found.map((object) => `${object.id} (created ${object.createdAt})`).join(", ");
-    const newest = found.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
-    advice =
-      found.length === 1
-        ? `Limitry has one ${kind} named '${name}' with this definition, ${ids}: if this create made it, set adoptId: "${newest.id}" on this resource (or its budgets.yaml entry) before running up again, or up creates a second ${kind}.`
-        : `Limitry has ${found.length} ${kind}s named '${name}' with this definition, ${ids}: if this create made one (likely the newest, ${newest.id}), set adoptId to its id on this resource (or its budgets.yaml entry) before running up again, or up creates another ${kind}.`;
-  }
-  return userError(`${what}: ${error.message}. ${advice}`, error);
+  return userError(
+    `${what}: ${error.message}. Run up again: its idempotency key is derived from this resource and its declaration, so Limitry answers the rerun with the ${kind} this attempt made, if it made one, instead of making a second.`,
+    error,
+  );
 }
 
-/** The listed objects whose `keys` equal the declaration's. */
-async function matching<Api extends { id: string; createdAt: string }, Inputs>(
-  listed: AsyncIterable<Api>,
-  inputsOf: (object: Api) => Inputs,
-  inputs: Inputs,
-  keys: readonly (keyof Inputs)[],
-): Promise<Api[]> {
-  const found: Api[] = [];
-  for await (const object of listed) {
-    const current = inputsOf(object);
-    if (keys.every((key) => same(current[key], inputs[key]))) found.push(object);
-  }
-  return found;
+/** Request options sending `key` as the create's Idempotency-Key (none: the SDK's own per call). */
+function keyed(key: string | undefined) {
+  return key ? { headers: { "Idempotency-Key": key } } : undefined;
+}
+
+/** A retrieve's rejection handler: Limitry's "does not exist" reads as undefined, anything else fails. */
+function unlessGone(code: "meter_not_found" | "limit_not_found") {
+  return (error: unknown) => (isGone(error, code) ? undefined : Promise.reject(error));
 }
 
 /**

@@ -148,7 +148,8 @@ describe("limitry: in budgets.yaml and the examples", () => {
       limitValue: 50_000,
     });
     expect(await limitry.limits.retrieve(ids["daily"] ?? "")).toMatchObject({ alertThresholds: [50, 80, 100], period: "day" });
-    expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
+    // The stack, the meter, two limits and the StackInstance their creates' idempotency keys name.
+    expect((await stack.preview()).changeSummary).toEqual({ same: 5 });
     await stack.destroy();
     const left = (await limitry.limits.list()).items.map((l) => l.id);
     expect(left.filter((id) => Object.values(ids).includes(id))).toEqual([]);

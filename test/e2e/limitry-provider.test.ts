@@ -79,7 +79,8 @@ describe("limitry.Meter and limitry.Limit against the real engine", () => {
 
     // create: the limits take the meter's id, unknown until the meter exists.
     const up = await stack.up();
-    expect(up.summary.resourceChanges).toEqual({ create: 4 });
+    // The stack, a meter, two limits and the StackInstance their creates' idempotency keys name.
+    expect(up.summary.resourceChanges).toEqual({ create: 5 });
     const meterId = idOf(up.outputs, "meterId");
     const dailyId = idOf(up.outputs, "dailyId");
     expect(meterId).toMatch(/^mtr_/);
@@ -101,7 +102,7 @@ describe("limitry.Meter and limitry.Limit against the real engine", () => {
     expect(urns).toContain("pulumi-nodejs:dynamic/limitry:Limit");
 
     // no-op preview
-    expect((await stack.preview()).changeSummary).toEqual({ same: 4 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 5 });
 
     // in place: limit value, alert thresholds, name, and the meter's description keep their ids.
     declared = {
@@ -109,9 +110,9 @@ describe("limitry.Meter and limitry.Limit against the real engine", () => {
       meter: { ...declared.meter, description: "LLM tokens" },
       daily: { ...declared.daily, name: "Daily tokens", limitValue: 200_000, alertThresholds: [75, 90, 100] },
     };
-    expect((await stack.preview()).changeSummary).toEqual({ same: 2, update: 2 });
+    expect((await stack.preview()).changeSummary).toEqual({ same: 3, update: 2 });
     const updated = await stack.up();
-    expect(updated.summary.resourceChanges).toEqual({ same: 2, update: 2 });
+    expect(updated.summary.resourceChanges).toEqual({ same: 3, update: 2 });
     expect([idOf(updated.outputs, "meterId"), idOf(updated.outputs, "dailyId")]).toEqual([meterId, dailyId]);
     expect(await client().limits.retrieve(dailyId)).toMatchObject({
       name: "Daily tokens",
@@ -131,7 +132,7 @@ describe("limitry.Meter and limitry.Limit against the real engine", () => {
     ]);
     const events: EngineEvent[] = [];
     const replaced = await stack.up({ onEvent: (e) => events.push(e) });
-    expect(replaced.summary.resourceChanges).toEqual({ same: 3, replace: 1 });
+    expect(replaced.summary.resourceChanges).toEqual({ same: 4, replace: 1 });
     const ops = stepsOf(events, "daily");
     expect(ops.indexOf("create-replacement")).toBeLessThan(ops.indexOf("delete-replaced"));
     const weeklyId = idOf(replaced.outputs, "dailyId");
@@ -142,7 +143,7 @@ describe("limitry.Meter and limitry.Limit against the real engine", () => {
     // A new meter field replaces the meter and, through meterId, both limits; the old meter goes last.
     declared = { ...declared, meter: { ...declared.meter, field: "values.total_tokens" } };
     const remetered = await stack.up();
-    expect(remetered.summary.resourceChanges).toEqual({ same: 1, replace: 3 });
+    expect(remetered.summary.resourceChanges).toEqual({ same: 2, replace: 3 });
     const newMeterId = idOf(remetered.outputs, "meterId");
     expect(newMeterId).not.toBe(meterId);
     expect((await serviceLimits()).map((l) => l.meterId)).toEqual([newMeterId, newMeterId]);

@@ -176,3 +176,77 @@ describe("a create whose answer is lost", () => {
     expect((await limitry.client.meters.list()).items.map((m) => m.id)).toEqual([created.id]);
   });
 });
+
+describe("a create repeated by a rerun (idempotency key from the stack instance, the resource and its declaration)", () => {
+  const stackA = { instance: "instance-a", idSeed: "organization/project/prod/daily" };
+  const stackB = { instance: "instance-b", idSeed: "organization/project/prod/daily" };
+  /** A fresh provider, as each run's provider process is. */
+  const run = (client: Limitry) => limitProvider(() => client);
+  const ids = async (client: Limitry) => (await client.limits.list()).items.map((l) => l.id);
+
+  test("the rerun of a killed create takes over what it made, converging what changed since; one limit exists", async ({
+    limitry,
+  }) => {
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {}, ...stackA };
+    const first = await run(limitry.client).create(inputs);
+    await limitry.client.limits.update(first.id, { limitValue: 5 });
+    const rerun = await run(limitry.client).create(inputs);
+    expect(rerun.id).toBe(first.id);
+    expect(await ids(limitry.client)).toEqual([first.id]);
+    expect((await limitry.client.limits.retrieve(first.id)).limitValue).toBe(limitArgs.limitValue);
+  });
+
+  test("declared again after a destroy: the replayed answer names a deleted limit, so a new one is made, and its rerun takes that one", async ({
+    limitry,
+  }) => {
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {}, ...stackA };
+    const first = await run(limitry.client).create(inputs);
+    await run(limitry.client).delete(first.id, first.outs);
+    const again = await run(limitry.client).create(inputs);
+    expect(again.id).not.toBe(first.id);
+    expect(await run(limitry.client).create(inputs)).toMatchObject({ id: again.id });
+    expect(await ids(limitry.client)).toEqual([again.id]);
+  });
+
+  test("a forced replace of an unchanged declaration keeps the limit: the replaced resource's delete leaves it", async ({
+    limitry,
+  }) => {
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {}, ...stackA };
+    const old = await run(limitry.client).create(inputs);
+    const replacing = run(limitry.client);
+    const replacement = await replacing.create(inputs);
+    expect(replacement.id).toBe(old.id);
+    await replacing.delete(old.id, old.outs);
+    expect(await ids(limitry.client)).toEqual([old.id]);
+  });
+
+  test("another stack instance applying the same declaration is refused with the adopt advice; nothing is doubled", async ({
+    limitry,
+  }) => {
+    const meter = await limitry.client.meters.create({ ...meterArgs });
+    const inputs = { ...limitArgs, meterId: meter.id, dimensionFilters: {} };
+    const mine = await run(limitry.client).create({ ...inputs, ...stackA });
+    await expect(run(limitry.client).create({ ...inputs, ...stackB })).rejects.toThrow(
+      `Limitry already has a limit named 'Daily token limit' counting the same, which this resource did not create: ${mine.id}`,
+    );
+    await expect(run(limitry.client).create({ ...inputs, ...stackB })).rejects.toThrow(`set adoptId: "${mine.id}"`);
+    expect(await ids(limitry.client)).toEqual([mine.id]);
+    // Another name, or another customer, is another cap.
+    await run(limitry.client).create({ ...inputs, ...stackB, customerId: "cust_other" });
+    expect(await ids(limitry.client)).toHaveLength(2);
+  });
+
+  test("meters: the rerun takes over the meter the killed create made; another stack's same meter is refused", async ({
+    limitry,
+  }) => {
+    const first = await meterProvider(() => limitry.client).create({ ...meterArgs, ...stackA });
+    expect(await meterProvider(() => limitry.client).create({ ...meterArgs, ...stackA })).toMatchObject({ id: first.id });
+    await expect(meterProvider(() => limitry.client).create({ ...meterArgs, ...stackB })).rejects.toThrow(
+      `set adoptId: "${first.id}"`,
+    );
+    expect((await limitry.client.meters.list()).items.map((m) => m.id)).toEqual([first.id]);
+  });
+});
