@@ -17,7 +17,7 @@ postgres:
 	@scripts/postgres.sh
 
 build: bootstrap
-	@rm -rf dist && $(ENV) npx tsc -p tsconfig.build.json
+	@rm -rf dist && $(ENV) npx tsc -p tsconfig.build.json && $(ENV) scripts/policy-pack.sh
 
 # Type-check everything (the type-level tests live there), vitest (unit + e2e against the real service and
 # engine), then the official Python client's conformance suite against the service's default and strict profiles.

@@ -6,6 +6,7 @@ import { resetCommand } from "./reset-command.js";
 import { releaseCommand } from "./release-command.js";
 import { serveCommand } from "./serve-command.js";
 import { withInterrupts } from "./interrupt.js";
+import { shippedPolicyPack } from "./policy.js";
 import { redactCredentials, stackLockedError } from "./backend-errors.js";
 import {
   destroyCommand,
@@ -33,6 +34,7 @@ Commands:
   release    clear pulumi-limits' owner record on a limit (--limit-id) or use case config (--use-case) so another stack can adopt it
   serve      run the Pay-i-compatible local service
   schema     print the JSON Schema of budgets.yaml (editor completion)
+  policy-pack  print the directory of the policy pack this package ships, for --policy-pack
 
   --version  print the version of pulumi-limits
 
@@ -48,6 +50,9 @@ Options of the stack commands:
                        declares no use cases; the next up converges a killed run, see README)
       --allow-empty    accept a file that declares nothing (it deletes everything the stack manages)
       --summary FILE   preview/up/drift: write the plan and budget status as Markdown (also to $GITHUB_STEP_SUMMARY)
+      --policy-pack DIR          preview/up: run a Pulumi policy pack (repeatable); a mandatory violation stops
+                                 the run, and up applies nothing (e.g. --policy-pack "$(pulumi-limits policy-pack)")
+      --policy-pack-config FILE  preview/up: JSON config of the --policy-pack in the same position
 import: [--format yaml|ts] [--out FILE] [--base-url URL]   (adds a limitry: section when LIMITRY_API_KEY is set)
 reset:  --due [-f FILE] [--now ISO-DATE] [--json] [--base-url URL]
 status: [--now ISO-DATE] (next resets as of that time) [--customer ID[,ID]] (Limitry customers; default: those the file names)
@@ -81,6 +86,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   if (command === "schema") {
     process.stdout.write(budgetsJsonSchemaText());
+    return ExitCode.ok;
+  }
+  if (command === "policy-pack") {
+    console.log(shippedPolicyPack());
     return ExitCode.ok;
   }
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {

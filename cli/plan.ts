@@ -2,6 +2,7 @@ import type { EngineEvent, OpType, StepEventMetadata } from "@pulumi/pulumi/auto
 import { formatUsd } from "../rules/payi/money.js";
 import { LAST_RESET_PROPERTY, RESET_PROPERTY } from "../rules/payi/reset.js";
 import { FILE_FIELDS, NAME_INPUT } from "./vocabulary.js";
+import { ordered, type PolicyViolation, policyViolation, renderViolations } from "./policy.js";
 
 /** What a plan does to one resource. */
 export type ChangeOp = "create" | "update" | "replace" | "delete";
@@ -37,6 +38,8 @@ export interface ResourceChange {
 export interface Plan {
   changes: ResourceChange[];
   warnings: string[];
+  /** What the policy packs (`--policy-pack`) reported; a mandatory one stopped the run. */
+  policyViolations: PolicyViolation[];
 }
 
 const KINDS: Record<string, ResourceKind> = {
@@ -59,11 +62,13 @@ export function resourceKind(type: string): ResourceKind | undefined {
 /** Collects a plan from the engine's step events (`onEvent` of preview or up). */
 export class PlanRecorder {
   private readonly byUrn = new Map<string, ResourceChange>();
+  private readonly violations: PolicyViolation[] = [];
 
-  /** Feed every engine event; only resource pre-events of our kinds count. */
+  /** Feed every engine event; resource pre-events of our kinds and policy violations count. */
   readonly onEvent = (event: EngineEvent): void => {
     const metadata = event.resourcePreEvent?.metadata;
     if (metadata) this.record(metadata);
+    if (event.policyEvent) this.violations.push(policyViolation(event.policyEvent));
   };
 
   private record(step: StepEventMetadata): void {
@@ -102,7 +107,7 @@ export class PlanRecorder {
         (c) =>
           `${c.op === "delete" ? "deleting" : "replacing"} limit '${c.name}'${c.id ? ` (${c.id})` : ""} discards its tracked spend of ${formatUsd(c.spendDiscardedUsd ?? 0)}`,
       );
-    return { changes, warnings };
+    return { changes, warnings, policyViolations: ordered(this.violations) };
   }
 }
 
@@ -153,8 +158,7 @@ const LABEL: Record<ResourceKind, string> = { limit: "limit", useCase: "use case
 
 /** The plan as text: one block per resource, every changed property `old → new`. */
 export function renderPlan(plan: Plan, title: string): string {
-  if (plan.changes.length === 0) return `${title}: no changes.\n`;
-  const lines = [`${title}:`];
+  const lines = [plan.changes.length === 0 ? `${title}: no changes.` : `${title}:`];
   for (const c of plan.changes) {
     lines.push(
       `  ${SYMBOL[c.op].padEnd(2)} ${c.op.padEnd(7)} ${LABEL[c.kind]} '${c.name}'${c.id && c.op !== "create" ? ` (${c.id})` : ""}`,
@@ -170,5 +174,6 @@ export function renderPlan(plan: Plan, title: string): string {
     if (c.spendDiscardedUsd !== undefined) lines.push(`        tracked spend discarded: ${formatUsd(c.spendDiscardedUsd)}`);
   }
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
+  lines.push(...renderViolations(plan.policyViolations));
   return `${lines.join("\n")}\n`;
 }

@@ -18,6 +18,7 @@ import { stackInstanceId } from "../provider/identity.js";
 import { PlanRecorder, renderPlan, type Plan } from "./plan.js";
 import { stateResources } from "./resource-keys.js";
 import { markdownSummary, writeSummary } from "./summary.js";
+import { mandatory, POLICY_FLAGS, policyBlocked, policyOptions, type PolicyOptions } from "./policy.js";
 
 /** Flags every stack command takes. */
 const COMMON = {
@@ -47,7 +48,7 @@ interface Parsed {
 function parse(
   args: string[],
   environment: CliEnvironment,
-  extra: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {},
+  extra: Record<string, { type: "string" | "boolean"; default?: string | boolean; multiple?: boolean }> = {},
 ): Parsed {
   const { values } = parseArgs({ args, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false });
   const json = values.json === true;
@@ -191,32 +192,64 @@ function printPlan(p: Parsed, b: BudgetsStack, plan: Plan, title: string): void 
   for (const line of renamed) p.out.write(`${line}\n`);
 }
 
-export async function previewCommand(args: string[], environment: CliEnvironment): Promise<number> {
-  const p = parse(args, environment);
-  const b = await open(p);
+/**
+ * A preview, checked by the policy packs when there are any. Mandatory violations fail the engine's preview:
+ * the plan so far is reported with them (text, JSON and summary), and the command fails saying so.
+ */
+async function checkedPreview(
+  p: Parsed,
+  b: BudgetsStack,
+  policy: PolicyOptions,
+  command: string,
+): Promise<{ plan: Plan; changes: boolean }> {
   const { recorder, callbacks } = recording(p);
-  await b.stack.preview({ ...callbacks, refresh: p.refresh });
-  await report(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
+  try {
+    const preview = await b.stack.preview({ ...callbacks, ...policy, refresh: p.refresh });
+    return { plan: recorder.plan(), changes: hasChanges(preview.changeSummary) };
+  } catch (error) {
+    const plan = recorder.plan();
+    if (mandatory(plan.policyViolations).length === 0) throw error;
+    await report(p, b, plan, `Plan for stack '${p.settings.stack}' stopped by policy`);
+    throw policyBlocked(command, plan.policyViolations, command === "up" ? "nothing was applied" : undefined);
+  }
+}
+
+export async function previewCommand(args: string[], environment: CliEnvironment): Promise<number> {
+  const p = parse(args, environment, POLICY_FLAGS);
+  const policy = policyOptions(p.rest);
+  const b = await open(p);
+  const { plan } = await checkedPreview(p, b, policy, "preview");
+  await report(p, b, plan, `Plan for stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }
 
 export async function upCommand(args: string[], environment: CliEnvironment): Promise<number> {
-  const p = parse(args, environment, CHECKPOINTS);
+  const p = parse(args, environment, { ...CHECKPOINTS, ...POLICY_FLAGS });
+  const policy = policyOptions(p.rest);
   const budgets = await loadBudgets(p.file, { allowEmpty: p.allowEmpty });
   const b = await budgetsStack(budgets, p.settings);
-  if (!p.yes) {
-    const { recorder, callbacks } = recording(p);
-    const preview = await b.stack.preview({ ...callbacks, refresh: p.refresh });
-    if (!hasChanges(preview.changeSummary)) {
-      await report(p, b, recorder.plan(), `No changes to stack '${p.settings.stack}'`);
+  // The Automation API's up skips the engine's preview: with policy packs, the policy-checked preview runs
+  // first even with --yes, so a mandatory violation stops the run before anything is applied.
+  if (!p.yes || policy.policyPacks) {
+    const { plan, changes } = await checkedPreview(p, b, policy, "up");
+    if (!changes) {
+      await report(p, b, plan, `No changes to stack '${p.settings.stack}'`);
       return ExitCode.ok;
     }
-    printPlan(p, b, recorder.plan(), `Plan for stack '${p.settings.stack}'`);
+    printPlan(p, b, plan, `Plan for stack '${p.settings.stack}'`);
     await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
   }
   await writeStateOnceForUp(b.stack, p, budgets);
   const { recorder, callbacks } = recording(p);
-  await b.stack.up({ ...callbacks, refresh: p.refresh });
+  try {
+    await b.stack.up({ ...callbacks, ...policy, refresh: p.refresh });
+  } catch (error) {
+    // A value known only once applied (unknown at the preview) can still break a mandatory policy midway.
+    const plan = recorder.plan();
+    if (mandatory(plan.policyViolations).length === 0) throw error;
+    await report(p, b, plan, `Stopped by policy while applying to stack '${p.settings.stack}'`);
+    throw policyBlocked("up", plan.policyViolations, "it stopped midway; `pulumi-limits preview` shows what is left");
+  }
   await report(p, b, recorder.plan(), `Applied to stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }

@@ -1,6 +1,7 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { formatUsd } from "../rules/payi/money.js";
 import { formatValue, type Plan } from "./plan.js";
+import { violationsMarkdown } from "./policy.js";
 import type { StatusRow } from "./status.js";
 
 const OP: Record<string, string> = { create: "➕ create", update: "✏️ update", replace: "♻️ replace", delete: "🗑️ delete" };
@@ -48,6 +49,7 @@ export function markdownSummary(options: {
       "",
     );
   for (const w of plan.warnings) lines.push(`> **Warning:** ${cell(w)}`, "");
+  lines.push(...violationsMarkdown(plan.policyViolations, cell));
   const limits = status.filter((r) => r.kind === "limit");
   if (limits.length > 0) {
     lines.push("### Budget status", "", "| Limit | Spend | Max | Used | State |", "| --- | ---: | ---: | ---: | --- |");

@@ -52,6 +52,14 @@ describe("import boundaries", () => {
     expect(found).toEqual([]);
   });
 
+  test("the policy pack imports nothing but itself, rules and @pulumi/policy (it runs in the engine's pack process)", () => {
+    const found = crossings(
+      ["policy"],
+      (target) => !(target.startsWith("policy/") || target.startsWith("rules/") || target === "@pulumi/policy"),
+    );
+    expect(found).toEqual([]);
+  });
+
   test("the boundary check sees a crossing when there is one", () => {
     expect(importsOf("cli/serve-command.ts")).toContain("server/serve.js");
   });
@@ -70,6 +78,10 @@ describe("the packed package", () => {
       const files = pack?.files.map((f) => f.path) ?? [];
       expect(files).toEqual(
         expect.arrayContaining(["dist/index.js", "dist/provider/runtime.js", "dist/sdk/payi/index.js", "bin/pulumi-limits.js"]),
+      );
+      // The policy pack directory `pulumi-limits policy-pack` prints: the pack, its project file and its version.
+      expect(files).toEqual(
+        expect.arrayContaining(["dist/policy/index.js", "dist/policy/PulumiPolicy.yaml", "dist/policy/package.json"]),
       );
       expect(files.some((f) => f.startsWith("server/migrations/") && f.endsWith(".sql"))).toBe(true);
       expect(files.filter((f) => /^dist\/(demo|bench|test)\/|serve-process/.test(f))).toEqual([]);
