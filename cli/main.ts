@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { VERSION } from "../sdk/version.js";
 import { budgetsJsonSchemaText } from "./json-schema.js";
 import { readEnvironment, type CliEnvironment } from "./environment.js";
@@ -89,7 +91,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return ExitCode.ok;
   }
   if (command === "policy-pack") {
-    console.log(shippedPolicyPack());
+    const dir = shippedPolicyPack();
+    if (!existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+      console.error(`pulumi-limits: the policy pack is missing from ${dir}: build the package first (make build)`);
+      return ExitCode.failure;
+    }
+    console.log(dir);
     return ExitCode.ok;
   }
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {

@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "vitest";
 import { parse } from "yaml";
+import { POLICIES } from "../../policy/policies.js";
 
 interface Job {
   if: string;
   concurrency?: { group: string; "cancel-in-progress": boolean };
-  steps: Array<{ run?: string; uses?: string; with?: Record<string, unknown> }>;
+  steps: Array<{ run?: string; uses?: string; if?: string; with?: Record<string, unknown> }>;
 }
 
 const workflow = parse(
@@ -68,4 +69,18 @@ test("the pull-request plan is posted as a comment, and a nightly job carries ou
   expect(workflow.jobs["reset"]?.concurrency).toEqual({ group: "budgets-reset", "cancel-in-progress": false });
   expect(runs("reset").at(-1)).toBe("npx pulumi-limits reset --due -f budgets.yaml");
   expect(workflow.jobs["drift"]?.if).toBe(`github.event.schedule == '${crons[1]}'`);
+});
+
+test("previews and applies run the shipped policy pack with the repository's policy config", () => {
+  for (const job of ["preview", "apply"]) {
+    expect(runs(job).at(-1), job).toContain('--policy-pack "$(npx pulumi-limits policy-pack)"');
+    expect(runs(job).at(-1), job).toContain("--policy-pack-config budgets-policy.json");
+  }
+  const config = JSON.parse(
+    readFileSync(path.resolve(__dirname, "..", "..", "examples", "github-actions", "budgets-policy.json"), "utf8"),
+  ) as Record<string, unknown>;
+  expect(Object.keys(config).sort()).toEqual(POLICIES.map((p) => p.name).sort());
+  // A plan stopped by a mandatory violation still reaches the pull request.
+  const comment = workflow.jobs["preview"]?.steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment"));
+  expect(comment).toMatchObject({ if: expect.stringContaining("!cancelled()") });
 });
