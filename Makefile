@@ -6,7 +6,7 @@ SERVER_ARGS ?= --port 8787 --data-dir .data --api-key local-key
 # make bench BENCH_SIZES=10 (CI) or the default 100,1000
 BENCH_SIZES ?= 100,1000
 
-.PHONY: bootstrap build postgres test lint fuzz demo server bench clean
+.PHONY: bootstrap build postgres test lint fuzz demo server bench bench-limitry clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -45,6 +45,10 @@ server: build
 
 bench: build postgres
 	@$(ENV) BENCH_SIZES=$(BENCH_SIZES) node dist/bench/run.js
+
+# Only the Limitry part of the bench: event recording with 10 and 10,000 limits (throughput, p50, p99).
+bench-limitry: build
+	@$(ENV) BENCH_SIZES=$(BENCH_SIZES) node dist/bench/limitry-run.js
 
 clean:
 	rm -rf dist .pulumi-state .data

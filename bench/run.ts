@@ -9,6 +9,7 @@ import { packageRoot } from "../cli/node-path.js";
 import { spawnServe } from "../test/support/serve-process.js";
 import { benchProgram, type CliRun, cliRun, engineRun, type EngineRun } from "./engine.js";
 import { ingestThroughput, sdkVsRaw } from "./http.js";
+import { limitryRuns, limitrySection } from "./limitry.js";
 import { packPackage } from "./packed-program.js";
 import { postgresRuns, postgresSection } from "./postgres.js";
 import { PROFILE_NOTES } from "./profile-notes.js";
@@ -96,7 +97,12 @@ async function main(): Promise<void> {
     const pg = await postgresRuns(program, largest, target);
     for (const r of pg.runs)
       console.log(`limit x${largest} on postgres ${r.checkpoints ? "with" : "without"} checkpoints: up ${r.upMs.toFixed(0)} ms`);
-    const sections = [postgresSection(largest, runs, pg), ...(small ? [] : [PROFILE_NOTES])];
+    const limitry = await limitryRuns(small);
+    const sections = [
+      postgresSection(largest, runs, pg),
+      limitrySection(limitry, `make bench BENCH_SIZES=${sizes.join(",")}`),
+      ...(small ? [] : [PROFILE_NOTES]),
+    ];
     const text = report({ sizes, sdk, ingest, runs, cli, sections, command: `make bench BENCH_SIZES=${sizes.join(",")}` });
     const file = path.join(packageRoot(), small ? "BENCHMARKS.ci.md" : "BENCHMARKS.md");
     await writeFile(file, text);

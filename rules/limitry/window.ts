@@ -149,6 +149,18 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** Wall-clock fields of `instant` in `zone`. */
 function wallClock(instant: number, zone: string): LocalDate & { hour: number; minute: number; second: number } {
+  if (zone === "UTC") {
+    // Most customers have no timezone: Date's own UTC fields are a hundred times cheaper than Intl's parts.
+    const d = new Date(instant);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    };
+  }
   const parts: Record<string, number> = {};
   for (const part of formatter(zone).formatToParts(new Date(instant))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);

@@ -58,6 +58,42 @@ export class EventsRepository {
    * without it; `count` counts events (with a `values.<key>` field, only those that carry it). No event: 0.
    */
   usage(q: UsageQuery): number {
+    const { clause, params, valuePath } = this.#where(q);
+    const value = "json_extract(event_values, ?)";
+    let sql: string;
+    switch (q.aggregation) {
+      case "count":
+        sql = `SELECT COUNT(*) FROM limitry_events ${clause}`;
+        break;
+      case "sum":
+        sql = `SELECT TOTAL(${value}) FROM limitry_events ${clause}`;
+        break;
+      case "max":
+        sql = `SELECT MAX(${value}) FROM limitry_events ${clause}`;
+        break;
+      case "latest":
+        sql = `SELECT ${value} FROM limitry_events ${clause} ORDER BY ts_ms DESC, seq DESC LIMIT 1`;
+        break;
+    }
+    const selectParams = q.aggregation === "count" || valuePath === null ? [] : [valuePath];
+    const result: unknown = this.db
+      .prepare(sql)
+      .pluck()
+      .get(...selectParams, ...params);
+    return toNumber(result);
+  }
+
+  /** The `timestamp` (Unix ms) of the event a `latest` meter reads (the latest matching one), or null. */
+  latestTs(q: UsageQuery): number | null {
+    const { clause, params } = this.#where(q);
+    const result: unknown = this.db
+      .prepare(`SELECT ts_ms FROM limitry_events ${clause} ORDER BY ts_ms DESC, seq DESC LIMIT 1`)
+      .pluck()
+      .get(...params);
+    return result === undefined || result === null ? null : toNumber(result);
+  }
+
+  #where(q: UsageQuery): { clause: string; params: Array<string | number>; valuePath: string | null } {
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (q.customerId !== null) {
@@ -88,29 +124,7 @@ export class EventsRepository {
       where.push("json_type(event_values, ?) IN ('integer', 'real')");
       params.push(valuePath);
     }
-    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const value = "json_extract(event_values, ?)";
-    let sql: string;
-    switch (q.aggregation) {
-      case "count":
-        sql = `SELECT COUNT(*) FROM limitry_events ${clause}`;
-        break;
-      case "sum":
-        sql = `SELECT TOTAL(${value}) FROM limitry_events ${clause}`;
-        break;
-      case "max":
-        sql = `SELECT MAX(${value}) FROM limitry_events ${clause}`;
-        break;
-      case "latest":
-        sql = `SELECT ${value} FROM limitry_events ${clause} ORDER BY ts_ms DESC, seq DESC LIMIT 1`;
-        break;
-    }
-    const selectParams = q.aggregation === "count" || valuePath === null ? [] : [valuePath];
-    const result: unknown = this.db
-      .prepare(sql)
-      .pluck()
-      .get(...selectParams, ...params);
-    return toNumber(result);
+    return { clause: where.length ? `WHERE ${where.join(" AND ")}` : "", params, valuePath };
   }
 }
 

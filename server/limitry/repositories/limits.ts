@@ -42,6 +42,7 @@ export class LimitsRepository {
   readonly #forCustomer;
   readonly #projectWide;
   readonly #usingMeter;
+  readonly #all;
 
   constructor(db: Db) {
     this.#byId = db.prepare<[string], LimitRow>("SELECT * FROM limitry_limits WHERE id = ?");
@@ -61,6 +62,7 @@ export class LimitsRepository {
     );
     this.#projectWide = db.prepare<[], LimitRow>("SELECT * FROM limitry_limits WHERE customer_id IS NULL ORDER BY seq");
     this.#usingMeter = db.prepare<[string], LimitRow>("SELECT * FROM limitry_limits WHERE meter_id = ? ORDER BY seq");
+    this.#all = db.prepare<[], LimitRow>("SELECT * FROM limitry_limits ORDER BY seq");
   }
 
   find(id: string): LimitRow | undefined {
@@ -92,6 +94,11 @@ export class LimitsRepository {
   /** The customer's own limits and the project-wide ones; with no customer, the project-wide ones only. */
   applicableTo(customerId: string | null): LimitRow[] {
     return customerId === null ? this.#projectWide.all() : this.#forCustomer.all(customerId);
+  }
+
+  /** Every limit, oldest first (for the in-memory index). */
+  all(): LimitRow[] {
+    return this.#all.all();
   }
 
   usingMeter(meterId: string): LimitRow[] {

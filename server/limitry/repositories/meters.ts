@@ -32,6 +32,7 @@ export class MetersRepository {
   readonly #update;
   readonly #delete;
   readonly #page;
+  readonly #all;
 
   constructor(db: Db) {
     this.#byId = db.prepare<[string], MeterRow>("SELECT * FROM limitry_meters WHERE id = ?");
@@ -42,6 +43,7 @@ export class MetersRepository {
       field = @field, event_filter = @eventFilter, updated_at = @now WHERE id = @id`);
     this.#delete = db.prepare("DELETE FROM limitry_meters WHERE id = ?");
     this.#page = db.prepare<[bigint, number], MeterRow>("SELECT * FROM limitry_meters WHERE seq > ? ORDER BY seq LIMIT ?");
+    this.#all = db.prepare<[], MeterRow>("SELECT * FROM limitry_meters ORDER BY seq");
   }
 
   find(id: string): MeterRow | undefined {
@@ -66,6 +68,11 @@ export class MetersRepository {
   /** `size + 1` rows after the keyset position (the extra one tells that more exist). */
   page(query: PageQuery): MeterRow[] {
     return this.#page.all(query.afterSeq, query.size + 1);
+  }
+
+  /** Every meter (for the in-memory limit index). */
+  all(): MeterRow[] {
+    return this.#all.all();
   }
 
   #mustFind(id: string): MeterRow {

@@ -12,7 +12,7 @@ import type { LimitryContext } from "../context.js";
 import { rejectViolations } from "../errors.js";
 import { applyOnce } from "../idempotency.js";
 import type { NewEvent } from "../repositories/events.js";
-import { fireAlerts } from "../services/usage.js";
+import { recordEvents } from "../services/record.js";
 import { now } from "./meters.js";
 
 type ParsedEvent = ReturnType<typeof EventRecordParamsSchema.parse>;
@@ -20,18 +20,15 @@ type ParsedEvent = ReturnType<typeof EventRecordParamsSchema.parse>;
 /** Routes for /v1/events: record one, or a batch of up to 1000 (all or none). */
 export function eventRoutes(server: FastifyInstance, ctx: LimitryContext): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
-  /** Stores events, creating unknown customers, then fires the alerts they cause: one transaction. */
+  /** Stores events, creating unknown customers, and fires the alerts they cause: one transaction. */
   const recordAll = (events: ParsedEvent[]): string[] =>
-    ctx.db.transaction(() => {
-      const at = now(ctx);
-      const stored = events.map((event) => toNewEvent(event, ctx.clock()));
-      const ids = stored.map((event) => {
-        ctx.customers.ensure(event.customerId, at);
-        return ctx.events.insert(event, at);
-      });
-      fireAlerts(ctx, stored);
-      return ids;
-    })();
+    ctx.db.transaction(() =>
+      recordEvents(
+        ctx,
+        events.map((event) => toNewEvent(event, ctx.clock())),
+        now(ctx),
+      ),
+    )();
 
   app.post(
     "/events/record",

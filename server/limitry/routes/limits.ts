@@ -47,6 +47,7 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
     rejectViolations(limitViolations(limit));
     return applyOnce(ctx, request, reply, 201, () => {
       mustHaveMeter(limit.meterId);
+      ctx.limitIndex.invalidate();
       return limitToWire(ctx.limits.insert(limit, now(ctx)));
     });
   });
@@ -93,6 +94,9 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
         };
         rejectViolations(limitViolations(merged));
         if (merged.meterId !== current.meterId) mustHaveMeter(merged.meterId);
+        // What it counts may have changed: its running usage is recomputed at the next event.
+        ctx.usage.forgetLimit(row.id);
+        ctx.limitIndex.invalidate();
         return limitToWire(ctx.limits.update(row.id, merged, now(ctx)));
       });
     },
@@ -100,7 +104,10 @@ export function limitRoutes(server: FastifyInstance, ctx: LimitryContext): void 
 
   app.delete("/limits/:id", { schema: { params: IdParams } }, async (request, reply): Promise<DeleteResponse> => {
     return applyOnce(ctx, request, reply, 200, () => {
-      ctx.limits.delete(mustFind(request.params).id);
+      const { id } = mustFind(request.params);
+      ctx.limits.delete(id);
+      ctx.usage.forgetLimit(id);
+      ctx.limitIndex.invalidate();
       return { success: true };
     });
   });

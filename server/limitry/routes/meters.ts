@@ -68,6 +68,8 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
           eventFilter: body.eventFilter === undefined ? current.eventFilter : body.eventFilter,
         };
         rejectViolations(meterViolations(merged));
+        ctx.usage.forgetMeter(row.id);
+        ctx.limitIndex.invalidate();
         return meterToWire(ctx.meters.update(row.id, merged, now(ctx)));
       });
     },
@@ -84,6 +86,7 @@ export function meterRoutes(server: FastifyInstance, ctx: LimitryContext): void 
         );
       }
       ctx.meters.delete(row.id);
+      ctx.limitIndex.invalidate();
       return { success: true };
     });
   });
