@@ -118,6 +118,8 @@ describe("pulumi-limits preview / up --policy-pack", () => {
         "limits:",
         "  - { name: pm-mandatory monthly, max: 5000, threshold: 0.8 }",
         "  - { name: pm-mandatory weekly, max: 300, threshold: 0.8 }",
+        "useCases:",
+        "  - { name: pm_mandatory_bot, description: A use case whose instances would get no limit }",
         "limitry:",
         "  meters:",
         "    - { key: tokens, name: pm-mandatory tokens, aggregation: sum, field: values.tokens }",
@@ -129,14 +131,18 @@ describe("pulumi-limits preview / up --policy-pack", () => {
 
     const up = await cli(["up", "--yes", ...common, "--summary", "plan.md"], dir);
     expect(up.code, up.stderr).toBe(1);
-    expect(up.stderr).toContain("pulumi-limits: up: 2 mandatory policy violations: nothing was applied");
+    expect(up.stderr).toContain("pulumi-limits: up: 3 mandatory policy violations: nothing was applied");
     expect(up.stdout).toContain(
-      "policy mandatory: blocking-cap (pulumi-limits@v0.1.0): the stack declares 3 budget resources and no blocking cap",
+      "policy mandatory: blocking-cap (pulumi-limits@v0.1.0): the stack declares 4 budget resources and no blocking cap",
+    );
+    expect(up.stdout).toContain(
+      "policy mandatory: use-case-limit-config (pulumi-limits@v0.1.0) on 'use-case-pm_mandatory_bot': use case 'pm_mandatory_bot' has no limit config",
     );
     expect(up.stdout).toContain(
       "policy mandatory: max-ceiling (pulumi-limits@v0.1.0) on 'pm-mandatory-monthly': limit 'pm-mandatory monthly': max $5,000.00 is above the ceiling of $1,000.00 (maxUsd in the policy config)",
     );
     expect(await limitNames("pm-mandatory")).toEqual([]);
+    await expect(env.service().client.useCases.definitions.retrieve("pm_mandatory_bot")).rejects.toMatchObject({ status: 404 });
     const meters: string[] = [];
     for await (const m of limitry.meters.list()) if (m.name.startsWith("pm-mandatory")) meters.push(m.name);
     expect(meters).toEqual([]);
@@ -152,6 +158,11 @@ describe("pulumi-limits preview / up --policy-pack", () => {
     expect(jsonPlan(json.stdout).policyViolations).toEqual([
       expect.objectContaining({ enforcementLevel: "mandatory", policy: "blocking-cap", policyPack: "pulumi-limits@v0.1.0" }),
       expect.objectContaining({ enforcementLevel: "mandatory", policy: "max-ceiling", resource: "pm-mandatory-monthly" }),
+      expect.objectContaining({
+        enforcementLevel: "mandatory",
+        policy: "use-case-limit-config",
+        resource: "use-case-pm_mandatory_bot",
+      }),
     ]);
   });
 
@@ -162,7 +173,7 @@ describe("pulumi-limits preview / up --policy-pack", () => {
         "  - { name: pm-advisory cap, max: 50, type: block, threshold: 0.9 }",
         "  - { name: pm-advisory monthly, max: 1500 }",
         "useCases:",
-        "  - { name: pm_advisory_tutor, description: Tutoring, limitConfig: { max: 0.05, threshold: 0.8 } }",
+        "  - { name: pm_advisory_tutor, description: Tutoring, limitConfig: { max: 0.05 } }",
         "limitry:",
         "  meters:",
         "    - { key: tokens, name: pm-advisory tokens, aggregation: sum, field: values.tokens }",
@@ -193,10 +204,18 @@ describe("pulumi-limits preview / up --policy-pack", () => {
     expect(await limitNames("pm-advisory")).toEqual(["pm-advisory cap", "pm-advisory monthly"]);
     expect(await limitryLimitNames("pm-advisory")).toEqual(["pm-advisory daily"]);
     const advisories = jsonPlan(up.stdout).policyViolations;
-    expect(advisories.map((v) => [v.enforcementLevel, v.policy, v.resource])).toEqual([
-      ["advisory", "limitry-alert-thresholds", "limitry-limit-daily"],
-      ["advisory", "payi-threshold", "pm-advisory-monthly"],
-    ]);
+    expect(advisories).toHaveLength(3);
+    expect(advisories.map((v) => [v.enforcementLevel, v.policy, v.message])).toEqual(
+      expect.arrayContaining([
+        [
+          "advisory",
+          "limitry-alert-thresholds",
+          expect.stringMatching(/^Limitry limit 'pm-advisory daily' has no alertThresholds/),
+        ],
+        ["advisory", "payi-threshold", expect.stringMatching(/^limit config of use case 'pm_advisory_tutor' has no threshold/)],
+        ["advisory", "payi-threshold", expect.stringMatching(/^limit 'pm-advisory monthly' has no threshold/)],
+      ]),
+    );
     expect(readFileSync(path.join(dir, "plan.md"), "utf8")).toContain(
       "| advisory | payi-threshold (pulumi-limits@v0.1.0) | pm-advisory-monthly | limit 'pm-advisory monthly' has no threshold",
     );
