@@ -54,7 +54,7 @@ export function policyOptions(values: Record<string, unknown>): PolicyOptions {
   }
   if (configs.length > packs.length)
     throw new CliError(
-      `--policy-pack-config was given ${configs.length} times for ${packs.length} --policy-pack: each config file belongs to the --policy-pack in the same position`,
+      `${configs.length} --policy-pack-config for ${packs.length} --policy-pack: each config file belongs to the --policy-pack in the same position`,
       ExitCode.badInput,
     );
   for (const config of configs) {
