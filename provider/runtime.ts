@@ -8,6 +8,7 @@ import type { Limitry } from "../sdk/limitry/index.js";
 import type { Payi } from "../sdk/payi/index.js";
 import { stackInstanceProvider } from "./identity.js";
 import { limitryClientFromConfig } from "./limitry/client.js";
+import { customerProvider as limitryCustomerProvider } from "./limitry/customer-provider.js";
 import { limitProvider as limitryLimitProvider, meterProvider as limitryMeterProvider } from "./limitry/providers.js";
 import { userError } from "./errors.js";
 import { clientFromConfig, verifyClient } from "./payi/client.js";
@@ -22,6 +23,7 @@ export type ProviderKind =
   | "useCaseLimitConfig"
   | "limitryMeter"
   | "limitryLimit"
+  | "limitryCustomer"
   | "stackInstance";
 
 /** A provider with every method present, as the stub calls it. */
@@ -45,6 +47,7 @@ const providers = {
   useCaseLimitConfig: useCaseLimitConfigProvider(getClient),
   limitryMeter: limitryMeterProvider(getLimitry),
   limitryLimit: limitryLimitProvider(getLimitry),
+  limitryCustomer: limitryCustomerProvider(getLimitry),
   stackInstance: stackInstanceProvider,
 };
 
@@ -56,7 +59,7 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
     );
   }
   if (kind === "stackInstance") return { ...providers[kind], async configure() {} };
-  if (kind === "limitryMeter" || kind === "limitryLimit") {
+  if (kind === "limitryMeter" || kind === "limitryLimit" || kind === "limitryCustomer") {
     // Limitry's own credentials: a stack with only Limitry resources needs no Pay-i key.
     return {
       ...providers[kind],

@@ -23,6 +23,6 @@ export type {
   LimitCheckResult,
 } from "./resources/limits.js";
 export type { EventRecordParams, EventRecordResponse, EventBatchParams, EventBatchResponse } from "./resources/events.js";
-export type { Customer, CustomerCreateParams } from "./resources/customers.js";
+export type { Customer, CustomerCreateParams, CustomerUpdateParams } from "./resources/customers.js";
 export type { Alert, AlertListParams } from "./resources/alerts.js";
 export type { Dimensions, DeleteResponse, ListParams } from "./resources/shared.js";

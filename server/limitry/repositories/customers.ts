@@ -31,6 +31,8 @@ export class CustomersRepository {
   readonly #byEither;
   readonly #byExternal;
   readonly #insert;
+  readonly #update;
+  readonly #delete;
 
   constructor(db: Db) {
     this.#byEither = db.prepare<{ id: string }, CustomerRow>(
@@ -40,6 +42,9 @@ export class CustomersRepository {
     this.#insert = db.prepare(`INSERT INTO limitry_customers
       (id, external_id, name, email, billing_cycle_start, timezone, metadata, created_at, updated_at)
       VALUES (@id, @externalId, @name, @email, @billingCycleStart, @timezone, @metadata, @now, @now)`);
+    this.#update = db.prepare(`UPDATE limitry_customers SET name = @name, email = @email,
+      billing_cycle_start = @billingCycleStart, timezone = @timezone, metadata = @metadata, updated_at = @now WHERE id = @id`);
+    this.#delete = db.prepare("DELETE FROM limitry_customers WHERE id = ?");
   }
 
   /** By internal id (`cust_…`) or external id; the internal id wins when both match. */
@@ -65,6 +70,26 @@ export class CustomersRepository {
     const row = this.findByExternalId(customer.externalId);
     if (!row) throw new Error(`customer ${customer.externalId} vanished after insert`);
     return row;
+  }
+
+  /** Replaces every field but the ids (the caller merged a partial update in). */
+  update(row: CustomerRow, customer: NewCustomer, now: string): CustomerRow {
+    this.#update.run({
+      id: row.id,
+      name: customer.name ?? null,
+      email: customer.email ?? null,
+      billingCycleStart: customer.billingCycleStart ?? null,
+      timezone: customer.timezone ?? null,
+      metadata: JSON.stringify(customer.metadata ?? {}),
+      now,
+    });
+    const updated = this.find(row.id);
+    if (!updated) throw new Error(`customer ${row.id} vanished after update`);
+    return updated;
+  }
+
+  delete(row: CustomerRow): void {
+    this.#delete.run(row.id);
   }
 
   /**

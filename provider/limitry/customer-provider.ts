@@ -1,0 +1,182 @@
+import { z } from "zod";
+import { APIError, type Customer as ApiCustomer, type Limitry } from "../../sdk/limitry/index.js";
+import { customerViolations } from "../../rules/limitry/validation.js";
+import { describeViolation, issueMessage } from "../../rules/violation.js";
+import { same } from "../diff.js";
+import { warn } from "../engine-log.js";
+import { failure, userError } from "../errors.js";
+import type { TypedProvider } from "../typed-provider.js";
+
+/** Inputs of a `limitry.Customer`, as stored in state after `check`. */
+const CustomerInputsSchema = z.object({
+  externalId: z.string({ error: "externalId is required and must be a string" }),
+  name: z.string().optional(),
+  timezone: z.string().optional(),
+  billingCycleStart: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  /** Take over the customer Limitry already holds with this `externalId` instead of failing on it. */
+  adopt: z.boolean().optional(),
+});
+export type CustomerInputs = z.infer<typeof CustomerInputsSchema>;
+
+/** Outputs of a `limitry.Customer`: its inputs, Limitry's id, the billing cycle in force and timestamps. */
+export interface CustomerOutputs extends CustomerInputs {
+  customerId: string;
+  /** The billing cycle Limitry holds (the create's time when none was declared). */
+  effectiveBillingCycleStart: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Every field but `externalId` changes in place (PUT /customers/{id}); `externalId` is the identity. */
+const UPDATABLE = ["name", "timezone", "billingCycleStart", "metadata"] as const;
+
+function inputsOf(customer: ApiCustomer): CustomerInputs {
+  return {
+    externalId: customer.externalId,
+    ...(customer.name ? { name: customer.name } : {}),
+    ...(customer.timezone ? { timezone: customer.timezone } : {}),
+    ...(customer.billingCycleStart ? { billingCycleStart: customer.billingCycleStart } : {}),
+    ...(customer.metadata && Object.keys(customer.metadata).length > 0 ? { metadata: customer.metadata } : {}),
+  };
+}
+
+function outputsOf(inputs: CustomerInputs, customer: ApiCustomer): CustomerOutputs {
+  return {
+    ...inputs,
+    customerId: customer.id,
+    effectiveBillingCycleStart: customer.billingCycleStart ?? null,
+    createdAt: customer.createdAt,
+    updatedAt: customer.updatedAt,
+  };
+}
+
+/** The body that sets every updatable field to its declared value (absent: cleared). */
+function declared(inputs: CustomerInputs) {
+  return {
+    name: inputs.name ?? null,
+    timezone: inputs.timezone ?? null,
+    metadata: inputs.metadata ?? null,
+    ...(inputs.billingCycleStart === undefined ? {} : { billingCycleStart: inputs.billingCycleStart }),
+  };
+}
+
+function isGone(error: unknown): boolean {
+  return error instanceof APIError && error.status === 404 && error.code === "customer_not_found";
+}
+
+/**
+ * The `limitry.Customer` dynamic provider: a customer is identified by its `externalId` (the id events, limits
+ * and checks name). Create refuses an `externalId` Limitry already holds unless `adopt: true` (it would take over
+ * whose windows another stack or system set); every other call names the customer this resource holds.
+ * Updates use `PUT /customers/{id}` and delete `DELETE /customers/{id}`, which the local service offers and
+ * Limitry's docs do not show: against a Limitry without them, an update fails saying so and a delete leaves
+ * the customer (with a warning), since its usage history lives there.
+ */
+export function customerProvider(client: () => Limitry): TypedProvider<CustomerInputs, CustomerOutputs> {
+  return {
+    async check(_olds, news) {
+      const own = Object.fromEntries(Object.entries(news).filter(([key]) => !key.startsWith("__")));
+      const parsed = CustomerInputsSchema.safeParse(own);
+      if (!parsed.success) {
+        return {
+          inputs: news,
+          failures: parsed.error.issues.map((issue) => ({
+            property: String(issue.path[0] ?? ""),
+            reason: `${issue.path.map(String).join(".") || "input"}: ${issueMessage(issue)}`,
+          })),
+        };
+      }
+      const violations = customerViolations(parsed.data);
+      if (violations.length === 0) return { inputs: parsed.data };
+      return {
+        inputs: news,
+        failures: violations.map((v) => ({ property: v.field.split(/[.[]/)[0] ?? v.field, reason: describeViolation(v) })),
+      };
+    },
+
+    async diff(id, olds: CustomerOutputs, news: CustomerInputs) {
+      const replaces = same(olds.externalId, news.externalId) ? [] : ["externalId"];
+      const updates = UPDATABLE.filter((key) => !same(olds[key], news[key]));
+      if (replaces.length + updates.length === 0) return { changes: false };
+      if (replaces.length > 0) {
+        await warn(
+          `replacing Limitry customer '${olds.externalId}' (${id}) by '${news.externalId}': events, limits and checks name customers by externalId, so usage recorded under the old one does not move`,
+        );
+      }
+      return { changes: true, replaces, deleteBeforeReplace: false };
+    },
+
+    async create(inputs: CustomerInputs) {
+      const what = `creating Limitry customer '${inputs.externalId}'`;
+      const existing = await client()
+        .customers.retrieve(inputs.externalId)
+        .catch((error: unknown) => (isGone(error) ? undefined : Promise.reject(failure(what, error))));
+      if (existing && !inputs.adopt) {
+        throw userError(
+          `${what}: Limitry already holds a customer with this externalId (${existing.id}, created ${existing.createdAt}), made by its first event or by someone else; set adopt: true on this resource to take it over (its timezone, billing cycle, name and metadata become the declared ones), or choose another externalId.`,
+        );
+      }
+      try {
+        const customer = existing
+          ? await client().customers.update(existing.id, declared(inputs))
+          : await client().customers.create({ externalId: inputs.externalId, ...declared(inputs) });
+        return { id: customer.id, outs: outputsOf(inputs, customer) };
+      } catch (error) {
+        throw failure(what, error);
+      }
+    },
+
+    async read(id, props?: CustomerOutputs) {
+      try {
+        const customer = await client().customers.retrieve(id);
+        const live = inputsOf(customer);
+        // A billing cycle Limitry defaulted (none declared) is not drift.
+        const inputs = {
+          ...live,
+          ...(props && props.billingCycleStart === undefined ? { billingCycleStart: undefined } : {}),
+          ...(props?.adopt ? { adopt: true } : {}),
+        };
+        return { id, props: outputsOf(inputs, customer), inputs };
+      } catch (error) {
+        if (isGone(error)) return {};
+        throw failure(`reading Limitry customer ${id}`, error);
+      }
+    },
+
+    async update(id, olds: CustomerOutputs, news: CustomerInputs) {
+      try {
+        const customer = await client().customers.update(id, {
+          ...(same(olds.name, news.name) ? {} : { name: news.name ?? null }),
+          ...(same(olds.timezone, news.timezone) ? {} : { timezone: news.timezone ?? null }),
+          ...(same(olds.metadata, news.metadata) ? {} : { metadata: news.metadata ?? null }),
+          ...(same(olds.billingCycleStart, news.billingCycleStart) ? {} : { billingCycleStart: news.billingCycleStart ?? null }),
+        });
+        return { outs: outputsOf(news, customer) };
+      } catch (error) {
+        if (error instanceof APIError && error.status === 404 && error.code !== "customer_not_found") {
+          throw userError(
+            `updating Limitry customer '${news.externalId}' (${id}): this Limitry API has no customer update (PUT /customers/{id}, which the local service offers); change it in Limitry's dashboard, or replace it by changing externalId.`,
+            error,
+          );
+        }
+        throw failure(`updating Limitry customer '${news.externalId}' (${id})`, error);
+      }
+    },
+
+    async delete(id, props: CustomerOutputs) {
+      try {
+        await client().customers.delete(id);
+      } catch (error) {
+        if (isGone(error)) return;
+        if (error instanceof APIError && error.status === 404) {
+          await warn(
+            `Limitry customer '${props.externalId}' (${id}) is left in Limitry: this API has no customer delete (DELETE /customers/{id}, which the local service offers).`,
+          );
+          return;
+        }
+        throw failure(`deleting Limitry customer ${id}`, error);
+      }
+    },
+  };
+}
