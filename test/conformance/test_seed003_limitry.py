@@ -1,6 +1,7 @@
 """Seed 003 (Limitry limits) replayed call by call on the wire against the local service, with a plain HTTP
 client (limitry_http.py), checking the values of every line the seed prints."""
 
+import calendar
 import contextlib
 import io
 import os
@@ -31,11 +32,13 @@ def printed(block):
 
 
 def next_boundaries():
-    """Window ends as the service computes them for a customer with no timezone or billing cycle (UTC)."""
+    """Window ends as the service computes them for a customer its first event created today: UTC, billing cycle
+    from today (docs/limitry-decisions.md), so its month ends on the same day next month (clamped to that month)."""
     now = datetime.now(timezone.utc)
     hour = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    month = (now.replace(day=28) + timedelta(days=4)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    year, month_no = (now.year + 1, 1) if now.month == 12 else (now.year, now.month + 1)
+    month = datetime(year, month_no, min(now.day, calendar.monthrange(year, month_no)[1]), tzinfo=timezone.utc)
     return {"hour": hour, "day": day, "month": month}
 
 
