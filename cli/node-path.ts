@@ -1,4 +1,4 @@
-import { mkdirSync, readlinkSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -47,4 +47,14 @@ function pulumiNodeModules(): string {
 export function nodePathWithPackage(existing: string | undefined): string {
   const entries = [packageNodePath(), pulumiNodeModules(), ...(existing ? existing.split(path.delimiter) : [])];
   return [...new Set(entries)].join(path.delimiter);
+}
+
+/**
+ * The compiled module that makes a dynamic-provider host exit with its engine (provider/engine-exit.ts), or
+ * undefined when it is not built (a checkout before `make build`): preloading a missing file would stop
+ * every Node.js process the engine starts.
+ */
+export function engineExitModule(): string | undefined {
+  const file = path.join(packageRoot(), "dist", "provider", "engine-exit.js");
+  return existsSync(file) ? file : undefined;
 }

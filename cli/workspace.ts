@@ -8,6 +8,7 @@ import { budgetsProgram } from "./program.js";
 import { resolveLimitKeys, stateResources, type ResolvedKeys, type StateResource } from "./resource-keys.js";
 import { droppedUseCaseNotes } from "./use-case-notes.js";
 import { interruptible } from "./interrupt.js";
+import { removeTornSidecars } from "./file-backend.js";
 
 /** Settings shared by the stack commands: flags, falling back to the environment read in main. */
 export interface StackSettings {
@@ -55,12 +56,18 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   // The file backend fails on a missing directory; create it as the default backend does.
   if (backend.startsWith("file://") && !backend.startsWith("file://~"))
     mkdirSync(backend.slice("file://".length).split("?")[0] ?? "", { recursive: true });
+  for (const file of removeTornSidecars(backend)) {
+    process.stderr.write(
+      `pulumi-limits: removed ${file}, an empty or cut file a killed run left (it made the stack unreadable)\n`,
+    );
+  }
   const envVars = pulumiEnv({
     backend,
     passphrase: environment.passphrase,
     apiKey,
     baseUrl: settings.baseUrl ?? environment.baseUrl,
     nodePath: environment.nodePath,
+    nodeOptions: environment.nodeOptions,
     limitryApiKey: environment.limitryApiKey,
     limitryBaseUrl: environment.limitryBaseUrl,
   });

@@ -16,6 +16,8 @@ import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
 import type { TypedProvider } from "./typed-provider.js";
 import { PROVIDER_VERSION } from "./version.js";
+// The dynamic-provider host exits when its engine dies (loading it installs the watch).
+import "./engine-exit.js";
 
 export type ProviderKind =
   | "limit"

@@ -17,6 +17,7 @@
  * killed run made, with nothing to record before the create.
  */
 import { createHash } from "node:crypto";
+import { createDecision, deleteDecision } from "../../rules/ownership.js";
 import { same } from "../diff.js";
 import { userError } from "../errors.js";
 
@@ -90,12 +91,13 @@ export class CreateOnce<Api extends LimitryObject, Inputs, Body> {
   constructor(private readonly calls: CreateCalls<Api, Inputs, Body>) {}
 
   /**
-   * True when this process's create took `id` over, an object that existed before it: the one a killed run
-   * made, or the very object a replacement replaces (a forced replace of an unchanged declaration within the
-   * key's lifetime). The delete of the replaced resource then leaves it alone: it is the replacement's now.
+   * Whether the delete of `id`, an object the state holds, goes ahead (rules/ownership.ts; Limitry objects hold no
+   * owner record). Not when this process's create took it over, an object that existed before it: the very
+   * object a replacement replaces (a forced replace of an unchanged declaration within the key's lifetime) is
+   * the replacement's now.
    */
-  tookOver(id: string): boolean {
-    return this.#takenOver.has(id);
+  deletes(id: string): boolean {
+    return deleteDecision({ claim: "unreadable", takenByReplacement: this.#takenOver.has(id) }) === "delete";
   }
 
   /** Creates the object `inputs` declare once, as described above; `body` is what the create sends. */
@@ -103,16 +105,21 @@ export class CreateOnce<Api extends LimitryObject, Inputs, Body> {
     const { kind } = this.calls;
     const sameIdentity = (await this.#objects()).filter((object) => this.#sameIdentity(object, inputs));
     const made = await this.#createOrReplay(inputs, name, body);
-    // Listed before this create: an earlier run's (a killed create, or the object a replacement replaces).
+    // Listed before this create and answered to this resource's key: an earlier run's (a killed create, or the
+    // object a replacement replaces). Only this resource derives the key, as a derived id.
     const earlier = sameIdentity.some((object) => object.id === made.id);
+    // Any other object of the same identity was found by name and definition, with no record to say whose.
     const others = sameIdentity.filter((object) => object.id !== made.id);
-    if (others.length > 0) {
+    if (others.length > 0 && createDecision({ claim: "unreadable", found: "identity", adopt: false }) !== "take") {
       // One this create just made goes again; one an earlier run of this resource made is named instead.
       if (!earlier) await this.calls.delete(made.id).catch(() => undefined);
       throw userError(notOurs(kind, name, others, earlier ? made.id : undefined));
     }
-    if (earlier) this.#takenOver.add(made.id);
-    else (await this.#objects()).push(made);
+    if (earlier && createDecision({ claim: "unreadable", found: "derived-id", adopt: false }) === "take") {
+      this.#takenOver.add(made.id);
+    } else {
+      (await this.#objects()).push(made);
+    }
     return made;
   }
 

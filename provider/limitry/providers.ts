@@ -121,7 +121,7 @@ export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs,
     },
 
     async delete(id) {
-      if (once.tookOver(id)) return;
+      if (!once.deletes(id)) return;
       try {
         await client().meters.delete(id);
       } catch (error) {
@@ -208,7 +208,7 @@ export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs,
     },
 
     async delete(id) {
-      if (once.tookOver(id)) return;
+      if (!once.deletes(id)) return;
       try {
         await client().limits.delete(id);
       } catch (error) {
