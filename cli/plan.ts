@@ -141,7 +141,7 @@ function replaceReason(kind: ResourceKind, input: string): string {
   const field = FILE_FIELDS[kind][input] ?? input;
   if (kind === "limit" && input === "limitId") return "id is the limit's identity in Pay-i: a new id means a new limit";
   if (kind === "useCaseLimitConfig" && input !== "useCaseName")
-    return `a new ${field} makes a different limit: the config is deleted, then set again, and only new instances get it`;
+    return `a new ${field} makes a different limit: the new config is written over the old one (never deleted first), and only new instances get it`;
   return `${field} cannot change in place (Pay-i fixes it when the ${kind === "useCase" ? "use case" : "limit"} is created)`;
 }
 

@@ -1,4 +1,4 @@
-import { configChangeNote, instanceLimits, useCaseGoneNote } from "../provider/payi/use-case-impact.js";
+import { configChangeNote, useCaseGoneNote } from "../provider/payi/use-case-impact.js";
 import { Payi } from "../sdk/payi/index.js";
 import type { BudgetsFile } from "./budgets-file.js";
 import type { StateResource } from "./resource-keys.js";
@@ -27,7 +27,7 @@ export async function droppedUseCaseNotes(
   try {
     const notes = [];
     for (const name of droppedDefinitions) notes.push(await useCaseGoneNote(client, name));
-    for (const name of droppedConfigs) notes.push(configChangeNote({ kind: "delete" }, await instanceLimits(client, name)));
+    for (const name of droppedConfigs) notes.push(configChangeNote(name, { kind: "delete" }));
     return notes.filter((note) => note !== undefined);
   } finally {
     await client.close();

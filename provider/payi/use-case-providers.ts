@@ -23,7 +23,7 @@ import {
   type UseCaseDefinitionInputs,
   type UseCaseLimitConfigInputs,
 } from "./inputs.js";
-import { configChangeNote, instanceLimits, useCaseGoneNote } from "./use-case-impact.js";
+import { configChangeNote, useCaseGoneNote } from "./use-case-impact.js";
 
 /** Not-found code of a use case; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
 const GONE = "use_case_not_found";
@@ -163,13 +163,9 @@ export function useCaseLimitConfigProvider(
       replaces.push(...updates.filter((key) => replacesOnChange(news.replaceOnChanges, key)));
       if (replaces.length + updates.length === 0) return { changes: false };
       // A config moving to another use case is the definition's rename: its diff tells what goes.
-      if (!replaces.includes("useCaseName")) {
-        const fields = [...replaces, ...updates.filter((key) => key !== "owner")];
-        const impact = await instanceLimits(client(), olds.useCaseName).catch((error: unknown) =>
-          Promise.reject(failure(`reading the instance limits of use case '${olds.useCaseName}'`, error)),
-        );
-        const note = configChangeNote({ kind: replaces.length > 0 ? "replace" : "update", fields }, impact);
-        if (note) await warn(note);
+      const fields = [...replaces, ...updates.filter((key) => key !== "owner")];
+      if (!replaces.includes("useCaseName") && fields.length > 0) {
+        await warn(configChangeNote(olds.useCaseName, { kind: replaces.length > 0 ? "replace" : "update", fields }));
       }
       // One config per use case, keyed by its name, and Pay-i's create overwrites it (seed 002): the replacement
       // is written over the old config first, so no instance starts without a limit, and the old resource's

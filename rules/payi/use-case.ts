@@ -24,16 +24,10 @@ export function useCaseViolations(input: {
   return violations;
 }
 
-/** Name of the limit an instance gets from its definition's limit config; unique per instance. */
+/**
+ * Name the local service gives the limit an instance gets from its definition's limit config; unique per
+ * instance. Pay-i's own naming is unconfirmed, so nothing outside the service relies on it.
+ */
 export function instanceLimitName(useCaseName: string, useCaseId: string): string {
   return `${useCaseName}/${useCaseId}`;
-}
-
-/**
- * True when `limitName` is the name {@link instanceLimitName} gives an instance of `useCaseName`. Use-case
- * names hold no `/`, so the prefix belongs to exactly one use case.
- */
-export function isInstanceLimitOf(limitName: string, useCaseName: string): boolean {
-  const prefix = `${useCaseName}/`;
-  return limitName.startsWith(prefix) && limitName.length > prefix.length;
 }

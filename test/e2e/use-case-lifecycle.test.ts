@@ -66,7 +66,7 @@ function recorder() {
 }
 
 describe("use-case lifecycle against the real engine", () => {
-  test("a new limit type or threshold replaces the limit config (deleting it first) and a new max updates it; preview says how many instances keep their limit and spend", async () => {
+  test("a new limit type or threshold replaces the limit config (written over the old one, never deleted first) and a new max updates it; preview says the instances started before keep their limit and spend", async () => {
     let declared: Declared = { name: "teach_me", config: { max: 0.05, limitType: "allow", threshold: 0.8 } };
     const stack = await useCaseStack("config-changes", () => declared);
     await stack.up();
@@ -79,13 +79,14 @@ describe("use-case lifecycle against the real engine", () => {
     const preview = await stack.preview({ onEvent: typePreview.onEvent });
     expect(preview.changeSummary).toEqual({ same: 3, replace: 1 });
     expect(typePreview.warnings).toEqual([
-      "replacing the limit config of use case 'teach_me' to change limitType: only new instances get the new settings; its 2 existing instances keep their current limits and $0.0375 of spend",
+      "replacing the limit config of use case 'teach_me' to change limitType: only new instances get the new settings; instances started before keep their current limits and spend (Pay-i lists no instances of a use case, so they are not counted here)",
     ]);
     const typeUp = recorder();
     await stack.up({ onEvent: typeUp.onEvent });
     const ops = typeUp.opsOf("use-case-limit");
+    // Create first: Pay-i's create overwrites the config in place; the old resource's delete then leaves it.
     expect(ops).toContain("delete-replaced");
-    expect(ops.indexOf("delete-replaced")).toBeLessThan(ops.indexOf("create-replacement"));
+    expect(ops.indexOf("create-replacement")).toBeLessThan(ops.indexOf("delete-replaced"));
     expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({
       limit_type: "block",
       max: 0.05,
@@ -101,7 +102,7 @@ describe("use-case lifecycle against the real engine", () => {
     const thresholdPreview = recorder();
     expect((await stack.preview({ onEvent: thresholdPreview.onEvent })).changeSummary).toEqual({ same: 3, replace: 1 });
     expect(thresholdPreview.warnings).toEqual([
-      "replacing the limit config of use case 'teach_me' to change threshold: only new instances get the new settings; its 3 existing instances keep their current limits and $0.0375 of spend",
+      "replacing the limit config of use case 'teach_me' to change threshold: only new instances get the new settings; instances started before keep their current limits and spend (Pay-i lists no instances of a use case, so they are not counted here)",
     ]);
     await stack.up();
     expect((await env.service().client.useCases.definitions.retrieve("teach_me")).limit_config).toMatchObject({
@@ -115,7 +116,7 @@ describe("use-case lifecycle against the real engine", () => {
     const maxPreview = recorder();
     expect((await stack.preview({ onEvent: maxPreview.onEvent })).changeSummary).toEqual({ same: 3, update: 1 });
     expect(maxPreview.warnings).toEqual([
-      "updating the limit config of use case 'teach_me' to change max: only new instances get the new settings; its 3 existing instances keep their current limits and $0.0375 of spend",
+      "updating the limit config of use case 'teach_me' to change max: only new instances get the new settings; instances started before keep their current limits and spend (Pay-i lists no instances of a use case, so they are not counted here)",
     ]);
     const maxUp = recorder();
     const updated = await stack.up({ onEvent: maxUp.onEvent });
@@ -141,7 +142,7 @@ describe("use-case lifecycle against the real engine", () => {
     const preview = recorder();
     expect((await stack.preview({ onEvent: preview.onEvent })).changeSummary).toEqual({ same: 2, replace: 2 });
     expect(preview.warnings).toEqual([
-      "renaming use case 'teach_me_rename' to 'tutor' replaces it: this deletes its limit config and its 2 existing instances with it; those instances' 2 limits stay in Pay-i with $0.0375 of spend, as ordinary limits named 'teach_me_rename/<use case id>' (delete them there if unwanted)",
+      "renaming use case 'teach_me_rename' to 'tutor' replaces it: this deletes its limit config and its instances with it; the limits its instances got stay in Pay-i with their spend, as ordinary limits (Pay-i lists no instances of a use case, so they are not counted here: find each by the limit_id its instance reported, and delete it there if unwanted)",
     ]);
 
     const up = recorder();
@@ -153,7 +154,7 @@ describe("use-case lifecycle against the real engine", () => {
     expect(await limitOf(first.limitId)).toMatchObject({ spend: 0.0125 });
     expect(await limitOf(second.limitId)).toMatchObject({ spend: 0.025 });
     expect(up.warnings).toContain(
-      "deleting use case 'teach_me_rename' deletes its 2 existing instances with it; those instances' 2 limits stay in Pay-i with $0.0375 of spend, as ordinary limits named 'teach_me_rename/<use case id>' (delete them there if unwanted)",
+      "deleting use case 'teach_me_rename' deletes its instances with it; any limits its instances got from a limit config stay in Pay-i with their spend, as ordinary limits (Pay-i lists no instances of a use case, so they are not counted here: find each by the limit_id its instance reported, and delete it there if unwanted)",
     );
 
     await stack.destroy();
@@ -171,7 +172,7 @@ describe("use-case lifecycle against the real engine", () => {
     const up = recorder();
     await stack.up({ onEvent: up.onEvent });
     expect(up.warnings).toEqual([
-      "deleting use case 'teach_me_delete' deletes its 1 existing instance with it; that instance's limit stays in Pay-i with $0.0125 of spend, as an ordinary limit named 'teach_me_delete/<use case id>' (delete it there if unwanted)",
+      "deleting use case 'teach_me_delete' deletes its instances with it; any limits its instances got from a limit config stay in Pay-i with their spend, as ordinary limits (Pay-i lists no instances of a use case, so they are not counted here: find each by the limit_id its instance reported, and delete it there if unwanted)",
     ]);
     await expect(env.service().client.useCases.definitions.retrieve("teach_me_delete")).rejects.toMatchObject({ status: 404 });
     expect(await limitOf(instance.limitId)).toEqual({ type: "allow", max: 0.05, threshold: 0.8, spend: 0.0125 });
@@ -194,30 +195,29 @@ describe("use-case lifecycle against the real engine", () => {
     await write(useCase("summarize", ["max: 0.05", "threshold: 0.8"]));
     const up = await runCli(["up", ...common, "--yes"], cliEnv, dir);
     expect(up.code, up.stderr).toBe(0);
-    await spendingInstance("summarize", 1000);
-    await spendingInstance("summarize", 2000);
+    const instances = [await spendingInstance("summarize", 1000), await spendingInstance("summarize", 2000)];
 
     await write(useCase("summarize", ["max: 0.05", "threshold: 0.8", "type: block"]));
     const typeChange = await runCli(["preview", ...common], cliEnv, dir);
     expect(typeChange.code, typeChange.stderr).toBe(0);
     expect(typeChange.stdout).toContain("+-1 to replace");
     expect(typeChange.stdout).toContain(
-      "replaced because a new type makes a different limit: the config is deleted, then set again, and only new instances get it",
+      "replaced because a new type makes a different limit: the new config is written over the old one (never deleted first), and only new instances get it",
     );
     expect(typeChange.stdout).toContain(
-      "warning: replacing the limit config of use case 'summarize' to change limitType: only new instances get the new settings; its 2 existing instances keep their current limits and $0.0375 of spend",
+      "warning: replacing the limit config of use case 'summarize' to change limitType: only new instances get the new settings; instances started before keep their current limits and spend (Pay-i lists no instances of a use case, so they are not counted here)",
     );
 
     await write(useCase("summarize", []));
     const configDropped = await runCli(["preview", ...common], cliEnv, dir);
     expect(configDropped.code, configDropped.stderr).toBe(0);
     expect(configDropped.stdout).toContain(
-      "warning: deleting the limit config of use case 'summarize': new instances get no limit; its 2 existing instances keep their current limits and $0.0375 of spend",
+      "warning: deleting the limit config of use case 'summarize': new instances get no limit; instances started before keep their current limits and spend (Pay-i lists no instances of a use case, so they are not counted here)",
     );
 
     await write(useCase("summaries", ["max: 0.05", "threshold: 0.8"]));
     const gone =
-      "deleting use case 'summarize' deletes its limit config and its 2 existing instances with it; those instances' 2 limits stay in Pay-i with $0.0375 of spend, as ordinary limits named 'summarize/<use case id>' (delete them there if unwanted)";
+      "deleting use case 'summarize' deletes its limit config and its instances with it; the limits its instances got stay in Pay-i with their spend, as ordinary limits (Pay-i lists no instances of a use case, so they are not counted here: find each by the limit_id its instance reported, and delete it there if unwanted)";
     const renamed = await runCli(["preview", ...common, "--json"], cliEnv, dir);
     expect(renamed.code, renamed.stderr).toBe(0);
     const events = renamed.stdout
@@ -230,12 +230,16 @@ describe("use-case lifecycle against the real engine", () => {
 
     const applied = await runCli(["up", ...common, "--yes"], cliEnv, dir);
     expect(applied.code, applied.stderr).toBe(0);
-    expect(applied.stdout).toContain(`warning: ${gone.replace("its limit config and ", "")}`);
+    // At up the config goes first (its own resource), so the definition's delete finds none left.
+    expect(applied.stdout).toContain(
+      "warning: deleting use case 'summarize' deletes its instances with it; any limits its instances got from a limit config stay in Pay-i with their spend",
+    );
     const client = env.service().client;
     await expect(client.useCases.definitions.retrieve("summarize")).rejects.toMatchObject({ status: 404 });
+    // Found through the limit_id each instance reported, not a name (Pay-i's are its own).
     const kept = [];
-    for await (const l of client.limits.list()) if (l.limit_name.startsWith("summarize/")) kept.push(l.totals.cost.total.base);
-    expect(kept.sort()).toEqual([0.0125, 0.025]);
+    for (const i of instances) kept.push((await limitOf(i.limitId)).spend);
+    expect(kept).toEqual([0.0125, 0.025]);
     expect((await runCli(["destroy", ...common, "--yes"], cliEnv, dir)).code).toBe(0);
   });
 });
