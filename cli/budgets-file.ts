@@ -7,22 +7,9 @@ import { USE_CASE_NAME } from "../rules/payi/use-case.js";
 import { describeViolation, issueMessage } from "../rules/violation.js";
 import { LIMIT_INPUT_OF_WIRE } from "../provider/payi/wire.js";
 import { CliError, ExitCode } from "./exit-codes.js";
-import { LimitrySectionSchema, limitrySectionProblems, limitryShapeAt } from "./limitry-file.js";
+import { must } from "./field-errors.js";
+import { LimitrySectionSchema, limitryObjectCount, limitrySectionProblems, limitryShapeAt } from "./limitry-file.js";
 import { FILE_FIELDS } from "./vocabulary.js";
-
-/** What a wrong value is, as an error names it: `the string "50"`, `the number 5`, `a list`. */
-function found(input: unknown): string {
-  if (input === null) return "an empty value";
-  if (Array.isArray(input)) return "a list";
-  if (typeof input === "string") return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
-  if (typeof input === "object") return "a map";
-  return `the ${typeof input} ${String(input)}`;
-}
-
-/** An error that names the field, what it must be, and what was found (or that it is missing). */
-function must(field: string, what: string): (issue: { input?: unknown }) => string {
-  return (issue) => (issue.input === undefined ? `${field} is required` : `${field} must be ${what}, got ${found(issue.input)}`);
-}
 
 const LimitTypeSchema = z
   .enum(["allow", "block"], { error: must("type", "allow or block") })
@@ -120,7 +107,7 @@ export const BudgetsFileSchema = z.strictObject(
       .array(UseCaseEntrySchema, { error: must("useCases", "a list") })
       .default([])
       .describe("Pay-i use cases."),
-    /** Limitry meters and limits, applied in the same stack (see cli/limitry-file.ts). */
+    /** Limitry meters, limits and customers, applied in the same stack (see cli/limitry-file.ts). */
     limitry: LimitrySectionSchema.optional(),
   },
   { error: must("the file", "a map of sections (limits, useCases)") },
@@ -181,7 +168,7 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
   const parsed = BudgetsFileSchema.safeParse(raw);
   const problems: FileProblem[] = [];
   const flagged = new Set<string>();
-  for (const issue of parsed.success ? [] : parsed.error.issues) {
+  for (const issue of parsed.success ? [] : parsed.error.issues.flatMap(fittingIssues)) {
     const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     flagged.add(formatPath(path));
     if (issue.code === "unrecognized_keys") {
@@ -243,6 +230,18 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
   return { budgets: parsed.data, declaresNothing: !explicit && isEmpty(parsed.data) };
 }
 
+/**
+ * A failed union's issues as those of the one option the value's type fits (a customer map's own field errors,
+ * at their paths), else the union's own message (a number where an id or a map goes).
+ */
+function fittingIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union") return [issue];
+  const fitting = issue.errors.filter((option) => !option.some((i) => i.path.length === 0 && i.code === "invalid_type"));
+  const [only] = fitting;
+  if (fitting.length !== 1 || !only) return [issue];
+  return only.map((i) => ({ ...i, path: [...issue.path, ...i.path] })).flatMap(fittingIssues);
+}
+
 /** The file's top-level map without its `x-…` keys (anchor holders); anything else as it is. */
 function withoutExtensions(value: unknown): unknown {
   if (!value || typeof value !== "object" || Array.isArray(value)) return value;
@@ -267,8 +266,7 @@ function asNumber(value: unknown): number | undefined {
 
 /** True when the file declares no limit and no use case: applying it deletes everything the stack manages. */
 function isEmpty(budgets: BudgetsFile): boolean {
-  const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
-  return budgets.limits.length === 0 && budgets.useCases.length === 0 && limitry === 0;
+  return budgets.limits.length === 0 && budgets.useCases.length === 0 && limitryObjectCount(budgets.limitry) === 0;
 }
 
 /**

@@ -64,6 +64,8 @@ export function budgetsProgramSource(budgets: BudgetsFile): string {
       const variable = identifier("limitryMeter", d.key);
       variables.set(d.name, variable);
       lines.push(`const ${variable} = new limitry.Meter(${name}, ${json(d.args)});`);
+    } else if (d.type === "limitry.Customer") {
+      lines.push(`new limitry.Customer(${name}, ${json(d.args)});`);
     } else {
       const meterId = "id" in d.meter ? JSON.stringify(d.meter.id) : `${variables.get(d.meter.declared)}.id`;
       lines.push(`new limitry.Limit(${name}, { meterId: ${meterId}, ...${JSON.stringify(d.args)} });`);

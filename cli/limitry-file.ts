@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { PeriodSchema } from "../sdk/limitry/resources/limits.js";
 import { AggregationSchema } from "../sdk/limitry/resources/meters.js";
-import { limitViolations, meterViolations } from "../rules/limitry/validation.js";
+import { customerViolations, limitViolations, meterViolations, textViolations } from "../rules/limitry/validation.js";
 import { describeViolation } from "../rules/violation.js";
+import { must } from "./field-errors.js";
 
 const KEY = z.string().regex(/^[A-Za-z0-9._-]+$/, "key may contain letters, digits, '.', '-' and '_'");
 const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }));
@@ -38,14 +39,84 @@ const LimitryLimitEntrySchema = z.strictObject({
 });
 export type LimitryLimitEntry = z.infer<typeof LimitryLimitEntrySchema>;
 
-/** The `limitry:` section: meters, limits, and the customers `status` reports on. */
+/** An external id as the file writes it: quoted when it looks like a number, or YAML reads a number. */
+const EXTERNAL_ID = "a string (quote ids that look like numbers)";
+
+/** One customer in the `limitry:` section, managed by the stack as a `limitry.Customer`. */
+const LimitryCustomerEntrySchema = z
+  .strictObject({
+    key: KEY.optional().describe(
+      "Resource key in the stack; defaults to a slug of externalId. Set it to keep the resource when externalId changes (then it is replaced).",
+    ),
+    externalId: z
+      .string({ error: must("externalId", EXTERNAL_ID) })
+      .describe(
+        "The id your system knows, which events, limits and checks name; 1-256 characters. Changing it replaces the customer.",
+      ),
+    name: z
+      .string({ error: must("name", "a string") })
+      .optional()
+      .describe("Display name. Changes in place."),
+    timezone: z
+      .string({ error: must("timezone", "a string") })
+      .optional()
+      .describe("IANA timezone (Europe/Paris) of its day and week windows; UTC when unset. Changes in place."),
+    billingCycleStart: z
+      .string({ error: must("billingCycleStart", "a string") })
+      .optional()
+      .describe(
+        "ISO-8601 date-time with an offset (2026-01-15T00:00:00Z) anchoring its month and annual windows; unset: when it is created. Changes in place.",
+      ),
+    metadata: z
+      .record(z.string(), z.unknown(), { error: must("metadata", "a map") })
+      .optional()
+      .describe("Free-form metadata, at most 16 KiB as JSON. Changes in place."),
+    adopt: z
+      .boolean({ error: must("adopt", "true or false") })
+      .optional()
+      .describe(
+        "Take over the customer Limitry already holds with this externalId (made by its first event) instead of failing.",
+      ),
+  })
+  .describe("A Limitry customer the stack manages: the timezone and billing cycle its limits' windows follow.");
+export type LimitryCustomerEntry = z.infer<typeof LimitryCustomerEntrySchema>;
+
+/** The `limitry:` section: meters, limits, and customers (managed ones, and ids `status` reports on). */
 export const LimitrySectionSchema = z.strictObject({
   meters: z.array(LimitryMeterEntrySchema).default([]),
   limits: z.array(LimitryLimitEntrySchema).default([]),
-  /** Customers (external ids) whose standing `status` shows, besides those the limits name. */
-  customers: z.array(z.string()).default([]),
+  /**
+   * A map is a customer the stack manages (`limitry.Customer`); a plain external id is one `status` reports on
+   * without managing it. `status` reports on both, and on the customers the limits name.
+   */
+  customers: z
+    .array(
+      z.union(
+        [
+          z.string().describe("The external id of a customer `status` reports on; not managed by the stack."),
+          LimitryCustomerEntrySchema,
+        ],
+        { error: must("a customer", "an external id or a map with externalId") },
+      ),
+    )
+    .default([]),
 });
 export type LimitrySection = z.infer<typeof LimitrySectionSchema>;
+
+/** The customers of the section the stack manages (its map entries). */
+export function managedCustomers(section: LimitrySection): LimitryCustomerEntry[] {
+  return section.customers.filter((c): c is LimitryCustomerEntry => typeof c !== "string");
+}
+
+/** The external ids of every customer the section names: plain ids and managed customers. */
+export function customerIds(section: LimitrySection): string[] {
+  return section.customers.map((c) => (typeof c === "string" ? c : c.externalId));
+}
+
+/** How many Limitry objects the section declares (meters, limits, managed customers). */
+export function limitryObjectCount(section: LimitrySection | undefined): number {
+  return section ? section.meters.length + section.limits.length + managedCustomers(section).length : 0;
+}
 
 /** A problem at a path inside the `limitry:` section (the caller positions it in the file). */
 export interface SectionProblem {
@@ -61,6 +132,11 @@ export function limitryMeterKey(entry: LimitryMeterEntry): string {
 /** Resource key of a limit entry: its `key`, or a slug of its name. */
 export function limitryLimitKey(entry: LimitryLimitEntry): string {
   return entry.key ?? slug(entry.name);
+}
+
+/** Resource key of a managed customer: its `key`, or a slug of its external id. */
+export function limitryCustomerKey(entry: LimitryCustomerEntry): string {
+  return entry.key ?? slug(entry.externalId);
 }
 
 function slug(name: string): string {
@@ -110,6 +186,27 @@ export function limitrySectionProblems(section: LimitrySection): SectionProblem[
       );
     limitKeys.set(key, i);
   });
+  const customerKeys = new Map<string, number>();
+  const externalIds = new Map<string, number>();
+  section.customers.forEach((customer, i) => {
+    if (typeof customer === "string") {
+      for (const v of textViolations("externalId", customer)) at(["customers", i], describeViolation(v));
+      return;
+    }
+    for (const v of customerViolations(customer)) at(["customers", i, ...fieldPath(v.field)], describeViolation(v));
+    const dupId = externalIds.get(customer.externalId);
+    const key = limitryCustomerKey(customer);
+    const dupKey = customerKeys.get(key);
+    if (dupId !== undefined)
+      at(["customers", i, "externalId"], `duplicate customer '${customer.externalId}' (also limitry.customers[${dupId}])`);
+    else if (dupKey !== undefined)
+      at(
+        ["customers", i, customer.key ? "key" : "externalId"],
+        `duplicate customer key '${key}' (also limitry.customers[${dupKey}]); set a distinct key`,
+      );
+    externalIds.set(customer.externalId, i);
+    customerKeys.set(key, i);
+  });
   return problems;
 }
 
@@ -128,5 +225,6 @@ export function limitryShapeAt(path: Array<string | number>): Record<string, unk
       ? LimitryMeterEntrySchema.shape.eventFilter.unwrap().shape
       : LimitryMeterEntrySchema.shape;
   if (path[1] === "limits") return LimitryLimitEntrySchema.shape;
+  if (path[1] === "customers") return LimitryCustomerEntrySchema.shape;
   return LimitrySectionSchema.shape;
 }

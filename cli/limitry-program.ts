@@ -5,18 +5,26 @@ import type { Declaration } from "./vocabulary.js";
 /** Stack output holding `{ [key]: limitId }` for every declared Limitry limit; `status` reads it. */
 export const LIMITRY_LIMIT_IDS_OUTPUT = "limitryLimitIds";
 
-/** Declares the Limitry meters and limits among `declarations` (inside a Pulumi program); returns the limits' ids by key. */
+/**
+ * Declares the Limitry meters, customers and limits among `declarations` (inside a Pulumi program); returns the
+ * limits' ids by key. A limit for a customer the file manages depends on it: the customer's timezone and billing
+ * cycle are in force before the limit exists, and the limit goes before the customer.
+ */
 export function declareLimitry(declarations: Declaration[]): Record<string, pulumi.Output<string>> {
   const meterIds = new Map<string, pulumi.Input<string>>();
+  const customers = new Map<string, limitry.Customer>();
   const limitIds: Record<string, pulumi.Output<string>> = {};
   for (const d of declarations) {
     if (d.type === "limitry.Meter") {
       // The resource id, not the meterId output: an id stays known at preview while the meter updates in place.
       meterIds.set(d.name, new limitry.Meter(d.name, d.args).id);
+    } else if (d.type === "limitry.Customer") {
+      customers.set(d.args.externalId, new limitry.Customer(d.name, d.args));
     } else if (d.type === "limitry.Limit") {
-      // Meters are declared before the limits that count them (see budgetsDeclarations).
+      // Meters and customers are declared before the limits (see budgetsDeclarations).
       const meterId = "id" in d.meter ? d.meter.id : (meterIds.get(d.meter.declared) ?? "");
-      limitIds[d.key] = new limitry.Limit(d.name, { meterId, ...d.args }).limitId;
+      const customer = d.args.customerId === undefined ? undefined : customers.get(d.args.customerId);
+      limitIds[d.key] = new limitry.Limit(d.name, { meterId, ...d.args }, customer ? { dependsOn: customer } : {}).limitId;
     }
   }
   return limitIds;

@@ -2,7 +2,7 @@ import Table from "cli-table3";
 import { Limitry } from "../sdk/limitry/index.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
-import type { LimitrySection } from "./limitry-file.js";
+import { customerIds, type LimitrySection } from "./limitry-file.js";
 
 /** One row of the Limitry status report: a limit's standing for one customer in its current window. */
 export interface LimitryStatusRow {
@@ -19,14 +19,14 @@ export interface LimitryStatusRow {
   reset: string | null;
 }
 
-/** The customers to report on: `--customer` (comma-separated) when given, else those the file names. */
+/** The customers to report on: `--customer` (comma-separated) when given, else those the file names (managed or not). */
 export function limitryCustomers(section: LimitrySection, flag: string | undefined): string[] {
   if (flag)
     return flag
       .split(",")
       .map((c) => c.trim())
       .filter(Boolean);
-  const named = [...section.customers, ...section.limits.flatMap((l) => (l.customerId ? [l.customerId] : []))];
+  const named = [...customerIds(section), ...section.limits.flatMap((l) => (l.customerId ? [l.customerId] : []))];
   return [...new Set(named)];
 }
 

@@ -9,6 +9,7 @@ import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
 import { streaming, type Output } from "./output.js";
 import { STACK_INSTANCE_OUTPUT } from "./program.js";
 import { stackStatus, statusTable, useCaseTable } from "./status.js";
+import { limitryObjectCount } from "./limitry-file.js";
 import { importLimitry } from "./limitry-import.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
 import { limitryClient, limitryCustomers, limitryStatusRows, limitryStatusTable } from "./limitry-status.js";
@@ -84,8 +85,7 @@ const CHECKPOINTS = { checkpoints: { type: "boolean", default: false } } as cons
  * declares any keeps the checkpoints.
  */
 function skipsCheckpoints(p: Parsed, budgets: BudgetsFile): boolean {
-  const limitry = (budgets.limitry?.meters.length ?? 0) + (budgets.limitry?.limits.length ?? 0);
-  return p.rest["checkpoints"] !== true && budgets.useCases.length === 0 && limitry === 0;
+  return p.rest["checkpoints"] !== true && budgets.useCases.length === 0 && limitryObjectCount(budgets.limitry) === 0;
 }
 
 /** URN of the stack's `StackInstance` (see provider/identity.ts). */

@@ -8,8 +8,11 @@ import type { LimitArgs, UseCaseDefinitionArgs, UseCaseLimitConfigArgs, limitry 
 import { RESET_PROPERTY } from "../rules/payi/reset.js";
 import type { BudgetsFile, LimitEntry, UseCaseEntry } from "./budgets-file.js";
 import {
+  limitryCustomerKey,
   limitryLimitKey,
   limitryMeterKey,
+  managedCustomers,
+  type LimitryCustomerEntry,
   type LimitryLimitEntry,
   type LimitryMeterEntry,
   type LimitrySection,
@@ -26,6 +29,8 @@ export type LimitConfigSettings = Omit<pulumi.Unwrap<UseCaseLimitConfigArgs>, "u
 export type MeterSettings = pulumi.Unwrap<limitry.MeterArgs>;
 /** A `limitry.Limit`'s arguments but its meter as plain values. */
 export type LimitryLimitSettings = Omit<pulumi.Unwrap<limitry.LimitArgs>, "meterId">;
+/** A `limitry.Customer`'s arguments as plain values (`Unwrap` turns a map of `unknown` into one of `never`). */
+export type CustomerSettings = Omit<pulumi.Unwrap<limitry.CustomerArgs>, "metadata"> & { metadata?: Record<string, unknown> };
 
 /** One resource a budgets file declares: its type, resource name and arguments. */
 export type Declaration =
@@ -34,6 +39,7 @@ export type Declaration =
   /** `useCaseName` is the `name` output of the definition declared under the resource name `definition`. */
   | { type: "UseCaseLimitConfig"; name: string; definition: string; args: LimitConfigSettings }
   | { type: "limitry.Meter"; key: string; name: string; args: MeterSettings }
+  | { type: "limitry.Customer"; key: string; name: string; args: CustomerSettings }
   /** `meterId` is an existing meter's id, or the `id` of the meter declared under the resource name `declared`. */
   | {
       type: "limitry.Limit";
@@ -49,11 +55,12 @@ const resourceName = {
   useCaseLimitConfig: (name: string) => `use-case-${name}-limit`,
   limitryMeter: (key: string) => `limitry-meter-${key}`,
   limitryLimit: (key: string) => `limitry-limit-${key}`,
+  limitryCustomer: (key: string) => `limitry-customer-${key}`,
 };
 
 /**
  * Every resource the file declares, in declaration order: limits under `limitKeys` (one per `limits[]`
- * entry, see `resolveLimitKeys`), use cases with their limit configs, then Limitry's meters and limits.
+ * entry, see `resolveLimitKeys`), use cases with their limit configs, then Limitry's meters, customers and limits.
  */
 export function budgetsDeclarations(budgets: BudgetsFile, limitKeys: readonly string[]): Declaration[] {
   const declarations: Declaration[] = budgets.limits.map((entry, i) => ({
@@ -89,7 +96,12 @@ function limitryDeclarations(section: LimitrySection): Declaration[] {
       entry.meterId !== undefined ? { id: entry.meterId } : { declared: resourceName.limitryMeter(entry.meter ?? "") };
     return { type: "limitry.Limit", key, name: resourceName.limitryLimit(key), meter, args: limitryLimitArgs(entry) };
   });
-  return [...meters, ...limits];
+  // Plain external ids are customers `status` reports on, not resources.
+  const customers: Declaration[] = managedCustomers(section).map((entry) => {
+    const key = limitryCustomerKey(entry);
+    return { type: "limitry.Customer", key, name: resourceName.limitryCustomer(key), args: limitryCustomerArgs(entry) };
+  });
+  return [...meters, ...customers, ...limits];
 }
 
 /** A `limits[]` entry → the `Limit`'s arguments. */
@@ -204,6 +216,23 @@ function limitryLimitArgs(entry: LimitryLimitEntry): LimitryLimitSettings {
     ...(entry.alertThresholds !== undefined ? { alertThresholds: entry.alertThresholds } : {}),
     ...(entry.adoptId !== undefined ? { adoptId: entry.adoptId } : {}),
   };
+}
+
+/** A managed `limitry.customers[]` entry → the `limitry.Customer`'s arguments. */
+function limitryCustomerArgs(entry: LimitryCustomerEntry): CustomerSettings {
+  return {
+    externalId: entry.externalId,
+    ...(entry.name !== undefined ? { name: entry.name } : {}),
+    ...(entry.timezone !== undefined ? { timezone: entry.timezone } : {}),
+    ...(entry.billingCycleStart !== undefined ? { billingCycleStart: entry.billingCycleStart } : {}),
+    ...(entry.metadata !== undefined ? { metadata: entry.metadata } : {}),
+    ...(entry.adopt !== undefined ? { adopt: entry.adopt } : {}),
+  };
+}
+
+/** A `limitry.Customer`'s arguments → its `limitry.customers[]` entry under `key`. */
+export function limitryCustomerEntry(args: CustomerSettings, key: string): LimitryCustomerEntry {
+  return { key, ...args };
 }
 
 /**

@@ -175,10 +175,14 @@ export function batchViolations(count: number): Violation[] {
 
 /**
  * An ISO-8601 date-time with its offset (`Z` or `±hh:mm`; a date alone means its UTC midnight), or undefined.
- * A time without an offset is refused: it would mean the server's local time.
+ * A time without an offset is refused: it would mean the server's local time. So is a day the month lacks
+ * (`2026-02-30`), which `Date.parse` would roll over into the next month.
  */
 export function parseTimestamp(value: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value)) return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
