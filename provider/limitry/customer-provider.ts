@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { APIError, type Customer as ApiCustomer, type Limitry } from "../../sdk/limitry/index.js";
-import { customerViolations } from "../../rules/limitry/validation.js";
+import { customerViolations, parseTimestamp } from "../../rules/limitry/validation.js";
 import { describeViolation, issueMessage } from "../../rules/violation.js";
 import { same } from "../diff.js";
 import { warn } from "../engine-log.js";
@@ -61,6 +61,28 @@ function declared(inputs: CustomerInputs) {
   };
 }
 
+/** Two spellings of one billing cycle (Limitry answers `…T00:00:00.000Z` for a declared `…T00:00:00Z`). */
+function sameCycle(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const [x, y] = [parseTimestamp(a), parseTimestamp(b)];
+  return x !== undefined && y !== undefined ? x.getTime() === y.getTime() : a === b;
+}
+
+/** Whether a declared field differs from the state's (a billing cycle by the instant it names). */
+function differs(key: (typeof UPDATABLE)[number], olds: CustomerInputs, news: CustomerInputs): boolean {
+  return key === "billingCycleStart" ? !sameCycle(olds[key], news[key]) : !same(olds[key], news[key]);
+}
+
+/**
+ * The billing cycle `read` reports as declared: none when none was declared (the one Limitry set is not drift),
+ * the declared spelling while Limitry holds the same instant, else Limitry's.
+ */
+function readCycle(live: string | undefined, props: CustomerOutputs | undefined): { billingCycleStart?: string } {
+  if (props === undefined) return live === undefined ? {} : { billingCycleStart: live };
+  if (props.billingCycleStart === undefined || live === undefined) return {};
+  return { billingCycleStart: sameCycle(live, props.billingCycleStart) ? props.billingCycleStart : live };
+}
+
 function isGone(error: unknown): boolean {
   return error instanceof APIError && error.status === 404 && error.code === "customer_not_found";
 }
@@ -97,7 +119,7 @@ export function customerProvider(client: () => Limitry): TypedProvider<CustomerI
 
     async diff(id, olds: CustomerOutputs, news: CustomerInputs) {
       const replaces = same(olds.externalId, news.externalId) ? [] : ["externalId"];
-      const updates = UPDATABLE.filter((key) => !same(olds[key], news[key]));
+      const updates = UPDATABLE.filter((key) => differs(key, olds, news));
       if (replaces.length + updates.length === 0) return { changes: false };
       if (replaces.length > 0) {
         await warn(
@@ -130,13 +152,9 @@ export function customerProvider(client: () => Limitry): TypedProvider<CustomerI
     async read(id, props?: CustomerOutputs) {
       try {
         const customer = await client().customers.retrieve(id);
-        const live = inputsOf(customer);
-        // A billing cycle Limitry defaulted (none declared) is not drift.
-        const inputs = {
-          ...live,
-          ...(props && props.billingCycleStart === undefined ? { billingCycleStart: undefined } : {}),
-          ...(props?.adopt ? { adopt: true } : {}),
-        };
+        const { billingCycleStart, ...live } = inputsOf(customer);
+        // Keys are left out, never set to undefined: the engine cannot serialize an undefined value.
+        const inputs = { ...live, ...readCycle(billingCycleStart, props), ...(props?.adopt ? { adopt: true } : {}) };
         return { id, props: outputsOf(inputs, customer), inputs };
       } catch (error) {
         if (isGone(error)) return {};
@@ -150,7 +168,9 @@ export function customerProvider(client: () => Limitry): TypedProvider<CustomerI
           ...(same(olds.name, news.name) ? {} : { name: news.name ?? null }),
           ...(same(olds.timezone, news.timezone) ? {} : { timezone: news.timezone ?? null }),
           ...(same(olds.metadata, news.metadata) ? {} : { metadata: news.metadata ?? null }),
-          ...(same(olds.billingCycleStart, news.billingCycleStart) ? {} : { billingCycleStart: news.billingCycleStart ?? null }),
+          ...(sameCycle(olds.billingCycleStart, news.billingCycleStart)
+            ? {}
+            : { billingCycleStart: news.billingCycleStart ?? null }),
         });
         return { outs: outputsOf(news, customer) };
       } catch (error) {

@@ -61,6 +61,9 @@ describe("limitry.Customer provider", () => {
     await client.customers.update(id, { name: "Renamed elsewhere" });
     const read = await p.read(id, updated);
     expect(read.inputs).toMatchObject({ externalId: "acme", name: "Renamed elsewhere", timezone: "UTC" });
+    // Limitry answers the declared cycle as `…00.000Z`: the same instant reads back as declared, not as drift.
+    expect(read.inputs?.billingCycleStart).toBe("2026-01-15T00:00:00Z");
+    expect(await p.diff(id, updated, { ...updated, billingCycleStart: "2026-01-15T01:00:00+01:00" })).toEqual({ changes: false });
 
     await p.delete(id, updated);
     await expect(client.customers.retrieve(id)).rejects.toMatchObject({ code: "customer_not_found" });
@@ -87,7 +90,9 @@ describe("limitry.Customer provider", () => {
     const { id, outs } = await p.create({ externalId: "plain" });
     expect(outs.effectiveBillingCycleStart).toBe("2026-03-10T12:00:00.000Z");
     const read = await p.read(id, outs);
-    expect(read.inputs).toEqual({ externalId: "plain" });
+    // Left out, not undefined: the engine cannot serialize an undefined value (a refresh failed on it).
+    expect(Object.keys(read.inputs ?? {})).toEqual(["externalId"]);
+    expect(Object.keys(read.props ?? {})).not.toContain("billingCycleStart");
     expect(await p.diff(id, outs, { externalId: "plain" })).toEqual({ changes: false });
   });
 });
