@@ -220,8 +220,8 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
     if (dup !== undefined) rule(["useCases", i, "name"], `duplicate use case '${name}' (also useCases[${dup}])`);
     seenUseCases.set(name, i);
   });
-  if (parsed.success && parsed.data.limitry)
-    problems.push(...limitrySectionProblems(parsed.data.limitry).map((p) => at(p.path, p.message)));
+  const limitry = isMapValue(raw) ? raw["limitry"] : undefined;
+  for (const p of limitrySectionProblems(limitry)) rule(p.path, p.message);
   if (problems.length > 0 || !parsed.success) {
     return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
@@ -246,6 +246,10 @@ function fittingIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
 function withoutExtensions(value: unknown): unknown {
   if (!value || typeof value !== "object" || Array.isArray(value)) return value;
   return Object.fromEntries(Object.entries(value).filter(([key]) => !EXTENSION_KEY.test(key)));
+}
+
+function isMapValue(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The map entries of a top-level list section, whatever else is wrong with the file. */

@@ -13,7 +13,7 @@ const LimitryMeterEntrySchema = z.strictObject({
   /** How limits in this file name the meter, and its resource key; defaults to a slug of the name. */
   key: KEY.optional(),
   name: z.string({ error: "name is required" }),
-  aggregation: AggregationSchema,
+  aggregation: z.enum(AggregationSchema.options, { error: must("aggregation", AggregationSchema.options.join(", ")) }),
   /** `values.<key>`, or `*` with count. */
   field: z.string({ error: "field is required" }),
   description: z.string().optional(),
@@ -30,7 +30,7 @@ const LimitryLimitEntrySchema = z.strictObject({
   meter: z.string().optional(),
   meterId: z.string().min(1).optional(),
   limitValue: z.number({ error: "limitValue is required and must be a number" }),
-  period: PeriodSchema,
+  period: z.enum(PeriodSchema.options, { error: must("period", PeriodSchema.options.join(", ")) }),
   customerId: z.string().optional(),
   dimensionFilters: StringMap.optional(),
   alertThresholds: z.array(z.number({ error: "thresholds must be numbers" })).optional(),
@@ -148,14 +148,25 @@ function slug(name: string): string {
   );
 }
 
-/** Limitry's rules, meter references and duplicate keys, as problems at their path in the file. */
-export function limitrySectionProblems(section: LimitrySection): SectionProblem[] {
+/**
+ * Limitry's rules, meter references and duplicate keys, as problems at their path in the file. `raw` is the
+ * section as YAML gave it: every entry is checked on the fields of the right type, however wrong the others
+ * (the schema reports those), so one run lists every problem of the file.
+ */
+export function limitrySectionProblems(raw: unknown): SectionProblem[] {
   const problems: SectionProblem[] = [];
   const at = (path: Array<string | number>, message: string) => problems.push({ path: ["limitry", ...path], message });
   const meterKeys = new Map<string, number>();
-  section.meters.forEach((meter, i) => {
+  // A meter whose key cannot be told (no key, its name of the wrong type): references are not checked.
+  let unknownMeterKey = false;
+  listAt(raw, "meters").forEach((entry, i) => {
+    const meter = wellTyped(LimitryMeterEntrySchema, entry);
     for (const v of meterViolations(meter)) at(["meters", i, ...fieldPath(v.field)], describeViolation(v));
-    const key = limitryMeterKey(meter);
+    const key = meter.key ?? (meter.name === undefined ? undefined : slug(meter.name));
+    if (key === undefined) {
+      unknownMeterKey = true;
+      return;
+    }
     const dup = meterKeys.get(key);
     if (dup !== undefined)
       at(
@@ -165,19 +176,21 @@ export function limitrySectionProblems(section: LimitrySection): SectionProblem[
     meterKeys.set(key, i);
   });
   const limitKeys = new Map<string, number>();
-  section.limits.forEach((limit, i) => {
-    if ((limit.meter === undefined) === (limit.meterId === undefined)) {
+  listAt(raw, "limits").forEach((entry, i) => {
+    const limit = wellTyped(LimitryLimitEntrySchema, entry);
+    // Presence, whatever the type: a meter of the wrong type is the schema's to report, not a missing one.
+    if (isMap(entry) && (entry["meter"] === undefined) === (entry["meterId"] === undefined)) {
       at(["limits", i], "give exactly one of meter (a key of limitry.meters) or meterId (an existing meter's id)");
-    } else if (limit.meter !== undefined && !meterKeys.has(limit.meter)) {
+    } else if (limit.meter !== undefined && !unknownMeterKey && !meterKeys.has(limit.meter)) {
       const known = [...meterKeys.keys()];
       at(
         ["limits", i, "meter"],
         `no meter with key '${limit.meter}' in limitry.meters${known.length ? ` (keys: ${known.join(", ")})` : ""}`,
       );
     }
-    for (const v of limitViolations({ ...limit, meterId: limit.meterId }))
-      at(["limits", i, ...fieldPath(v.field)], describeViolation(v));
-    const key = limitryLimitKey(limit);
+    for (const v of limitViolations(limit)) at(["limits", i, ...fieldPath(v.field)], describeViolation(v));
+    const key = limit.key ?? (limit.name === undefined ? undefined : slug(limit.name));
+    if (key === undefined) return;
     const dup = limitKeys.get(key);
     if (dup !== undefined)
       at(
@@ -188,14 +201,17 @@ export function limitrySectionProblems(section: LimitrySection): SectionProblem[
   });
   const customerKeys = new Map<string, number>();
   const externalIds = new Map<string, number>();
-  section.customers.forEach((customer, i) => {
-    if (typeof customer === "string") {
-      for (const v of textViolations("externalId", customer)) at(["customers", i], describeViolation(v));
+  listAt(raw, "customers").forEach((entry, i) => {
+    if (typeof entry === "string") {
+      for (const v of textViolations("externalId", entry)) at(["customers", i], describeViolation(v));
       return;
     }
+    if (!isMap(entry)) return;
+    const customer = wellTyped(LimitryCustomerEntrySchema, entry);
     for (const v of customerViolations(customer)) at(["customers", i, ...fieldPath(v.field)], describeViolation(v));
+    if (customer.externalId === undefined) return;
     const dupId = externalIds.get(customer.externalId);
-    const key = limitryCustomerKey(customer);
+    const key = customer.key ?? slug(customer.externalId);
     const dupKey = customerKeys.get(key);
     if (dupId !== undefined)
       at(["customers", i, "externalId"], `duplicate customer '${customer.externalId}' (also limitry.customers[${dupId}])`);
@@ -208,6 +224,28 @@ export function limitrySectionProblems(section: LimitrySection): SectionProblem[
     customerKeys.set(key, i);
   });
   return problems;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The list under `name` in a raw section (empty when it is not a list). */
+function listAt(raw: unknown, name: string): unknown[] {
+  const list = isMap(raw) ? raw[name] : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
+/** The fields of a raw entry that are of the right type, parsed; the others are left out. */
+function wellTyped<Shape extends z.core.$ZodLooseShape>(schema: z.ZodObject<Shape>, raw: unknown) {
+  const partial = schema.partial();
+  if (!isMap(raw)) return partial.parse({});
+  const fields: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const parsed = z.safeParse(field, raw[key]);
+    if (parsed.success && parsed.data !== undefined) fields[key] = parsed.data;
+  }
+  return partial.parse(fields);
 }
 
 /** `alertThresholds[1]` → ["alertThresholds", 1]; `eventFilter.dimensions` → ["eventFilter", "dimensions"]. */

@@ -144,4 +144,40 @@ describe("limitry.customers in budgets.yaml", () => {
       "12:26: limitry.customers[6].billingCycleStart: billingCycleStart must be an ISO-8601 date-time with an offset (got '2026-02-30T00:00:00Z')",
     ]);
   });
+
+  test("an enum error (period: daily) hides none of the file's other problems: all are reported at once", async () => {
+    expect(
+      await problems("all.yaml", [
+        "limits:",
+        "  - { name: Cap, max: -1 }",
+        "limitry:",
+        "  meters:",
+        "    - key: tokens",
+        "      name: Total Tokens",
+        "      aggregation: total",
+        "      field: tokens",
+        "  limits:",
+        "    - name: Daily",
+        "      meter: tokenz",
+        "      limitValue: 0",
+        "      period: daily",
+        "      alertThresholds: [50, 120]",
+        "    - { name: Daily, meter: tokens, meterId: mtr_1, limitValue: 5, period: day }",
+        "  customers:",
+        "    - { externalId: c1, timezone: Mars/Olympus, adopt: yes }",
+      ]),
+    ).toEqual([
+      "2:23: limits[0].max: max must be greater than 0 (got -1)",
+      '7:20: limitry.meters[0].aggregation: aggregation must be sum, count, max, latest, got the string "total"',
+      "8:14: limitry.meters[0].field: field must be 'values.<key>' (key: letters, digits, _; up to 64) or '*' with count (got 'tokens')",
+      "11:14: limitry.limits[0].meter: no meter with key 'tokenz' in limitry.meters (keys: tokens)",
+      "12:19: limitry.limits[0].limitValue: limitValue must be an integer greater than 0 (got 0)",
+      '13:15: limitry.limits[0].period: period must be hour, day, week, month, annual, all_time, got the string "daily"',
+      "14:29: limitry.limits[0].alertThresholds[1]: alertThresholds[1] must be an integer between 1 and 100 (got 120)",
+      "15:7: limitry.limits[1]: give exactly one of meter (a key of limitry.meters) or meterId (an existing meter's id)",
+      "15:15: limitry.limits[1].name: duplicate limit key 'daily' (also limitry.limits[0]); set a distinct key",
+      "17:35: limitry.customers[0].timezone: timezone must be an IANA timezone name such as Europe/Paris (got 'Mars/Olympus')",
+      '17:56: limitry.customers[0].adopt: adopt must be true or false, got the string "yes"',
+    ]);
+  });
 });
