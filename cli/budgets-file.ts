@@ -146,7 +146,11 @@ export function slug(name: string): string {
  * the file or the full list of problems. YAML merge keys (`<<: *defaults`) work, and top-level `x-…` keys
  * hold anchors without being read as sections.
  */
-function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: boolean } | { problems: FileProblem[] } {
+function parseBudgets(
+  text: string,
+):
+  | { budgets: BudgetsFile; declaresNothing: boolean; at: (path: Array<string | number>, message: string) => FileProblem }
+  | { problems: FileProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
@@ -227,7 +231,7 @@ function parseBudgets(text: string): { budgets: BudgetsFile; declaresNothing: bo
   }
   // An explicit `limits: []` says "no limits" on purpose; an empty or comment-only file may be an accident.
   const explicit = doc.contents !== null && doc.has("limits");
-  return { budgets: parsed.data, declaresNothing: !explicit && isEmpty(parsed.data) };
+  return { budgets: parsed.data, declaresNothing: !explicit && isEmpty(parsed.data), at };
 }
 
 /**
@@ -273,12 +277,22 @@ function isEmpty(budgets: BudgetsFile): boolean {
   return budgets.limits.length === 0 && budgets.useCases.length === 0 && limitryObjectCount(budgets.limitry) === 0;
 }
 
+/** A problem the file's contents cause outside it (a name the service does not know), at a path in the file. */
+export interface ReferenceProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
 /**
  * Reads and parses a budgets file; problems become one CliError (exit 2) listing `file:line:col: path: message`.
  * A file that declares nothing (empty, comments only) is refused unless `allowEmpty`: applied, it would
- * delete every limit of the stack. `limits: []` declares that on purpose.
+ * delete every limit of the stack. `limits: []` declares that on purpose. `references` checks what the
+ * parsed file names on the services; its problems are positioned and reported the same way.
  */
-export async function loadBudgets(file: string, options: { allowEmpty?: boolean } = {}): Promise<BudgetsFile> {
+export async function loadBudgets(
+  file: string,
+  options: { allowEmpty?: boolean; references?: (budgets: BudgetsFile) => Promise<ReferenceProblem[]> } = {},
+): Promise<BudgetsFile> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -286,17 +300,25 @@ export async function loadBudgets(file: string, options: { allowEmpty?: boolean 
     throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.badInput);
   }
   const result = parseBudgets(text);
-  if ("problems" in result) {
-    const lines = result.problems.map((p) => `${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.message}`);
-    throw new CliError(`${file} is not valid:\n${lines.join("\n")}`, ExitCode.badInput);
-  }
+  if ("problems" in result) throw invalid(file, result.problems);
   if (result.declaresNothing && !options.allowEmpty) {
     throw new CliError(
       `${file} declares no limits and no use cases: applying it would delete every limit and use case of the stack. Write \`limits: []\` in the file to mean that, or pass --allow-empty.`,
       ExitCode.badInput,
     );
   }
+  const references = (await options.references?.(result.budgets)) ?? [];
+  if (references.length > 0)
+    throw invalid(
+      file,
+      references.map((p) => result.at(p.path, p.message)),
+    );
   return result.budgets;
+}
+
+function invalid(file: string, problems: FileProblem[]): CliError {
+  const lines = problems.map((p) => `${file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ""}${p.message}`);
+  return new CliError(`${file} is not valid:\n${lines.join("\n")}`, ExitCode.badInput);
 }
 
 /** Position of the deepest node along `path` that exists (the field, else its parent entry). */

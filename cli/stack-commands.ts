@@ -11,6 +11,7 @@ import { STACK_INSTANCE_OUTPUT } from "./program.js";
 import { stackStatus, statusTable, useCaseTable } from "./status.js";
 import { limitryObjectCount } from "./limitry-file.js";
 import { importLimitry } from "./limitry-import.js";
+import { limitryReferences } from "./limitry-references.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
 import { limitryClient, limitryCustomers, limitryStatusRows, limitryStatusTable } from "./limitry-status.js";
 import type { CliEnvironment } from "./environment.js";
@@ -137,9 +138,17 @@ async function confirm(question: string, yes: boolean): Promise<void> {
   if (!/^y(es)?$/i.test(answer.trim())) throw new CliError("cancelled", ExitCode.failure);
 }
 
-/** Loads the file and opens its stack; the file must declare something unless `--allow-empty`. */
-async function open(p: Parsed): Promise<BudgetsStack> {
-  return budgetsStack(await loadBudgets(p.file, { allowEmpty: p.allowEmpty }), p.settings);
+/**
+ * Loads the file and opens its stack; the file must declare something unless `--allow-empty`. With `checked`
+ * (commands that preview or apply it), what it names on the services must exist.
+ */
+async function open(p: Parsed, checked = true): Promise<BudgetsStack> {
+  return budgetsStack(await loadChecked(p, checked), p.settings);
+}
+
+function loadChecked(p: Parsed, checked: boolean): Promise<BudgetsFile> {
+  const references = checked ? limitryReferences(p.settings.environment) : undefined;
+  return loadBudgets(p.file, { allowEmpty: p.allowEmpty, ...(references ? { references } : {}) });
 }
 
 /** Engine callbacks that stream progress (text or JSON) and record the plan. */
@@ -226,7 +235,7 @@ export async function previewCommand(args: string[], environment: CliEnvironment
 export async function upCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment, { ...CHECKPOINTS, ...POLICY_FLAGS });
   const policy = policyOptions(p.rest);
-  const budgets = await loadBudgets(p.file, { allowEmpty: p.allowEmpty });
+  const budgets = await loadChecked(p, true);
   const b = await budgetsStack(budgets, p.settings);
   // The Automation API's up skips the engine's preview: with policy packs, the policy-checked preview runs
   // first even with --yes, so a mandatory violation stops the run before anything is applied.
@@ -256,7 +265,7 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
 
 export async function refreshCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment);
-  const { stack } = await open(p);
+  const { stack } = await open(p, false);
   await confirm(`Refresh stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.refresh(streaming(p.out));
   return ExitCode.ok;

@@ -154,4 +154,39 @@ describe("limitry: in budgets.yaml and the examples", () => {
     const left = (await limitry.limits.list()).items.map((l) => l.id);
     expect(left.filter((id) => Object.values(ids).includes(id))).toEqual([]);
   });
+
+  test("a limit naming a meterId Limitry does not hold stops preview and up before anything is applied", async () => {
+    const file = path.join(dir, "meter-id.yaml");
+    const common = ["-f", file, "--backend", env.backend().envVars["PULUMI_BACKEND_URL"] ?? "", "--stack", "meter-id"];
+    const yaml = (meterId: string) =>
+      [
+        "limitry:",
+        "  meters:",
+        "    - { key: calls, name: Calls, aggregation: count, field: '*' }",
+        "  limits:",
+        "    - { name: Hourly calls, meter: calls, limitValue: 10, period: hour }",
+        `    - { name: Daily tokens, meterId: ${meterId}, limitValue: 5, period: day }`,
+        `    - { name: Weekly tokens, meterId: ${meterId}, limitValue: 9, period: week }`,
+        "",
+      ].join("\n");
+    await writeFile(file, yaml("mtr_gone"));
+    for (const command of [["preview"], ["up", "--yes"]]) {
+      const res = await runCli([...command, ...common], cliEnv(), dir);
+      expect(res.code, res.stdout).toBe(2);
+      expect(res.stderr).toContain(
+        `${file}:6:38: limitry.limits[1].meterId: no meter 'mtr_gone' in Limitry (meterId names an existing meter; for one of this file, write meter: <its key>)`,
+      );
+      expect(res.stderr).toContain(`${file}:7:39: limitry.limits[2].meterId: no meter 'mtr_gone' in Limitry`);
+    }
+    expect((await limitry.meters.list()).data).toEqual([]);
+
+    const tokens = await limitry.meters.create({ name: "Tokens", aggregation: "sum", field: "values.tokens" });
+    try {
+      await writeFile(file, yaml(tokens.id));
+      const preview = await runCli(["preview", ...common], cliEnv(), dir);
+      expect(preview.code, preview.stderr).toBe(0);
+    } finally {
+      await limitry.meters.delete(tokens.id);
+    }
+  });
 });
