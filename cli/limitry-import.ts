@@ -1,29 +1,55 @@
 import { limitFromApi, meterFromApi } from "../provider/limitry/wire.js";
 import type { Limitry } from "../sdk/limitry/index.js";
-import type { LimitryLimitEntry, LimitryMeterEntry, LimitrySection } from "./limitry-file.js";
+import {
+  limitryLimitKey,
+  limitryMeterKey,
+  type LimitryLimitEntry,
+  type LimitryMeterEntry,
+  type LimitrySection,
+} from "./limitry-file.js";
 import { limitryLimitEntry, limitryMeterEntry } from "./vocabulary.js";
 
 /**
  * Reads every Limitry meter and limit into a `limitry:` section. Each entry carries `adoptId`, so `up`
  * takes the existing object over (what it counts must match, which it does) instead of creating a twin;
- * limits name their meter by the key given to it here.
+ * each is keyed by a slug of its name (`total-tokens`; `-2`, `-3` for names met again), the key the file
+ * would give it anyway, and limits name their meter by that key. Customers are not read: Limitry lists none.
  */
 export async function importLimitry(client: Limitry): Promise<LimitrySection> {
   const meters: LimitryMeterEntry[] = [];
   const keyOfMeter = new Map<string, string>();
-  let n = 0;
+  const meterKey = uniqueKeys();
   for await (const m of client.meters.list({ limit: 100 })) {
-    const key = `meter-${++n}`;
+    const args = meterFromApi(m);
+    const key = meterKey(limitryMeterKey({ ...args }));
     keyOfMeter.set(m.id, key);
-    meters.push(limitryMeterEntry({ ...meterFromApi(m), adoptId: m.id }, key));
+    meters.push(limitryMeterEntry({ ...args, adoptId: m.id }, key));
   }
   const limits: LimitryLimitEntry[] = [];
-  n = 0;
+  const limitKey = uniqueKeys();
   for await (const l of client.limits.list({ limit: 100 })) {
     const { meterId, ...args } = limitFromApi(l);
     const meterKey = keyOfMeter.get(meterId);
     const meter = meterKey !== undefined ? { meter: meterKey } : { meterId };
-    limits.push(limitryLimitEntry({ ...args, adoptId: l.id }, `limit-${++n}`, meter));
+    const key = limitKey(limitryLimitKey({ ...args, ...meter }));
+    limits.push(limitryLimitEntry({ ...args, adoptId: l.id }, key, meter));
   }
   return { meters, limits, customers: [] };
+}
+
+/** Keys as given, with `-2`, `-3`… for one given again. */
+function uniqueKeys(): (key: string) => string {
+  const taken = new Set<string>();
+  return (key) => {
+    let unique = key;
+    for (let n = 2; taken.has(unique); n++) unique = `${key}-${n}`;
+    taken.add(unique);
+    return unique;
+  };
+}
+
+/** What an import read from Limitry, as its summary line says it: `2 Limitry meters and 3 Limitry limits`. */
+export function limitryImportCounts(section: LimitrySection): string {
+  const count = (n: number, what: string) => `${n} Limitry ${what}${n === 1 ? "" : "s"}`;
+  return `${count(section.meters.length, "meter")} and ${count(section.limits.length, "limit")}`;
 }

@@ -10,7 +10,7 @@ import { streaming, type Output } from "./output.js";
 import { STACK_INSTANCE_OUTPUT } from "./program.js";
 import { stackStatus, statusTable, useCaseTable } from "./status.js";
 import { limitryObjectCount } from "./limitry-file.js";
-import { importLimitry } from "./limitry-import.js";
+import { importLimitry, limitryImportCounts } from "./limitry-import.js";
 import { limitryReferences } from "./limitry-references.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
 import { limitryClient, limitryCustomers, limitryStatusRows, limitryStatusTable } from "./limitry-status.js";
@@ -381,8 +381,9 @@ export async function importCommand(args: string[], environment: CliEnvironment)
     const text = values.format === "ts" ? budgetsProgramSource(budgets) : budgetsYaml(budgets, client.baseURL);
     if (values.out) {
       await writeFile(values.out, text);
+      const limitry = budgets.limitry ? `, ${limitryImportCounts(budgets.limitry)}` : "";
       process.stderr.write(
-        `Imported ${budgets.limits.length} limits and ${budgets.useCases.length} use cases into ${values.out}\n`,
+        `Imported ${budgets.limits.length} limits and ${budgets.useCases.length} use cases${limitry} into ${values.out}\n`,
       );
     } else {
       process.stdout.write(text);

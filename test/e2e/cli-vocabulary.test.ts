@@ -67,6 +67,7 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
     const imported = path.join(dir, "imported.yaml");
     const result = await runCli(["import", "--out", imported], env, dir);
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Imported 3 limits and 2 use cases, 1 Limitry meter and 1 Limitry limit into ${imported}`);
     const idOf = async (name: string) => (await service.client.limits.list({ limit_name: name })).items[0]?.limit_id;
     const [meter] = (await limitry.meters.list()).items;
     const [limit] = (await limitry.limits.list()).items;
@@ -103,7 +104,7 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
       limitry: {
         meters: [
           {
-            key: "meter-1",
+            key: "total-tokens",
             name: "Total Tokens",
             aggregation: "sum",
             field: "values.tokens",
@@ -114,9 +115,9 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
         ],
         limits: [
           {
-            key: "limit-1",
+            key: "daily-tokens",
             name: "Daily tokens",
-            meter: "meter-1",
+            meter: "total-tokens",
             limitValue: 100000,
             period: "day",
             customerId: "cust_1",
@@ -160,8 +161,8 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
     expect(Object.keys(fromCli).sort()).toEqual([
       "daily-cap",
       "legacy-cap",
-      "limitry-limit-limit-1",
-      "limitry-meter-meter-1",
+      "limitry-limit-daily-tokens",
+      "limitry-meter-total-tokens",
       "monthly",
       "use-case-chat",
       "use-case-summarize",

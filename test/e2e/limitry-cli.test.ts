@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
@@ -113,21 +113,27 @@ describe("limitry: in budgets.yaml and the examples", () => {
       /cust_123[\s│]+GPT-4 daily limit[\s│]+day[\s│]+60,000[\s│]+50,000[\s│]+0[\s│]+\S+ \S+[\s│]+EXCEEDED/,
     );
 
-    const imported = await runCli(["import"], cliEnv(), dir);
+    const importedFile = path.join(dir, "imported.yaml");
+    const imported = await runCli(["import", "--out", importedFile], cliEnv(), dir);
     expect(imported.code, imported.stderr).toBe(0);
-    const file = parse(imported.stdout) as {
+    expect(imported.stderr).toContain(
+      `Imported 1 limits and 0 use cases, 1 Limitry meter and 2 Limitry limits into ${importedFile}`,
+    );
+    const file = parse(await readFile(importedFile, "utf8")) as {
       limitry: { meters: Array<Record<string, unknown>>; limits: Array<Record<string, unknown>> };
     };
     expect(file.limitry.meters).toEqual([
       expect.objectContaining({
-        key: "meter-1",
+        key: "total-tokens",
         name: "Total Tokens",
         field: "values.tokens",
         adoptId: expect.stringMatching(/^mtr_/),
       }),
     ]);
-    expect(file.limitry.limits.map((l) => [l["name"], l["meter"], l["adoptId"]]).sort()).toEqual(
-      limits.map((l) => [l.name, "meter-1", l.id]).sort(),
+    expect(file.limitry.limits.map((l) => [l["key"], l["name"], l["meter"], l["adoptId"]]).sort()).toEqual(
+      limits
+        .map((l) => [l.name === "GPT-4 daily limit" ? "gpt-4-daily-limit" : "daily-token-limit", l.name, "total-tokens", l.id])
+        .sort(),
     );
 
     const destroyed = await runCli(["destroy", ...common, "--yes"], cliEnv(), dir);
