@@ -31,3 +31,14 @@ export function stackLockedError(error: unknown, command: string): CliError | un
 export function redactCredentials(text: string): string {
   return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"']+):[^\s@"']*@/gi, "$1:****@");
 }
+
+/**
+ * A backend error with what to do added where Pulumi's words do not say it: PostgreSQL's driver asks for TLS
+ * unless the URL says `sslmode=disable`, and a server without TLS answers `pq: SSL is not enabled on the server`.
+ */
+export function backendHint(message: string): string {
+  if (/SSL is not enabled on the server|server refused TLS connection/i.test(message) && !message.includes("sslmode=disable")) {
+    return `${message} (the PostgreSQL server has no TLS: add ?sslmode=disable to the backend URL for a local server, or enable TLS on it)`;
+  }
+  return message;
+}

@@ -9,7 +9,8 @@ import { releaseCommand } from "./release-command.js";
 import { serveCommand } from "./serve-command.js";
 import { withInterrupts } from "./interrupt.js";
 import { shippedPolicyPack } from "./policy.js";
-import { redactCredentials, stackLockedError } from "./backend-errors.js";
+import { backendHint, redactCredentials, stackLockedError } from "./backend-errors.js";
+import { commandErrorLine, engineErrors } from "./output.js";
 import {
   destroyCommand,
   driftCommand,
@@ -119,14 +120,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       console.error(`pulumi-limits: ${error.message}`);
       return ExitCode.badInput;
     }
-    // Engine failures already streamed their diagnostics; say what failed in one line, no stack trace.
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`pulumi-limits ${command} failed: ${redactCredentials(firstLines(message))}`);
+    // The engine's errors, each once in one line; else the errors the Automation API's text holds.
+    const lines = engineErrors();
+    for (const line of lines.length > 0 ? lines : [commandErrorLine(error)]) {
+      console.error(`pulumi-limits ${command} failed: ${redactCredentials(backendHint(line))}`);
+    }
     return ExitCode.failure;
   }
-}
-
-function firstLines(message: string): string {
-  const errorLines = message.split("\n").filter((l) => /error:/i.test(l));
-  return (errorLines.length ? errorLines.slice(0, 5) : message.split("\n").slice(0, 3)).map((l) => l.trim()).join("\n  ");
 }

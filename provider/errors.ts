@@ -12,3 +12,27 @@ export function userError(message: string, cause?: unknown): Error {
   error.stack = message;
   return error;
 }
+
+/**
+ * In the dynamic-provider host, drops the SDK's echo of our own errors. The host prints every error that
+ * check, diff, read or delete throw as `${error}: ${error.stack}` on its stderr before returning it to the
+ * engine, which shows that line beside the resource's own diagnostic: a user error (its stack is its message)
+ * read twice in one line, `Error: X: X`. Other errors, whose stack says more, are still printed.
+ */
+export function quietHostEchoes(): void {
+  if (!/[\\/]cmd[\\/]dynamic-provider([\\/]|$)/.test(process.argv[1] ?? "")) return;
+  const print = console.error;
+  console.error = (...args: unknown[]) => {
+    if (args.length === 1 && typeof args[0] === "string" && isEcho(args[0])) return;
+    print(...args);
+  };
+}
+
+/** True for `Error: X: X`, the host's echo of an error whose stack is its message. */
+function isEcho(line: string): boolean {
+  const prefix = "Error: ";
+  const half = (line.length - prefix.length - 2) / 2;
+  if (!line.startsWith(prefix) || !Number.isInteger(half) || half < 1) return false;
+  const message = line.slice(prefix.length, prefix.length + half);
+  return line === `${prefix}${message}: ${message}`;
+}

@@ -7,10 +7,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Limitry } from "../sdk/limitry/index.js";
 import type { Payi } from "../sdk/payi/index.js";
 import { stackInstanceProvider } from "./identity.js";
-import { limitryClientFromConfig } from "./limitry/client.js";
+import { limitryClientFromConfig, verifyLimitryClient } from "./limitry/client.js";
 import { customerProvider as limitryCustomerProvider } from "./limitry/customer-provider.js";
 import { limitProvider as limitryLimitProvider, meterProvider as limitryMeterProvider } from "./limitry/providers.js";
-import { userError } from "./errors.js";
+import { quietHostEchoes, userError } from "./errors.js";
 import { clientFromConfig, verifyClient } from "./payi/client.js";
 import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
@@ -18,6 +18,8 @@ import type { TypedProvider } from "./typed-provider.js";
 import { PROVIDER_VERSION } from "./version.js";
 // The dynamic-provider host exits when its engine dies (loading it installs the watch).
 import "./engine-exit.js";
+
+quietHostEchoes();
 
 export type ProviderKind =
   | "limit"
@@ -38,6 +40,7 @@ const getClient = (): Payi => {
   return client;
 };
 let limitry: Limitry | undefined;
+let limitryVerified: Promise<void> | undefined;
 const getLimitry = (): Limitry => {
   limitry ??= limitryClientFromConfig(undefined);
   return limitry;
@@ -64,18 +67,26 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
   if (kind === "limitryMeter" || kind === "limitryLimit" || kind === "limitryCustomer") {
     // Limitry's own credentials: a stack with only Limitry resources needs no Pay-i key.
     return {
-      ...providers[kind],
+      ...(kind === "limitryMeter"
+        ? afterVerification(providers.limitryMeter, () => limitryVerified)
+        : kind === "limitryLimit"
+          ? afterVerification(providers.limitryLimit, () => limitryVerified)
+          : afterVerification(providers.limitryCustomer, () => limitryVerified)),
       async configure(req) {
-        limitry = limitryClientFromConfig(req.config);
+        if (!limitry || !limitryVerified) {
+          limitry = limitryClientFromConfig(req.config);
+          limitryVerified = verifyLimitryClient(limitry);
+        }
+        await limitryVerified;
       },
     };
   }
   const methods =
     kind === "limit"
-      ? afterVerification(providers.limit)
+      ? afterVerification(providers.limit, () => verified)
       : kind === "useCaseDefinition"
-        ? afterVerification(providers.useCaseDefinition)
-        : afterVerification(providers.useCaseLimitConfig);
+        ? afterVerification(providers.useCaseDefinition, () => verified)
+        : afterVerification(providers.useCaseLimitConfig, () => verified);
   return {
     ...methods,
     async configure(req) {
@@ -95,11 +106,12 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
  */
 function afterVerification<Inputs, Outputs, Stored>(
   methods: TypedProvider<Inputs, Outputs, Stored>,
+  verification: () => Promise<void> | undefined,
 ): TypedProvider<Inputs, Outputs, Stored> {
   const checked =
     <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      await verified;
+      await verification();
       return method(...args);
     };
   return {

@@ -29,7 +29,10 @@ export async function verifyClient(client: Payi): Promise<void> {
   } catch (error) {
     const where = client.baseURL;
     if (error instanceof AuthenticationError) {
-      throw failure(`Pay-i at ${where} rejected the API key (payi:apiKey or PAYI_API_KEY)`, error);
+      throw failure(
+        `Pay-i at ${where} rejected the API key: set a valid one in PAYI_API_KEY or the provider's payi:apiKey config (in a program, refresh and destroy use the key recorded by the last up: after a rotation, run up once first)`,
+        error,
+      );
     }
     if (error instanceof NotFoundError) {
       throw failure(

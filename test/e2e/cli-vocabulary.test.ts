@@ -172,3 +172,74 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
     expect(await previewInputs(tsStack)).toEqual(fromCli);
   });
 });
+
+// Issue 23: one failure used to be printed 6–8 times over 35–47 lines (on each progress row, under
+// Diagnostics, as the engine's "update failed", in the Automation API's error, and as `Error: X: X`).
+describe("a failing command prints its error once, in one line that says what to do", () => {
+  /** Runs `up --yes` of `yaml` on its own stack, with `overrides` over the environment. */
+  async function failingUp(stack: string, yaml: string, overrides: Record<string, string> = {}) {
+    const file = path.join(dir, `${stack}.yaml`);
+    await writeFile(file, yaml);
+    const args = ["up", "-f", file, "--backend", `file://${path.join(dir, "state")}`, "--stack", stack, "--yes"];
+    const res = await runCli(args, { ...env, ...overrides }, dir);
+    const output = `${res.stdout}${res.stderr}`;
+    return { ...res, errorLines: res.stderr.trimEnd().split("\n"), lines: output.trimEnd().split("\n").length, output };
+  }
+  const times = (text: string, part: string) => text.split(part).length - 1;
+
+  test("a name conflict (409): the provider's advice once, the output short", async () => {
+    await service.client.limits.create({ limit_name: "Taken Cap", max: 5 });
+    const res = await failingUp("conflict", "limits:\n  - name: Taken Cap\n    max: 25\n");
+    expect(res.code).toBe(1);
+    expect(res.errorLines).toEqual([
+      expect.stringMatching(
+        /^pulumi-limits up failed: a limit named 'Taken Cap' already exists in Pay-i \(limit_id '[^']+'\)\. To manage it with Pulumi, set adopt: true /,
+      ),
+    ]);
+    expect(times(res.output, "already exists in Pay-i")).toBe(1);
+    expect(res.output).not.toContain("update failed");
+    expect(res.output).not.toContain("Command failed");
+    // The engine's progress rows, the resource summary and the one error line: it was 37.
+    expect(res.lines).toBeLessThanOrEqual(26);
+    expect(res.stdout).toMatch(/payi:Limit taken-cap \*\*creating failed\*\*\n/);
+  });
+
+  test("a wrong PAYI_API_KEY on a stack holding a limit (refresh reads it): once, never as 'X: X'", async () => {
+    const yaml = "limits:\n  - name: Keyed Cap\n    max: 25\n";
+    expect((await failingUp("rotated", yaml)).code).toBe(0);
+    const res = await failingUp("rotated", yaml, { PAYI_API_KEY: "not-the-key" });
+    expect(res.code).toBe(1);
+    expect(res.errorLines).toEqual([
+      `pulumi-limits up failed: Pay-i at ${service.url} rejected the API key: set a valid one in PAYI_API_KEY or the provider's payi:apiKey config (in a program, refresh and destroy use the key recorded by the last up: after a rotation, run up once first): 401 invalid_api_key The API key is not valid.`,
+    ]);
+    expect(times(res.output, "rejected the API key")).toBe(1);
+    expect(res.output).not.toContain("not-the-key");
+  });
+
+  const limitryYaml = `limitry:
+  meters:
+    - { key: tokens, name: Error Tokens, aggregation: sum, field: values.tokens }
+  limits:
+    - { key: daily, name: Error daily, meter: tokens, limitValue: 100, period: day, customerId: cust_errors }
+`;
+
+  test("a wrong LIMITRY_API_KEY names LIMITRY_API_KEY, once", async () => {
+    const res = await failingUp("limitry-key", limitryYaml, { LIMITRY_API_KEY: "not-the-key" });
+    expect(res.code).toBe(1);
+    expect(res.errorLines).toEqual([
+      `pulumi-limits up failed: Limitry at ${service.url}/v1 rejected the API key: set a valid one in LIMITRY_API_KEY or the provider's limitry:apiKey config (in a program, refresh and destroy use the key recorded by the last up: after a rotation, run up once first): 401 invalid_api_key The API key is not valid.`,
+    ]);
+    expect(times(res.output, "rejected the API key")).toBe(1);
+    expect(res.lines).toBeLessThanOrEqual(26);
+  });
+
+  test("a LIMITRY_BASE_URL without /v1 (a 404 on the root) says to add /v1, once", async () => {
+    const res = await failingUp("limitry-url", limitryYaml, { LIMITRY_BASE_URL: service.url });
+    expect(res.code).toBe(1);
+    expect(res.errorLines).toEqual([
+      `pulumi-limits up failed: ${service.url} does not serve the Limitry API; its base URL ends in /v1: set LIMITRY_BASE_URL (or limitry:baseUrl) to ${service.url}/v1: 404`,
+    ]);
+    expect(times(res.output, "does not serve the Limitry API")).toBe(1);
+    expect((await limitry.meters.list()).items.filter((m) => m.name === "Error Tokens")).toEqual([]);
+  });
+});

@@ -287,6 +287,21 @@ describe("PostgreSQL state backend shared by CI runners", () => {
     expect(res.stderr).not.toContain("not-the-password");
   });
 
+  test("a URL asking for TLS of a server without it fails in one line advising ?sslmode=disable", async () => {
+    const res = await runCli(
+      ["preview", "-f", "budgets.yaml", "--backend", pg.url.replace("?sslmode=disable", "")],
+      runnerEnv(),
+      clones[0],
+    );
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe("");
+    expect(res.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(
+        /^pulumi-limits preview failed: unable to open state database "postgres:\/\/pulumi:\*\*\*\*@127\.0\.0\.1:\d+\/pulumi": .*SSL is not enabled on the server \(the PostgreSQL server has no TLS: add \?sslmode=disable to the backend URL for a local server, or enable TLS on it\)$/,
+      ),
+    ]);
+  });
+
   test("a Pulumi program on the shared backend keeps its secret API key encrypted in the database", async () => {
     const stack = await automation.LocalWorkspace.createOrSelectStack(
       {
