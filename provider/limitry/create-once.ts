@@ -1,15 +1,18 @@
 /**
- * Creating a Limitry meter or limit at most once, whatever stops a run midway. Limitry picks the ids and
- * its objects hold no owner record and no unique name, so two things stand in for them:
+ * Creating a Limitry meter, limit or customer at most once, whatever stops a run midway. Limitry picks the ids
+ * and its objects hold no owner record, so two things stand in for one:
  *
  * - **An idempotency key derived from what the create stands for**: the stack instance, the resource
  *   (`organization/project/stack/name`) and the body it sends. Limitry answers a key it has seen with its
  *   first answer, applied once (reference, first section), so the create of a run that was killed, or whose
  *   answer was lost, is answered on the rerun with the object it made: taken over, not made twice.
- * - **A look for objects of the same identity** (name and what they count) before keeping what the create
- *   answered: any other such object is not this resource's (another stack applying the same file, an object
- *   made by hand, a sibling resource), so the create is refused with the adopt advice, as a Pay-i name
- *   conflict is, and the object it just made is deleted again: a cap is never silently doubled.
+ * - **A look for objects of the same identity** before keeping what the create answered. Meter and limit names
+ *   are not unique: any other object of the same name and definition is not this resource's (another stack
+ *   applying the same file, an object made by hand, a sibling resource), so the create is refused with the
+ *   adopt advice, as a Pay-i name conflict is, and the object it just made is deleted again: a cap is never
+ *   silently doubled. A customer's `externalId` is unique in Limitry: a create that meets another's fails with
+ *   Limitry's conflict, which the customer provider decides on, and the look only tells an earlier run's
+ *   customer (answered to this key) from a new one.
  *
  * A replayed answer can name an object deleted since (destroyed, then declared again within the key's
  * lifetime): the answer is checked against the live object, and a gone one moves to the key's next
@@ -64,14 +67,18 @@ interface LimitryObject {
   createdAt: string;
 }
 
-/** The calls one kind (meter or limit) gives the create logic. */
-export interface CreateCalls<Api extends LimitryObject, Inputs, Body> {
-  kind: "meter" | "limit";
+/** The calls every kind gives the create logic. */
+interface KindCalls<Api extends LimitryObject, Body> {
   /** Sends the create with this key (or the SDK's own when undefined). */
   create(body: Body, key: string | undefined): PromiseLike<Api>;
   /** The live object, or undefined when Limitry says it does not exist. */
   retrieve(id: string): Promise<Api | undefined>;
   delete(id: string): Promise<void>;
+}
+
+/** A kind whose objects Limitry does not keep unique (meters, limits): found by listing them. */
+interface ListedKindCalls<Api extends LimitryObject, Inputs, Body> extends KindCalls<Api, Body> {
+  kind: "meter" | "limit";
   /** Every object of this kind Limitry holds (read once per provider process, see {@link CreateOnce}). */
   list(): AsyncIterable<Api>;
   /** The inputs a wire object holds. */
@@ -81,8 +88,24 @@ export interface CreateCalls<Api extends LimitryObject, Inputs, Body> {
 }
 
 /**
- * The create logic of one provider (meters or limits), with what it remembers for the process's run: the
- * objects Limitry held when the first create looked (plus those made since), and the ones taken over.
+ * A kind Limitry keeps unique by an id the declaration names (a customer's `externalId`): a create meeting
+ * another object of that id fails with Limitry's conflict (left to the provider), so none is listed.
+ */
+interface UniqueKindCalls<Api extends LimitryObject, Inputs, Body> extends KindCalls<Api, Body> {
+  kind: "customer";
+  /** The object Limitry holds at the id `inputs` declare, or undefined. */
+  find(inputs: Inputs): Promise<Api | undefined>;
+}
+
+/** The calls one kind gives the create logic. */
+export type CreateCalls<Api extends LimitryObject, Inputs, Body> =
+  | ListedKindCalls<Api, Inputs, Body>
+  | UniqueKindCalls<Api, Inputs, Body>;
+
+/**
+ * The create logic of one provider (meters, limits or customers), with what it remembers for the process's
+ * run: the meters or limits Limitry held when the first create looked (plus those made since), and the objects
+ * taken over.
  */
 export class CreateOnce<Api extends LimitryObject, Inputs, Body> {
   #listed: Promise<Api[]> | undefined;
@@ -100,16 +123,20 @@ export class CreateOnce<Api extends LimitryObject, Inputs, Body> {
     return deleteDecision({ claim: "unreadable", takenByReplacement: this.#takenOver.has(id) }) === "delete";
   }
 
-  /** Creates the object `inputs` declare once, as described above; `body` is what the create sends. */
+  /**
+   * Creates the object `inputs` declare once, as described above; `body` is what the create sends. A customer
+   * whose `externalId` Limitry holds for another fails with Limitry's conflict, as the create answered it.
+   */
   async create(inputs: Inputs & CreateIdentity, name: string, body: Body): Promise<Api> {
     const { kind } = this.calls;
-    const sameIdentity = (await this.#objects()).filter((object) => this.#sameIdentity(object, inputs));
+    const sameIdentity = await this.#sameIdentity(inputs);
     const made = await this.#createOrReplay(inputs, name, body);
-    // Listed before this create and answered to this resource's key: an earlier run's (a killed create, or the
+    // Found before this create and answered to this resource's key: an earlier run's (a killed create, or the
     // object a replacement replaces). Only this resource derives the key, as a derived id.
     const earlier = sameIdentity.some((object) => object.id === made.id);
     // Any other object of the same identity was found by name and definition, with no record to say whose.
-    const others = sameIdentity.filter((object) => object.id !== made.id);
+    // (Limitry answered a customer's create: no other holds its externalId.)
+    const others = this.calls.kind === "customer" ? [] : sameIdentity.filter((object) => object.id !== made.id);
     if (others.length > 0 && createDecision({ claim: "unreadable", found: "identity", adopt: false }) !== "take") {
       // One this create just made goes again; one an earlier run of this resource made is named instead.
       if (!earlier) await this.calls.delete(made.id).catch(() => undefined);
@@ -117,10 +144,18 @@ export class CreateOnce<Api extends LimitryObject, Inputs, Body> {
     }
     if (earlier && createDecision({ claim: "unreadable", found: "derived-id", adopt: false }) === "take") {
       this.#takenOver.add(made.id);
-    } else {
-      (await this.#objects()).push(made);
+    } else if (this.calls.kind !== "customer") {
+      (await this.#objects(this.calls)).push(made);
     }
     return made;
+  }
+
+  /**
+   * Notes that this process's create took over `id`, an object that existed before it, on purpose (a customer
+   * adopted by `adopt: true`): a replaced or removed resource that held it leaves it to this one.
+   */
+  tookOver(id: string): void {
+    this.#takenOver.add(id);
   }
 
   /** Sends the create under the key's generations until Limitry answers with an object that exists. */
@@ -139,18 +174,27 @@ export class CreateOnce<Api extends LimitryObject, Inputs, Body> {
     );
   }
 
-  #objects(): Promise<Api[]> {
+  /** Objects of the identity `inputs` declare that Limitry holds before the create. */
+  async #sameIdentity(inputs: Inputs): Promise<Api[]> {
+    const { calls } = this;
+    if (calls.kind === "customer") {
+      const found = await calls.find(inputs);
+      return found ? [found] : [];
+    }
+    const matches = (object: Api) => {
+      const current = calls.inputsOf(object);
+      return calls.identity.every((key) => same(current[key], inputs[key]));
+    };
+    return (await this.#objects(calls)).filter(matches);
+  }
+
+  #objects(calls: ListedKindCalls<Api, Inputs, Body>): Promise<Api[]> {
     this.#listed ??= (async () => {
       const all: Api[] = [];
-      for await (const object of this.calls.list()) all.push(object);
+      for await (const object of calls.list()) all.push(object);
       return all;
     })();
     return this.#listed;
-  }
-
-  #sameIdentity(object: Api, inputs: Inputs): boolean {
-    const current = this.calls.inputsOf(object);
-    return this.calls.identity.every((key) => same(current[key], inputs[key]));
   }
 }
 

@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { APIError, type Customer as ApiCustomer, type Limitry } from "../../sdk/limitry/index.js";
+import { APIError, type Customer as ApiCustomer, type CustomerCreateParams, type Limitry } from "../../sdk/limitry/index.js";
+import { createDecision } from "../../rules/ownership.js";
 import { customerViolations, parseTimestamp } from "../../rules/limitry/validation.js";
 import { describeViolation, issueMessage } from "../../rules/violation.js";
 import { same } from "../diff.js";
 import { warn } from "../engine-log.js";
 import { failure, userError } from "../errors.js";
 import type { TypedProvider } from "../typed-provider.js";
+import { CreateOnce } from "./create-once.js";
 
 /** Inputs of a `limitry.Customer`, as stored in state after `check`. */
 const CustomerInputsSchema = z.object({
@@ -16,6 +18,9 @@ const CustomerInputsSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
   /** Take over the customer Limitry already holds with this `externalId` instead of failing on it. */
   adopt: z.boolean().optional(),
+  /** Set by the resource class: the stack instance and `organization/project/stack/name` its create's idempotency key derives from. */
+  instance: z.string().optional(),
+  idSeed: z.string().optional(),
 });
 export type CustomerInputs = z.infer<typeof CustomerInputsSchema>;
 
@@ -73,6 +78,12 @@ function differs(key: (typeof UPDATABLE)[number], olds: CustomerInputs, news: Cu
   return key === "billingCycleStart" ? !sameCycle(olds[key], news[key]) : !same(olds[key], news[key]);
 }
 
+/** Whether `customer` holds other values than `inputs` declare (its billing cycle only when one is declared). */
+function drifted(customer: ApiCustomer, inputs: CustomerInputs): boolean {
+  const live = inputsOf(customer);
+  return UPDATABLE.some((key) => !(key === "billingCycleStart" && inputs[key] === undefined) && differs(key, live, inputs));
+}
+
 /**
  * The billing cycle `read` reports as declared: none when none was declared (the one Limitry set is not drift),
  * the declared spelling while Limitry holds the same instant, else Limitry's.
@@ -87,15 +98,39 @@ function isGone(error: unknown): boolean {
   return error instanceof APIError && error.status === 404 && error.code === "customer_not_found";
 }
 
+/** Limitry's answer to a create naming an `externalId` it holds. */
+function isTaken(error: unknown): boolean {
+  return error instanceof APIError && error.status === 409 && error.code === "customer_already_exists";
+}
+
 /**
  * The `limitry.Customer` dynamic provider: a customer is identified by its `externalId` (the id events, limits
  * and checks name). Create refuses an `externalId` Limitry already holds unless `adopt: true` (it would take over
- * whose windows another stack or system set); every other call names the customer this resource holds.
+ * whose windows another stack or system set); every other call names the customer this resource holds. The
+ * create carries an idempotency key derived from the stack instance, the resource and its declaration
+ * (create-once.ts): the rerun of a run stopped after Limitry made the customer, before the state recorded
+ * it, is answered with that customer and takes it over, where its `externalId` would otherwise be refused.
  * Updates use `PUT /customers/{id}` and delete `DELETE /customers/{id}`, which the local service offers and
  * Limitry's docs do not show: against a Limitry without them, an update fails saying so and a delete leaves
  * the customer (with a warning), since its usage history lives there.
  */
 export function customerProvider(client: () => Limitry): TypedProvider<CustomerInputs, CustomerOutputs> {
+  const once = new CreateOnce<ApiCustomer, CustomerInputs, CustomerCreateParams>({
+    kind: "customer",
+    create: (body, key) => client().customers.create(body, key ? { headers: { "Idempotency-Key": key } } : undefined),
+    retrieve: (id) =>
+      client()
+        .customers.retrieve(id)
+        .catch((error: unknown) => (isGone(error) ? undefined : Promise.reject(error))),
+    delete: (id) =>
+      client()
+        .customers.delete(id)
+        .then(() => undefined),
+    find: (inputs) =>
+      client()
+        .customers.retrieve(inputs.externalId)
+        .catch((error: unknown) => (isGone(error) ? undefined : Promise.reject(error))),
+  });
   return {
     async check(_olds, news) {
       const own = Object.fromEntries(Object.entries(news).filter(([key]) => !key.startsWith("__")));
@@ -131,18 +166,27 @@ export function customerProvider(client: () => Limitry): TypedProvider<CustomerI
 
     async create(inputs: CustomerInputs) {
       const what = `creating Limitry customer '${inputs.externalId}'`;
+      try {
+        const customer = await once.create(inputs, inputs.externalId, { externalId: inputs.externalId, ...declared(inputs) });
+        // Taken over from an earlier run and changed since: converge it.
+        const current = drifted(customer, inputs) ? await client().customers.update(customer.id, declared(inputs)) : customer;
+        return { id: current.id, outs: outputsOf(inputs, current) };
+      } catch (error) {
+        if (!isTaken(error)) throw failure(what, error);
+      }
+      // Limitry holds this externalId and did not answer this resource's key with it: another's customer (made by
+      // its first event, another stack or by hand), or one an earlier run made from another declaration.
       const existing = await client()
         .customers.retrieve(inputs.externalId)
-        .catch((error: unknown) => (isGone(error) ? undefined : Promise.reject(failure(what, error))));
-      if (existing && !inputs.adopt) {
+        .catch((error: unknown) => Promise.reject(failure(what, error)));
+      if (createDecision({ claim: "unreadable", found: "declared-id", adopt: inputs.adopt === true }) !== "adopt") {
         throw userError(
-          `${what}: Limitry already holds a customer with this externalId (${existing.id}, created ${existing.createdAt}), made by its first event or by someone else; set adopt: true on this resource to take it over (its timezone, billing cycle, name and metadata become the declared ones), or choose another externalId.`,
+          `${what}: Limitry already holds a customer with this externalId (${existing.id}, created ${existing.createdAt}), made by its first event, by someone else, or by an earlier run of this resource stopped before it recorded it, with another declaration; set adopt: true on this resource to take it over (its timezone, billing cycle, name and metadata become the declared ones), or choose another externalId.`,
         );
       }
       try {
-        const customer = existing
-          ? await client().customers.update(existing.id, declared(inputs))
-          : await client().customers.create({ externalId: inputs.externalId, ...declared(inputs) });
+        const customer = await client().customers.update(existing.id, declared(inputs));
+        once.tookOver(customer.id);
         return { id: customer.id, outs: outputsOf(inputs, customer) };
       } catch (error) {
         throw failure(what, error);
@@ -185,6 +229,7 @@ export function customerProvider(client: () => Limitry): TypedProvider<CustomerI
     },
 
     async delete(id, props: CustomerOutputs) {
+      if (!once.deletes(id)) return;
       try {
         await client().customers.delete(id);
       } catch (error) {

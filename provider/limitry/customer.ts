@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { stackInstanceId } from "../identity.js";
 // One stub for every customer, the exports of its own module: installed, it serializes as a require.
 import CUSTOMER_PROVIDER from "./stubs/customer.js";
 
@@ -50,7 +51,16 @@ export class Customer extends pulumi.dynamic.Resource {
     super(
       CUSTOMER_PROVIDER,
       name,
-      { ...args, customerId: undefined, effectiveBillingCycleStart: undefined, createdAt: undefined, updatedAt: undefined },
+      {
+        ...args,
+        // What the create's idempotency key derives from, with the declaration (provider/limitry/create-once.ts).
+        idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+        instance: stackInstanceId(),
+        customerId: undefined,
+        effectiveBillingCycleStart: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+      },
       opts,
       "limitry",
       "Customer",

@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
 import { customerProvider } from "../../provider/limitry/customer-provider.js";
+import type { Limitry } from "../../sdk/limitry/index.js";
 import { test } from "../support/limitry-service.js";
 
 // limitry.Customer's provider methods called directly against the real local service (no engine), and the
@@ -94,5 +95,75 @@ describe("limitry.Customer provider", () => {
     expect(Object.keys(read.inputs ?? {})).toEqual(["externalId"]);
     expect(Object.keys(read.props ?? {})).not.toContain("billingCycleStart");
     expect(await p.diff(id, outs, { externalId: "plain" })).toEqual({ changes: false });
+  });
+});
+
+describe("a customer create repeated by a rerun (idempotency key from the stack instance, the resource and its declaration)", () => {
+  const acme = { externalId: "acme", name: "Acme", timezone: "Europe/Paris" };
+  const stackA = { instance: "instance-a", idSeed: "organization/project/prod/acme" };
+  const stackB = { instance: "instance-b", idSeed: "organization/project/prod/acme" };
+  /** A fresh provider, as each run's provider process is. */
+  const run = (client: Limitry) => customerProvider(() => client);
+  const refusal = "creating Limitry customer 'acme': Limitry already holds a customer with this externalId";
+
+  test("the rerun of a killed create takes over the customer it made, converging what changed since", async ({ limitry }) => {
+    // Limitry made the customer; the run was killed before the state recorded it.
+    const first = await run(limitry.client).create({ ...acme, ...stackA });
+    await limitry.client.customers.update(first.id, { name: "Renamed elsewhere", timezone: null });
+    const rerun = await run(limitry.client).create({ ...acme, ...stackA });
+    expect(rerun.id).toBe(first.id);
+    expect(await limitry.client.customers.retrieve("acme")).toMatchObject({
+      id: first.id,
+      name: "Acme",
+      timezone: "Europe/Paris",
+    });
+  });
+
+  test("one another stack instance made, or an earlier run made from another declaration, is refused with the adopt advice", async ({
+    limitry,
+  }) => {
+    const theirs = await run(limitry.client).create({ ...acme, ...stackB });
+    await expect(run(limitry.client).create({ ...acme, ...stackA })).rejects.toThrow(refusal);
+    await expect(run(limitry.client).create({ ...acme, ...stackB, timezone: "UTC" })).rejects.toThrow(
+      `(${theirs.id}, created ${theirs.outs.createdAt})`,
+    );
+    await expect(run(limitry.client).create({ ...acme, ...stackA })).rejects.toThrow("set adopt: true on this resource");
+    const adopted = await run(limitry.client).create({ ...acme, ...stackA, timezone: "UTC", adopt: true });
+    expect(adopted.id).toBe(theirs.id);
+    expect(await limitry.client.customers.retrieve("acme")).toMatchObject({ id: theirs.id, timezone: "UTC" });
+  });
+
+  test("declared again after a destroy: the replayed answer names a deleted customer, so a new one is made, and its rerun takes that one", async ({
+    limitry,
+  }) => {
+    const first = await run(limitry.client).create({ ...acme, ...stackA });
+    await run(limitry.client).delete(first.id, first.outs);
+    const again = await run(limitry.client).create({ ...acme, ...stackA });
+    expect(again.id).not.toBe(first.id);
+    expect(await run(limitry.client).create({ ...acme, ...stackA })).toMatchObject({ id: again.id });
+    expect((await limitry.client.customers.retrieve("acme")).id).toBe(again.id);
+  });
+
+  test("a replacement that lands on the customer the replaced resource holds leaves it to the replacement", async ({
+    limitry,
+  }) => {
+    // A forced replace of an unchanged declaration: its create is answered with the customer itself.
+    const old = await run(limitry.client).create({ ...acme, ...stackA });
+    const replacing = run(limitry.client);
+    expect((await replacing.create({ ...acme, ...stackA })).id).toBe(old.id);
+    await replacing.delete(old.id, old.outs);
+    expect((await limitry.client.customers.retrieve("acme")).id).toBe(old.id);
+
+    // Moved to another resource that adopts it: the removed resource's delete leaves it too.
+    const moving = run(limitry.client);
+    const moved = await moving.create({
+      ...acme,
+      instance: "instance-a",
+      idSeed: "organization/project/prod/acme-2",
+      adopt: true,
+    });
+    expect(moved.id).toBe(old.id);
+    await moving.delete(old.id, old.outs);
+    expect((await limitry.client.customers.retrieve("acme")).id).toBe(old.id);
   });
 });
