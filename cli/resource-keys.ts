@@ -2,7 +2,7 @@ import type * as automation from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { limitKey, slug, type LimitEntry } from "./budgets-file.js";
 import { withResetSchedule } from "../rules/payi/reset.js";
-import { resourceKind, type ResourceKind } from "./plan.js";
+import { kindOfToken, type ResourceKind } from "./kinds.js";
 import { limitArgs } from "./vocabulary.js";
 
 /** A resource the stack's state holds, as the CLI needs it to match file entries to it. */
@@ -25,7 +25,7 @@ const DeployedResourceSchema = z.looseObject({
   outputs: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The budgets resources of a stack's last deployment (empty for a new stack). */
+/** The budgets resources (every kind of cli/kinds.ts) of a stack's last deployment (empty for a new stack). */
 export async function stateResources(stack: automation.Stack): Promise<StateResource[]> {
   const deployment = await stack.exportStack();
   const resources = z.array(z.unknown()).safeParse(deployment.deployment?.resources);
@@ -34,7 +34,7 @@ export async function stateResources(stack: automation.Stack): Promise<StateReso
     const parsed = DeployedResourceSchema.safeParse(entry);
     if (!parsed.success) continue;
     const r = parsed.data;
-    const kind = resourceKind(r.type);
+    const kind = kindOfToken(r.type)?.kind;
     if (!kind || r.delete === true) continue;
     out.push({
       kind,

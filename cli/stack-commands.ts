@@ -1,24 +1,24 @@
 import { writeFile } from "node:fs/promises";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import type { OpType, Stack } from "@pulumi/pulumi/automation";
+import type { OpType } from "@pulumi/pulumi/automation";
 import { Payi } from "../sdk/index.js";
 import { loadBudgets, type BudgetsFile } from "./budgets-file.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
 import { streaming, type Output } from "./output.js";
-import { STACK_INSTANCE_OUTPUT } from "./program.js";
 import { stackStatus, statusTable, useCaseTable } from "./status.js";
-import { limitryObjectCount } from "./limitry-file.js";
 import { importLimitry, limitryImportCounts } from "./limitry-import.js";
 import { limitryReferences } from "./limitry-references.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
 import { limitryClient, limitryCustomers, limitryStatusRows, limitryStatusTable } from "./limitry-status.js";
 import type { CliEnvironment } from "./environment.js";
-import { PROJECT, budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
-import { stackInstanceId } from "../provider/identity.js";
+import { budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
 import { PlanRecorder, renderPlan, type Plan } from "./plan.js";
 import { stateResources } from "./resource-keys.js";
+import { kindOf, kindOfDeclaration, type Kind } from "./kinds.js";
+import { CHECKPOINTS, writeStateOnce, writeStateOnceForUp, writesStateOnce } from "./checkpoints.js";
+import { budgetsDeclarations } from "./vocabulary.js";
 import { markdownSummary, writeSummary } from "./summary.js";
 import { mandatory, POLICY_FLAGS, policyBlocked, policyOptions, type PolicyOptions } from "./policy.js";
 
@@ -70,56 +70,12 @@ function parse(
   };
 }
 
-/** `up` and `destroy` only: `--checkpoints` brings back the engine's per-step state writes. */
-const CHECKPOINTS = { checkpoints: { type: "boolean", default: false } } as const;
-
-/**
- * Unless `--checkpoints`, the engine writes the stack's state once, at the end of `up` or `destroy`,
- * instead of rewriting the whole file after every step (O(N²) bytes: 1,000 limits took 20× longer). A run
- * killed midway then leaves the state as it was before it, and the next `up` converges anyway: it refreshes
- * first (the default), a limit's id is derived from its stack and name so re-creating one the lost run made
- * takes it over instead of duplicating it, and deleting what is already gone succeeds. The e2e test
- * `checkpoint-crash.test.ts` kills `up` and `destroy` at random points to prove it.
- *
- * Use cases and Limitry objects are not re-created idempotently (a use case the lost run created makes the
- * rerun fail with a 409; a Limitry id is the service's, so a lost meter would be created again): a file that
- * declares any keeps the checkpoints.
- */
-function skipsCheckpoints(p: Parsed, budgets: BudgetsFile): boolean {
-  return p.rest["checkpoints"] !== true && budgets.useCases.length === 0 && limitryObjectCount(budgets.limitry) === 0;
-}
-
-/** URN of the stack's `StackInstance` (see provider/identity.ts). */
-function stackInstanceUrn(stack: Stack): string {
-  return `urn:pulumi:${stack.name}::${PROJECT}::pulumi-nodejs:dynamic/pulumi-limits:StackInstance::pulumi-limits`;
-}
-
-/**
- * Prepares `up` to write state once (see {@link skipsCheckpoints}). The stack's `StackInstance` id, which
- * every owner record names, must be in the state before any object is created: were it lost with a killed
- * run, the objects that run created would carry an id no state knows, and the rerun would refuse them as
- * another stack's. So a stack that has not recorded it yet (a new one, or one from before it existed) first
- * gets an `up` of the `StackInstance` alone, which writes the state at its end.
- */
-async function writeStateOnceForUp(stack: Stack, p: Parsed, budgets: BudgetsFile): Promise<void> {
-  if (!skipsCheckpoints(p, budgets)) return;
-  const recorded = await stack.outputs().then(
-    (outputs) => outputs[STACK_INSTANCE_OUTPUT] !== undefined,
-    () => false,
-  );
-  if (!recorded) {
-    await stack.up({
-      program: async () => ({ [STACK_INSTANCE_OUTPUT]: stackInstanceId() }),
-      target: [stackInstanceUrn(stack)],
-      refresh: false,
-    });
-  }
-  stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
-}
-
-/** Prepares `destroy` to write state once: objects go before the `StackInstance` they name, so nothing to record. */
-function writeStateOnceForDestroy(stack: Stack, p: Parsed, budgets: BudgetsFile): void {
-  if (skipsCheckpoints(p, budgets)) stack.workspace.envVars["PULUMI_SKIP_CHECKPOINTS"] = "true";
+/** The kinds an `up` of `budgets` may create (those it declares) and delete (those the state holds). */
+function upKinds(b: BudgetsStack, budgets: BudgetsFile): { create: Kind[]; delete: Kind[] } {
+  return {
+    create: budgetsDeclarations(budgets, []).map(kindOfDeclaration),
+    delete: b.state.map((r) => kindOf(r.kind)),
+  };
 }
 
 /** True when the summary holds anything but unchanged resources. */
@@ -176,9 +132,15 @@ async function report(p: Parsed, b: BudgetsStack, plan: Plan, title: string, pri
   const file = typeof p.rest["summary"] === "string" ? p.rest["summary"] : undefined;
   const { stepSummary } = p.settings.environment;
   if (!file && !stepSummary) return;
+  // Budget status is Pay-i's: a stack holding none of its objects needs no Pay-i key.
+  const payi = (await stateResources(b.stack)).filter((r) => kindOf(r.kind).api === "payi");
+  if (payi.length === 0) {
+    await writeSummary(markdownSummary({ title, plan, status: [], renames: b.renames }), { file, stepSummary });
+    return;
+  }
   const client = payiClient(p);
   try {
-    const status = await stackStatus(client, await stateResources(b.stack));
+    const status = await stackStatus(client, payi);
     await writeSummary(markdownSummary({ title, plan, status, renames: b.renames }), { file, stepSummary });
   } finally {
     await client.close();
@@ -214,9 +176,9 @@ async function checkedPreview(
   const { recorder, callbacks } = recording(p);
   try {
     const preview = await b.stack.preview({ ...callbacks, ...policy, refresh: p.refresh });
-    return { plan: recorder.plan(), changes: hasChanges(preview.changeSummary) };
+    return { plan: recorder.plan(await b.useCaseNotes()), changes: hasChanges(preview.changeSummary) };
   } catch (error) {
-    const plan = recorder.plan();
+    const plan = recorder.plan(await b.useCaseNotes().catch(() => []));
     if (mandatory(plan.policyViolations).length === 0) throw error;
     await report(p, b, plan, `Plan for stack '${p.settings.stack}' stopped by policy`);
     throw policyBlocked(command, plan.policyViolations, command === "up" ? "nothing was applied" : undefined);
@@ -248,18 +210,21 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
     printPlan(p, b, plan, `Plan for stack '${p.settings.stack}'`);
     await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
   }
-  await writeStateOnceForUp(b.stack, p, budgets);
+  if (writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: p.refresh }, upKinds(b, budgets)))
+    await writeStateOnceForUp(b.stack);
+  // Read before the apply: it is about what the apply deletes.
+  const notes = await b.useCaseNotes();
   const { recorder, callbacks } = recording(p);
   try {
     await b.stack.up({ ...callbacks, ...policy, refresh: p.refresh });
   } catch (error) {
     // A value known only once applied (unknown at the preview) can still break a mandatory policy midway.
-    const plan = recorder.plan();
+    const plan = recorder.plan(notes);
     if (mandatory(plan.policyViolations).length === 0) throw error;
     await report(p, b, plan, `Stopped by policy while applying to stack '${p.settings.stack}'`);
     throw policyBlocked("up", plan.policyViolations, "it stopped midway; `pulumi-limits preview` shows what is left");
   }
-  await report(p, b, recorder.plan(), `Applied to stack '${p.settings.stack}'`);
+  await report(p, b, recorder.plan(notes), `Applied to stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }
 
@@ -275,8 +240,10 @@ export async function destroyCommand(args: string[], environment: CliEnvironment
   const p = parse(args, environment, CHECKPOINTS);
   // destroy deletes everything by definition: an empty file is fine here.
   const budgets = await loadBudgets(p.file, { allowEmpty: true });
-  const { stack } = await budgetsStack(budgets, p.settings);
-  writeStateOnceForDestroy(stack, p, budgets);
+  const { stack, state } = await budgetsStack(budgets, p.settings);
+  const kinds = { create: [], delete: state.map((r) => kindOf(r.kind)) };
+  // A destroy never refreshes: what it deletes is what the state holds.
+  if (writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: true }, kinds)) writeStateOnce(stack);
   await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
   await stack.destroy(streaming(p.out));
   return ExitCode.ok;
@@ -288,12 +255,13 @@ export async function driftCommand(args: string[], environment: CliEnvironment):
   const b = await open(p);
   const { recorder, callbacks } = recording(p);
   const preview = await b.stack.preview({ ...callbacks, refresh: true });
+  const plan = recorder.plan(await b.useCaseNotes());
   if (!hasChanges(preview.changeSummary)) {
     if (!p.out.json) p.out.write(`\nNo drift: the service matches ${p.file}.\n`);
-    await report(p, b, recorder.plan(), `No drift: the service matches ${p.file}`, false);
+    await report(p, b, plan, `No drift: the service matches ${p.file}`, false);
     return ExitCode.ok;
   }
-  await report(p, b, recorder.plan(), `Differences between the service and ${p.file}`);
+  await report(p, b, plan, `Differences between the service and ${p.file}`);
   if (!p.out.json) {
     const changed = Object.entries(preview.changeSummary)
       .filter(([op]) => op !== "same")
@@ -315,7 +283,7 @@ export async function statusCommand(args: string[], environment: CliEnvironment)
   const budgets = await loadBudgets(p.file, { allowEmpty: true });
   const { stack, state } = await budgetsStack(budgets, p.settings);
   // A limitry-only stack needs no Pay-i key.
-  const client = state.length > 0 ? payiClient(p) : undefined;
+  const client = state.some((r) => kindOf(r.kind).api === "payi") ? payiClient(p) : undefined;
   const limitry = budgets.limitry ? limitryClient(environment) : undefined;
   try {
     const rows = client ? await stackStatus(client, state, now) : [];

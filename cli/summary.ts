@@ -1,10 +1,17 @@
 import { appendFile, writeFile } from "node:fs/promises";
 import { formatUsd } from "../rules/payi/money.js";
-import { formatValue, type Plan } from "./plan.js";
+import { describe, formatValue, type ChangeOp, type Plan } from "./plan.js";
 import { violationsMarkdown } from "./policy.js";
 import type { StatusRow } from "./status.js";
 
-const OP: Record<string, string> = { create: "➕ create", update: "✏️ update", replace: "♻️ replace", delete: "🗑️ delete" };
+const OP: Record<ChangeOp, string> = {
+  create: "➕ create",
+  adopt: "🔗 adopt",
+  import: "📥 import",
+  update: "✏️ update",
+  replace: "♻️ replace",
+  delete: "🗑️ delete",
+};
 
 /** Escapes text for a Markdown table cell. */
 function cell(text: string): string {
@@ -28,14 +35,17 @@ export function markdownSummary(options: {
   } else {
     lines.push("| Change | Resource | Property | Old | New |", "| --- | --- | --- | --- | --- |");
     for (const c of plan.changes) {
-      const resource = cell(`${c.kind === "limit" ? "limit" : c.kind === "useCase" ? "use case" : "use-case limit"} ${c.name}`);
+      const resource = cell(describe(c, true));
+      const fresh = c.op === "create" || c.op === "adopt" || c.op === "import";
       const rows: string[][] = c.changes.map((p) => [
         p.property,
-        c.op === "create" ? "" : formatValue(p.property, p.old),
-        formatValue(p.property, p.new),
+        fresh ? "" : formatValue(c.kind, p.property, p.old),
+        formatValue(c.kind, p.property, p.new),
       ]);
+      if (c.takesOver) rows.unshift(["(takes over)", "", c.takesOver]);
       for (const reason of c.replaceReasons) rows.push(["(replace)", "", reason]);
       if (c.spendDiscardedUsd !== undefined) rows.push(["tracked spend", formatUsd(c.spendDiscardedUsd), "discarded"]);
+      if (c.discards) rows.push(["(discards)", "", c.discards]);
       if (rows.length === 0) rows.push(["", "", ""]);
       rows.forEach((r, i) =>
         lines.push(`| ${i === 0 ? OP[c.op] : ""} | ${i === 0 ? resource : ""} | ${r.map((v) => cell(v)).join(" | ")} |`),

@@ -17,7 +17,7 @@ import {
   type LimitryMeterEntry,
   type LimitrySection,
 } from "./limitry-file.js";
-import type { ResourceKind } from "./plan.js";
+import { kindOf, resourceNameOf, type ResourceKind } from "./kinds.js";
 
 /** A `Limit`'s arguments as plain values. */
 export type LimitSettings = pulumi.Unwrap<LimitArgs>;
@@ -49,13 +49,13 @@ export type Declaration =
       args: LimitryLimitSettings;
     };
 
-/** Resource names of use cases and Limitry objects; Limitry's are prefixed so they never meet a Pay-i limit's key. */
+/** Resource names of use cases and Limitry objects (see `resourceName` in cli/kinds.ts): never a Pay-i limit's key. */
 const resourceName = {
-  useCase: (name: string) => `use-case-${name}`,
-  useCaseLimitConfig: (name: string) => `use-case-${name}-limit`,
-  limitryMeter: (key: string) => `limitry-meter-${key}`,
-  limitryLimit: (key: string) => `limitry-limit-${key}`,
-  limitryCustomer: (key: string) => `limitry-customer-${key}`,
+  useCase: (name: string) => resourceNameOf("useCase", name),
+  useCaseLimitConfig: (name: string) => resourceNameOf("useCaseLimitConfig", name),
+  limitryMeter: (key: string) => resourceNameOf("limitryMeter", key),
+  limitryLimit: (key: string) => resourceNameOf("limitryLimit", key),
+  limitryCustomer: (key: string) => resourceNameOf("limitryCustomer", key),
 };
 
 /**
@@ -259,32 +259,15 @@ export function limitryLimitEntry(
 }
 
 /** Each kind's Pulumi inputs as budgets.yaml names them, as a plan prints changes (`adopt` is never one). */
-export const FILE_FIELDS: Record<ResourceKind, Record<string, string>> = {
-  limit: {
-    limitName: "name",
-    max: "max",
-    limitType: "type",
-    threshold: "threshold",
-    properties: "properties",
-    limitId: "id",
-    reset: "reset",
-  } satisfies Partial<Record<keyof LimitSettings, keyof LimitEntry>>,
-  useCase: {
-    name: "name",
-    description: "description",
-    loggingEnabled: "loggingEnabled",
-  } satisfies Partial<Record<keyof DefinitionSettings, keyof UseCaseEntry>>,
-  useCaseLimitConfig: {
-    max: "max",
-    limitType: "type",
-    threshold: "threshold",
-    properties: "properties",
-  } satisfies Partial<Record<keyof LimitConfigSettings, keyof NonNullable<UseCaseEntry["limitConfig"]>>>,
+export const FILE_FIELDS: Readonly<Record<ResourceKind, Record<string, string>>> = {
+  limit: fileFields("limit"),
+  useCase: fileFields("useCase"),
+  useCaseLimitConfig: fileFields("useCaseLimitConfig"),
+  limitryMeter: fileFields("limitryMeter"),
+  limitryLimit: fileFields("limitryLimit"),
+  limitryCustomer: fileFields("limitryCustomer"),
 };
 
-/** The input holding each kind's name (a limit's name, a use case's, the use case a config belongs to). */
-export const NAME_INPUT: Record<ResourceKind, string> = {
-  limit: "limitName",
-  useCase: "name",
-  useCaseLimitConfig: "useCaseName",
-};
+function fileFields(kind: ResourceKind): Record<string, string> {
+  return Object.fromEntries(kindOf(kind).fields.map((f) => [f.input, f.field]));
+}

@@ -35,6 +35,11 @@ export interface BudgetsStack {
   stack: automation.Stack;
   state: StateResource[];
   renames: ResolvedKeys["renames"];
+  /**
+   * What goes with the use cases and limit configs the state holds but the file dropped (all of them with
+   * `everything`, as destroy deletes), read from the service before this run changes it; once per run.
+   */
+  useCaseNotes(everything?: boolean): Promise<string[]>;
 }
 
 /**
@@ -74,15 +79,29 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   // A limitry-only file has no Pay-i key; the notes only call Pay-i when use cases were dropped.
   const service = { apiKey: apiKey ?? "", baseURL: settings.baseUrl ?? environment.baseUrl };
   let state: StateResource[] = [];
-  const notes = (): Promise<string[]> => droppedUseCaseNotes(state, budgets, service);
+  const memo = new Map<boolean, Promise<string[]>>();
+  const notes = (everything = false): Promise<string[]> => {
+    const declared = everything ? { ...budgets, useCases: [] } : budgets;
+    const found = memo.get(everything) ?? droppedUseCaseNotes(state, declared, service);
+    memo.set(everything, found);
+    return found;
+  };
   let resolved: ResolvedKeys = { keys: [], renames: [] };
   const stack = await automation.LocalWorkspace.createOrSelectStack(
-    { stackName: settings.stack, projectName: PROJECT, program: budgetsProgram(budgets, () => resolved.keys, notes) },
+    {
+      stackName: settings.stack,
+      projectName: PROJECT,
+      program: budgetsProgram(
+        budgets,
+        () => resolved.keys,
+        () => notes(),
+      ),
+    },
     { envVars, pulumiCommand: await pulumiCommand() },
   );
   state = await stateResources(stack);
   resolved = resolveLimitKeys(budgets.limits, state);
-  return { stack: interruptible(stack), state, renames: resolved.renames };
+  return { stack: interruptible(stack), state, renames: resolved.renames, useCaseNotes: notes };
 }
 
 /** The Pulumi CLI on PATH; a missing one is a clear error saying how to install it, not a spawn failure. */

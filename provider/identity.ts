@@ -1,8 +1,12 @@
 import { randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { Owner } from "./ownership.js";
+import { RESOURCE_TYPES } from "./type-token.js";
 // The exports of its own module: installed, it serializes as a require (see stub.ts).
 import STACK_INSTANCE_PROVIDER from "./stubs/stack-instance.js";
+
+/** Resource name of the one `StackInstance` of every stack. */
+export const STACK_INSTANCE_NAME = "pulumi-limits";
 
 /**
  * The identity of one stack instance: a random id minted at its first create and kept in state. Every
@@ -13,7 +17,8 @@ class StackInstance extends pulumi.dynamic.Resource {
   declare readonly instance: pulumi.Output<string>;
 
   constructor() {
-    super(STACK_INSTANCE_PROVIDER, "pulumi-limits", { instance: undefined }, {}, "pulumi-limits", "StackInstance");
+    const { module, type } = RESOURCE_TYPES.stackInstance;
+    super(STACK_INSTANCE_PROVIDER, STACK_INSTANCE_NAME, { instance: undefined }, {}, module, type);
   }
 }
 

@@ -14,21 +14,13 @@ import { quietHostEchoes, userError } from "./errors.js";
 import { clientFromConfig, verifyClient } from "./payi/client.js";
 import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
+import type { ProviderKind } from "./type-token.js";
 import type { TypedProvider } from "./typed-provider.js";
 import { PROVIDER_VERSION } from "./version.js";
 // The dynamic-provider host exits when its engine dies (loading it installs the watch).
 import "./engine-exit.js";
 
 quietHostEchoes();
-
-export type ProviderKind =
-  | "limit"
-  | "useCaseDefinition"
-  | "useCaseLimitConfig"
-  | "limitryMeter"
-  | "limitryLimit"
-  | "limitryCustomer"
-  | "stackInstance";
 
 /** A provider with every method present, as the stub calls it. */
 export type RuntimeProvider = Required<pulumi.dynamic.ResourceProvider>;
@@ -54,7 +46,7 @@ const providers = {
   limitryLimit: limitryLimitProvider(getLimitry),
   limitryCustomer: limitryCustomerProvider(getLimitry),
   stackInstance: stackInstanceProvider,
-};
+} satisfies Record<ProviderKind, unknown>;
 
 /** The provider for `kind`. `stubVersion` is the contract the caller's stub was written against. */
 export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvider {

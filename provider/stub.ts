@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProviderKind, RuntimeProvider } from "./runtime.js";
+import type { RuntimeProvider } from "./runtime.js";
+import type { ProviderKind } from "./type-token.js";
 
 /**
  * The provider object Pulumi serializes into state for every resource (`__provider`). It captures only

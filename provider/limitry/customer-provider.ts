@@ -34,7 +34,8 @@ export interface CustomerOutputs extends CustomerInputs {
 }
 
 /** Every field but `externalId` changes in place (PUT /customers/{id}); `externalId` is the identity. */
-const UPDATABLE = ["name", "timezone", "billingCycleStart", "metadata"] as const;
+export const CUSTOMER_UPDATABLE = ["name", "timezone", "billingCycleStart", "metadata"] as const;
+export const CUSTOMER_REPLACING = ["externalId"] as const;
 
 function inputsOf(customer: ApiCustomer): CustomerInputs {
   return {
@@ -74,14 +75,16 @@ function sameCycle(a: string | undefined, b: string | undefined): boolean {
 }
 
 /** Whether a declared field differs from the state's (a billing cycle by the instant it names). */
-function differs(key: (typeof UPDATABLE)[number], olds: CustomerInputs, news: CustomerInputs): boolean {
+function differs(key: (typeof CUSTOMER_UPDATABLE)[number], olds: CustomerInputs, news: CustomerInputs): boolean {
   return key === "billingCycleStart" ? !sameCycle(olds[key], news[key]) : !same(olds[key], news[key]);
 }
 
 /** Whether `customer` holds other values than `inputs` declare (its billing cycle only when one is declared). */
 function drifted(customer: ApiCustomer, inputs: CustomerInputs): boolean {
   const live = inputsOf(customer);
-  return UPDATABLE.some((key) => !(key === "billingCycleStart" && inputs[key] === undefined) && differs(key, live, inputs));
+  return CUSTOMER_UPDATABLE.some(
+    (key) => !(key === "billingCycleStart" && inputs[key] === undefined) && differs(key, live, inputs),
+  );
 }
 
 /**
@@ -153,8 +156,8 @@ export function customerProvider(client: () => Limitry): TypedProvider<CustomerI
     },
 
     async diff(id, olds: CustomerOutputs, news: CustomerInputs) {
-      const replaces = same(olds.externalId, news.externalId) ? [] : ["externalId"];
-      const updates = UPDATABLE.filter((key) => differs(key, olds, news));
+      const replaces: string[] = CUSTOMER_REPLACING.filter((key) => !same(olds[key], news[key]));
+      const updates = CUSTOMER_UPDATABLE.filter((key) => differs(key, olds, news));
       if (replaces.length + updates.length === 0) return { changes: false };
       if (replaces.length > 0) {
         await warn(

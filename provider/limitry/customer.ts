@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stackInstanceId } from "../identity.js";
+import { RESOURCE_TYPES } from "../type-token.js";
 // One stub for every customer, the exports of its own module: installed, it serializes as a require.
 import CUSTOMER_PROVIDER from "./stubs/customer.js";
 
@@ -62,8 +63,8 @@ export class Customer extends pulumi.dynamic.Resource {
         updatedAt: undefined,
       },
       opts,
-      "limitry",
-      "Customer",
+      RESOURCE_TYPES.limitryCustomer.module,
+      RESOURCE_TYPES.limitryCustomer.type,
     );
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stackInstanceId } from "../identity.js";
+import { RESOURCE_TYPES } from "../type-token.js";
 import type { Period as SdkPeriod } from "../../sdk/limitry/resources/limits.js";
 
 /**
@@ -69,8 +70,8 @@ export class Limit extends pulumi.dynamic.Resource {
         updatedAt: undefined,
       },
       opts,
-      "limitry",
-      "Limit",
+      RESOURCE_TYPES.limitryLimit.module,
+      RESOURCE_TYPES.limitryLimit.type,
     );
   }
 }

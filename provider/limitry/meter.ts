@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stackInstanceId } from "../identity.js";
+import { RESOURCE_TYPES } from "../type-token.js";
 import type { Aggregation as SdkAggregation } from "../../sdk/limitry/resources/meters.js";
 
 /**
@@ -71,8 +72,8 @@ export class Meter extends pulumi.dynamic.Resource {
         updatedAt: undefined,
       },
       opts,
-      "limitry",
-      "Meter",
+      RESOURCE_TYPES.limitryMeter.module,
+      RESOURCE_TYPES.limitryMeter.type,
     );
   }
 }

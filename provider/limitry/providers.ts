@@ -30,11 +30,11 @@ export interface LimitOutputs extends LimitInputs {
 }
 
 /** A meter's name and description change in place; what it counts (aggregation, field, filter) replaces it. */
-const METER_UPDATABLE = ["name", "description"] as const;
-const METER_REPLACING = ["aggregation", "field", "eventFilter"] as const;
+export const METER_UPDATABLE = ["name", "description"] as const;
+export const METER_REPLACING = ["aggregation", "field", "eventFilter"] as const;
 /** A limit's name, value and alerts change in place; what it counts (meter, period, customer, filters) replaces it. */
-const LIMIT_UPDATABLE = ["name", "limitValue", "alertThresholds"] as const;
-const LIMIT_REPLACING = ["meterId", "period", "customerId", "dimensionFilters"] as const;
+export const LIMIT_UPDATABLE = ["name", "limitValue", "alertThresholds"] as const;
+export const LIMIT_REPLACING = ["meterId", "period", "customerId", "dimensionFilters"] as const;
 /** How the object a create may have made is recognised: its name and what it counts. */
 const METER_MATCHING = ["name", ...METER_REPLACING] as const;
 const LIMIT_MATCHING = ["name", ...LIMIT_REPLACING] as const;

@@ -42,9 +42,10 @@ export interface LimitOutputs extends StoredLimitInputs {
   generation?: string;
 }
 
-/** Inputs that change in place, and those that force a new limit (Pay-i cannot change them). */
-const UPDATABLE = ["limitName", "max", "properties"] as const;
-const REPLACING = ["limitType", "threshold", "limitId"] as const;
+/** Inputs that change in place (the reset schedule is among the properties). */
+export const LIMIT_UPDATABLE = ["limitName", "max", "properties"] as const;
+/** Inputs that force a new limit: Pay-i cannot change them (`limitId` only when declared). */
+export const LIMIT_REPLACING = ["limitType", "threshold", "limitId"] as const;
 
 /** Not-found code of a limit; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
 const GONE = "limit_not_found";
@@ -76,10 +77,10 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
     },
 
     async diff(id, olds: LimitOutputs, news: LimitInputs) {
-      const replaces: string[] = REPLACING.filter((key) => key !== "limitId" || news.limitId !== undefined).filter(
+      const replaces: string[] = LIMIT_REPLACING.filter((key) => key !== "limitId" || news.limitId !== undefined).filter(
         (key) => !same(olds[key], news[key]),
       );
-      const updates: string[] = UPDATABLE.filter((key) => !same(olds[key], news[key]));
+      const updates: string[] = LIMIT_UPDATABLE.filter((key) => !same(olds[key], news[key]));
       // A rename through `aliases` (or of the stack) moves the owner record to the new name.
       if (!same(ownerOf(olds), isUnknown(news.instance) ? news.instance : ownerOf(news))) updates.push("owner");
       // The engine applies `replaceOnChanges` only to the keys a provider reports as changed, which a

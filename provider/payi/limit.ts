@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { stackInstanceId } from "../identity.js";
+import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
@@ -66,6 +67,6 @@ export class Limit extends pulumi.dynamic.Resource {
       createdAt: undefined,
       updatedAt: undefined,
     };
-    super(LIMIT_PROVIDER, name, props, opts, "payi", "Limit");
+    super(LIMIT_PROVIDER, name, props, opts, RESOURCE_TYPES.limit.module, RESOURCE_TYPES.limit.type);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ownerOf } from "../identity.js";
+import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import DEFINITION_PROVIDER from "./stubs/use-case-definition.js";
@@ -30,6 +31,7 @@ export class UseCaseDefinition extends pulumi.dynamic.Resource {
       ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
     };
     // The id is the name: a replacement keeping it (`up --replace`) must delete the old definition first.
-    super(DEFINITION_PROVIDER, name, props, { deleteBeforeReplace: true, ...opts }, "payi", "UseCaseDefinition");
+    const { module, type } = RESOURCE_TYPES.useCaseDefinition;
+    super(DEFINITION_PROVIDER, name, props, { deleteBeforeReplace: true, ...opts }, module, type);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ownerOf } from "../identity.js";
+import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_CONFIG_PROVIDER from "./stubs/use-case-limit-config.js";
@@ -37,6 +38,7 @@ export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
       owner: ownerOf(name),
       ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
     };
-    super(LIMIT_CONFIG_PROVIDER, name, props, opts, "payi", "UseCaseLimitConfig");
+    const { module, type } = RESOURCE_TYPES.useCaseLimitConfig;
+    super(LIMIT_CONFIG_PROVIDER, name, props, opts, module, type);
   }
 }

@@ -34,6 +34,13 @@ type DefinitionOutputs = Omit<UseCaseDefinitionInputs, "owner"> & { owner?: Owne
 /** Inputs as a state holds them: states from before owner records have none. */
 type StoredConfigInputs = Omit<UseCaseLimitConfigInputs, "owner"> & { owner?: Owner; generation?: string };
 
+/** A use-case definition's inputs that change in place, and its identity (a new name is a new use case). */
+export const DEFINITION_UPDATABLE = ["description", "loggingEnabled"] as const;
+export const DEFINITION_REPLACING = ["name"] as const;
+/** A limit config's inputs that change in place, and those that make a different limit (see below). */
+export const CONFIG_UPDATABLE = ["max", "properties"] as const;
+export const CONFIG_REPLACING = ["useCaseName", "limitType", "threshold"] as const;
+
 /**
  * `UseCaseDefinition`: the id is the name; a new name replaces, description and logging update in place.
  * Pay-i gives a definition no property bag for an owner record, so a create never takes over an existing
@@ -48,8 +55,8 @@ export function useCaseDefinitionProvider(
       return checkInputs(UseCaseDefinitionInputsSchema, news);
     },
     async diff(_id, olds: DefinitionOutputs, news: UseCaseDefinitionInputs) {
-      const replaces = same(olds.name, news.name) ? [] : ["name"];
-      const updates = (["description", "loggingEnabled", "owner"] as const).filter(
+      const replaces: string[] = DEFINITION_REPLACING.filter((key) => !same(olds[key], news[key]));
+      const updates = ([...DEFINITION_UPDATABLE, "owner"] as const).filter(
         (key) => news[key] !== undefined && !same(olds[key], news[key]),
       );
       replaces.push(...updates.filter((key) => replacesOnChange(news.replaceOnChanges, key)));
@@ -156,10 +163,8 @@ export function useCaseLimitConfigProvider(
       return checkInputs(UseCaseLimitConfigInputsSchema, news);
     },
     async diff(_id, olds: StoredConfigInputs, news: UseCaseLimitConfigInputs) {
-      const replaces: string[] = (["useCaseName", "limitType", "threshold"] as const).filter(
-        (key) => !same(olds[key], news[key]),
-      );
-      const updates = (["max", "properties", "owner"] as const).filter((key) => !same(olds[key], news[key]));
+      const replaces: string[] = CONFIG_REPLACING.filter((key) => !same(olds[key], news[key]));
+      const updates = ([...CONFIG_UPDATABLE, "owner"] as const).filter((key) => !same(olds[key], news[key]));
       replaces.push(...updates.filter((key) => replacesOnChange(news.replaceOnChanges, key)));
       if (replaces.length + updates.length === 0) return { changes: false };
       // A config moving to another use case is the definition's rename: its diff tells what goes.
