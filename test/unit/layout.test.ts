@@ -30,12 +30,30 @@ function crossings(dirs: string[], forbidden: (target: string, file: string) => 
   );
 }
 
+/** The API a file belongs to: `payi` or `limitry` under sdk/, rules/, provider/ or server/; none for shared code. */
+function api(path: string): string | undefined {
+  return /^(?:sdk|rules|provider|server)\/(payi|limitry)\//.exec(path)?.[1];
+}
+
 describe("import boundaries", () => {
   test("the provider and the CLI never import the local service (the serve command aside)", () => {
     const found = crossings(
       ["provider", "cli"],
       (target, file) => target.startsWith("server/") && file !== "cli/serve-command.ts",
     );
+    expect(found).toEqual([]);
+  });
+
+  test("the local service imports nothing of the provider or the CLI", () => {
+    const found = crossings(["server"], (target) => /^(provider|cli)\//.test(target));
+    expect(found).toEqual([]);
+  });
+
+  test("Limitry modules and Pay-i modules never import each other (shared code lives beside both)", () => {
+    const found = crossings(["sdk", "rules", "provider", "server"], (target, file) => {
+      const [from, to] = [api(file), api(target)];
+      return from !== undefined && to !== undefined && from !== to;
+    });
     expect(found).toEqual([]);
   });
 
@@ -62,6 +80,9 @@ describe("import boundaries", () => {
 
   test("the boundary check sees a crossing when there is one", () => {
     expect(importsOf("cli/serve-command.ts")).toContain("server/serve.js");
+    // The service's files are read, and a Pay-i one's import of Pay-i's SDK is seen as one.
+    expect(crossings(["server"], (target) => target.startsWith("sdk/"))).not.toEqual([]);
+    expect(crossings(["server"], (target, file) => api(file) === "payi" && api(target) === "payi")).not.toEqual([]);
   });
 });
 
