@@ -229,8 +229,11 @@ function parseBudgets(
   if (problems.length > 0 || !parsed.success) {
     return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
-  // An explicit `limits: []` says "no limits" on purpose; an empty or comment-only file may be an accident.
-  const explicit = doc.contents !== null && doc.has("limits");
+  // An explicit empty section (`limits: []`, `useCases: []`, `limitry: { limits: [] }`) says "none" on purpose;
+  // an empty or comment-only file may be an accident.
+  const explicit =
+    doc.contents !== null &&
+    (doc.has("limits") || doc.has("useCases") || doc.hasIn(["limitry", "meters"]) || doc.hasIn(["limitry", "limits"]));
   return { budgets: parsed.data, declaresNothing: !explicit && isEmpty(parsed.data), at };
 }
 
@@ -303,7 +306,7 @@ export async function loadBudgets(
   if ("problems" in result) throw invalid(file, result.problems);
   if (result.declaresNothing && !options.allowEmpty) {
     throw new CliError(
-      `${file} declares no limits and no use cases: applying it would delete every limit and use case of the stack. Write \`limits: []\` in the file to mean that, or pass --allow-empty.`,
+      `${file} declares no limits and no use cases: applying it would delete every limit and use case of the stack. Write an empty section (\`limits: []\` or \`useCases: []\`) in the file to mean that, or pass --allow-empty.`,
       ExitCode.badInput,
     );
   }

@@ -1,3 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { foundValue, issueMessage } from "../rules/violation.js";
+
 /**
  * A failure the engine shows the user: the object it concerns and the cause's message, keeping the
  * cause. Its stack is just the message, since the provider host prints `stack` next to the message.
@@ -35,4 +39,41 @@ function isEcho(line: string): boolean {
   if (!line.startsWith(prefix) || !Number.isInteger(half) || half < 1) return false;
   const message = line.slice(prefix.length, prefix.length + half);
   return line === `${prefix}${message}: ${message}`;
+}
+
+/**
+ * A zod issue of a resource's inputs as a check failure naming the field and the rule, and quoting the value
+ * when it has the wrong type: the engine prints it as `{50}`, which does not show that 50 was a string.
+ */
+export function checkFailure(issue: z.core.$ZodIssue, inputs: Record<string, unknown>): pulumi.dynamic.CheckFailure {
+  const path = issue.path.map(String).join(".") || "input";
+  const value = issue.code === "invalid_type" ? valueAt(inputs, issue.path) : undefined;
+  const got = value === undefined ? "" : `, got ${foundValue(value)}`;
+  return { property: String(issue.path[0] ?? ""), reason: `${path}: ${issueMessage(issue)}${got}` };
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = Reflect.get(at, key);
+  }
+  return at;
+}
+
+/**
+ * Refuses Pulumi's `import` resource option in one line saying what works instead. The engine reads an imported
+ * resource without the provider code a dynamic resource stores with it (pulumi/pulumi#16175), and fails deep in
+ * the provider host (`code must be a string, not undefined`, or a TypeError with its stack).
+ */
+export function refuseImport(
+  opts: pulumi.CustomResourceOptions | undefined,
+  what: string,
+  instead: (id: string) => string,
+): void {
+  if (opts?.import === undefined) return;
+  const id = typeof opts.import === "string" ? opts.import : "<its id>";
+  throw new pulumi.RunError(
+    `${what}: the import resource option cannot import a dynamic provider's resource (pulumi/pulumi#16175). ${instead(id)}`,
+  );
 }

@@ -27,3 +27,12 @@ function formatValue(value: unknown): string {
 export function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid (input|option): /, "");
 }
+
+/** What a wrong value is, as an error names it: `the string "50"`, `the number 5`, `a list`. */
+export function foundValue(input: unknown): string {
+  if (input === null) return "an empty value";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "string") return `the string ${JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input)}`;
+  if (typeof input === "object") return "a map";
+  return `the ${typeof input} ${String(input)}`;
+}

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { APIError, type Customer as ApiCustomer, type CustomerCreateParams, type Limitry } from "../../sdk/limitry/index.js";
 import { createDecision } from "../../rules/ownership.js";
 import { customerViolations, parseTimestamp } from "../../rules/limitry/validation.js";
-import { describeViolation, issueMessage } from "../../rules/violation.js";
+import { describeViolation } from "../../rules/violation.js";
 import { same } from "../diff.js";
 import { warn } from "../engine-log.js";
-import { failure, userError } from "../errors.js";
+import { checkFailure, failure, userError } from "../errors.js";
 import type { TypedProvider } from "../typed-provider.js";
 import { CreateOnce } from "./create-once.js";
 
@@ -141,10 +141,7 @@ export function customerProvider(client: () => Limitry): TypedProvider<CustomerI
       if (!parsed.success) {
         return {
           inputs: news,
-          failures: parsed.error.issues.map((issue) => ({
-            property: String(issue.path[0] ?? ""),
-            reason: `${issue.path.map(String).join(".") || "input"}: ${issueMessage(issue)}`,
-          })),
+          failures: parsed.error.issues.map((issue) => checkFailure(issue, own)),
         };
       }
       const violations = customerViolations(parsed.data);

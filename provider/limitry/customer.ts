@@ -3,6 +3,7 @@ import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 // One stub for every customer, the exports of its own module: installed, it serializes as a require.
 import CUSTOMER_PROVIDER from "./stubs/customer.js";
+import { refuseImport } from "../errors.js";
 
 /** Inputs of a {@link Customer}. */
 export interface CustomerArgs {
@@ -49,6 +50,7 @@ export class Customer extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: CustomerArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport(opts, `limitry.Customer '${name}'`, () => "Take the customer over with adopt: true instead.");
     super(
       CUSTOMER_PROVIDER,
       name,

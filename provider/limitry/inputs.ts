@@ -3,7 +3,8 @@ import { z } from "zod";
 import { PeriodSchema } from "../../sdk/limitry/resources/limits.js";
 import { AggregationSchema } from "../../sdk/limitry/resources/meters.js";
 import { limitViolations, meterViolations } from "../../rules/limitry/validation.js";
-import { describeViolation, issueMessage, type Violation } from "../../rules/violation.js";
+import { describeViolation, type Violation } from "../../rules/violation.js";
+import { checkFailure } from "../errors.js";
 import { isUnknown } from "../diff.js";
 
 const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }), { error: "must be a map of strings" });
@@ -66,10 +67,7 @@ function checkWith<T>(
   if (issues.length > 0) {
     return {
       inputs: news,
-      failures: issues.map((issue) => ({
-        property: String(issue.path[0] ?? ""),
-        reason: `${issue.path.map(String).join(".") || "input"}: ${issueMessage(issue)}`,
-      })),
+      failures: issues.map((issue) => checkFailure(issue, known)),
     };
   }
   // Only unknown inputs are missing: check the rules on the known ones, keep the engine's values.

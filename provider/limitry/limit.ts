@@ -13,6 +13,7 @@ const samePeriod: [SdkPeriod] extends [Period] ? ([Period] extends [SdkPeriod] ?
 void samePeriod;
 // One stub for every limit, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
+import { refuseImport } from "../errors.js";
 
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {
@@ -57,6 +58,7 @@ export class Limit extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport(opts, `limitry.Limit '${name}'`, (id) => `Take the limit over with adoptId: "${id}" instead.`);
     super(
       LIMIT_PROVIDER,
       name,

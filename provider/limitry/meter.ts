@@ -14,6 +14,7 @@ const sameAggregation: [SdkAggregation] extends [Aggregation] ? ([Aggregation] e
 void sameAggregation;
 // One stub for every meter, the exports of its own module: installed, it serializes as a require.
 import METER_PROVIDER from "./stubs/meter.js";
+import { refuseImport } from "../errors.js";
 
 /** Inputs of a {@link Meter}. */
 export interface MeterArgs {
@@ -59,6 +60,7 @@ export class Meter extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: MeterArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport(opts, `limitry.Meter '${name}'`, (id) => `Take the meter over with adoptId: "${id}" instead.`);
     super(
       METER_PROVIDER,
       name,

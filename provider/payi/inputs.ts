@@ -5,7 +5,8 @@ import { declaredThreshold, limitViolations } from "../../rules/payi/limit.js";
 import { toUnits, toUsd } from "../../rules/payi/money.js";
 import { RESET_SCHEDULES, withResetSchedule } from "../../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
-import { describeViolation, issueMessage } from "../../rules/violation.js";
+import { describeViolation } from "../../rules/violation.js";
+import { checkFailure } from "../errors.js";
 import { isUnknown } from "../diff.js";
 import { OWNER_PROPERTY, OwnerSchema } from "../ownership.js";
 import { LIMIT_INPUT_OF_WIRE } from "./wire.js";
@@ -99,10 +100,7 @@ export function checkInputs(
   if (!parsed.success) {
     return {
       inputs: news,
-      failures: parsed.error.issues.map((issue) => ({
-        property: String(issue.path[0] ?? ""),
-        reason: `${String(issue.path[0] ?? "input")}: ${issueMessage(issue)}`,
-      })),
+      failures: parsed.error.issues.map((issue) => checkFailure(issue, declared)),
     };
   }
   const value: Record<string, unknown> = parsed.data;

@@ -186,6 +186,12 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
             `limit '${olds.limitName}' (${id}) was deleted outside Pulumi: run \`pulumi refresh\` to recreate it with the next \`pulumi up\`.`,
           );
         }
+        if (error instanceof ConflictError && news.limitName !== olds.limitName) {
+          throw userError(
+            `renaming limit '${olds.limitName}' (${id}) to '${news.limitName}': another limit holds that name and Pay-i keeps names unique. To swap the names of two limits, apply one rename at a time: the first limit to a temporary name, the second to its new name, then the first to its new name (${error.message})`,
+            error,
+          );
+        }
         throw failure(`updating limit '${news.limitName}' (${id})`, error);
       }
     },

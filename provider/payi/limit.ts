@@ -4,6 +4,7 @@ import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
+import { refuseImport } from "../errors.js";
 
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {
@@ -54,6 +55,7 @@ export class Limit extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string>;
 
   constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport(opts, `Limit '${name}'`, (id) => `Take the limit over with limitId: "${id}" and adopt: true instead.`);
     const props = {
       ...args,
       // Stable per stack and resource: the deterministic limit id is derived from it, and with the stack

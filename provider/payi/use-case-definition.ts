@@ -4,6 +4,7 @@ import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import DEFINITION_PROVIDER from "./stubs/use-case-definition.js";
+import { refuseImport } from "../errors.js";
 
 /** Inputs of a {@link UseCaseDefinition}. */
 export interface UseCaseDefinitionArgs {
@@ -25,6 +26,7 @@ export class UseCaseDefinition extends pulumi.dynamic.Resource {
   declare readonly loggingEnabled: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: UseCaseDefinitionArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport(opts, `UseCaseDefinition '${name}'`, () => "Take the use case over with adopt: true instead.");
     const props = {
       ...args,
       owner: ownerOf(name),

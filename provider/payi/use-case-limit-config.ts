@@ -4,6 +4,7 @@ import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_CONFIG_PROVIDER from "./stubs/use-case-limit-config.js";
+import { refuseImport } from "../errors.js";
 
 /** Inputs of a {@link UseCaseLimitConfig}. */
 export interface UseCaseLimitConfigArgs {
@@ -33,6 +34,7 @@ export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
   declare readonly properties: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: UseCaseLimitConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseImport(opts, `UseCaseLimitConfig '${name}'`, () => "Take the limit config over with adopt: true instead.");
     const props = {
       ...args,
       owner: ownerOf(name),

@@ -85,6 +85,15 @@ describe("limitry.customers in budgets.yaml", () => {
     await expect((await load("none.yaml", ["limitry:", "  customers: [c1]"])).loaded).rejects.toThrow("declares no limits");
   });
 
+  test("any empty section says 'none' on purpose, as limits: [] does", async () => {
+    for (const lines of [["limits: []"], ["useCases: []"], ["limitry:", "  limits: []"], ["limitry:", "  meters: []"]]) {
+      await expect((await load("explicit.yaml", lines)).loaded).resolves.toBeDefined();
+    }
+    await expect((await load("blank.yaml", ["# nothing yet"])).loaded).rejects.toThrow(
+      "Write an empty section (`limits: []` or `useCases: []`) in the file to mean that, or pass --allow-empty.",
+    );
+  });
+
   async function problems(name: string, lines: string[]): Promise<string[]> {
     const { file, loaded } = await load(name, lines);
     const error = await loaded.then(

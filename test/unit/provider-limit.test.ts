@@ -27,12 +27,12 @@ describe("check", () => {
     [{ ...base, threshold: 0.5 }, "threshold", "threshold must be between 0.75 and 0.99 (got 0.5)"],
     [{ ...base, threshold: 1.01 }, "threshold", "threshold must be between 0.75 and 0.99 (got 1.01)"],
     [{ ...base, max: 0 }, "max", "max must be greater than 0 (got 0)"],
-    [{ ...base, max: "10" }, "max", "max: must be a number"],
+    [{ ...base, max: "10" }, "max", 'max: must be a number, got the string "10"'],
     [{ ...base, limitName: "" }, "limitName", "limitName must not be empty (got '')"],
     [{ ...base, limitName: undefined }, "limitName", "limitName: limitName is required and must be a string"],
     [{ ...base, limitType: "deny" }, "limitType", 'limitType: expected one of "allow"|"block"'],
-    [{ ...base, properties: { team: 1 } }, "properties", "properties: values must be strings"],
-    [{ ...base, adopt: "yes" }, "adopt", "adopt: must be true or false"],
+    [{ ...base, properties: { team: 1 } }, "properties", "properties.team: values must be strings, got the number 1"],
+    [{ ...base, adopt: "yes" }, "adopt", 'adopt: must be true or false, got the string "yes"'],
   ] as const)("fails %#: %s names the property and the rule", ([news, property, reason]) => {
     const result = check(news as Record<string, unknown>);
     expect(result.failures).toEqual([{ property, reason }]);
