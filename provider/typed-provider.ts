@@ -11,11 +11,13 @@ export interface ReadResult<Stored, Outputs> {
 }
 
 /**
- * A dynamic provider with typed parameters (and results: a create or update always returns the outputs), so that a method taking the wrong shape does not compile:
- * `check` gets what the engine sends (unknown until checked) and every other method the checked
- * `Inputs`, the state's `Outputs`, or (from `read`) the inputs as a state holds them, `Stored` (states
- * written by older versions may lack fields the current `Inputs` require). `pulumi.dynamic.ResourceProvider`
- * defaults both to `any`; a `TypedProvider` is still one (see runtime.ts), without a cast.
+ * A dynamic provider with typed parameters (and results: a create or update always returns the outputs), so
+ * that a method taking the wrong shape does not compile: `check` gets what the engine sends (unknown until
+ * checked) and every other method the checked `Inputs`, or a state's `Outputs` in today's shape (the host
+ * upgrades what earlier versions stored first, see state-upgrade.ts). `read` answers the inputs as a state
+ * holds them, `Stored`: where a state may lack what the current `Inputs` require (a Limit not yet recorded on
+ * its object has no stack `instance`). `pulumi.dynamic.ResourceProvider` defaults both to `any`; a
+ * `TypedProvider` is still one (see runtime.ts), without a cast.
  */
 export interface TypedProvider<Inputs, Outputs, Stored = Inputs> {
   // Properties, not methods: TypeScript checks a method's parameters bivariantly, a function property's strictly.
@@ -25,7 +27,8 @@ export interface TypedProvider<Inputs, Outputs, Stored = Inputs> {
   ) => Promise<pulumi.dynamic.CheckResult<Inputs | Record<string, unknown>>>;
   diff: (id: string, olds: Outputs, news: Inputs) => Promise<pulumi.dynamic.DiffResult>;
   create: (inputs: Inputs) => Promise<{ id: string; outs: Outputs }>;
-  read: (id: string, props?: Outputs) => Promise<ReadResult<Stored, Outputs>>;
+  /** `props`: what the state holds (the host never reads a dynamic resource without a state). */
+  read: (id: string, props: Outputs) => Promise<ReadResult<Stored, Outputs>>;
   update: (id: string, olds: Outputs, news: Inputs) => Promise<{ outs: Outputs }>;
   delete: (id: string, props: Outputs) => Promise<void>;
 }

@@ -11,7 +11,7 @@ import { warn } from "../engine-log.js";
 import type { TypedProvider } from "../typed-provider.js";
 import { failure, userError } from "../errors.js";
 import { isGone } from "./client.js";
-import { CreateOnce } from "./create-once.js";
+import { CreateOnce, type CreateIdentity } from "./create-once.js";
 import { limitFromApi, limitToApi, meterFromApi, meterToApi } from "./wire.js";
 import { checkLimit, checkMeter, type LimitInputs, type MeterInputs } from "./inputs.js";
 
@@ -97,10 +97,10 @@ export function meterProvider(client: () => Limitry): TypedProvider<MeterInputs,
       }
     },
 
-    async read(id, props?: MeterOutputs) {
+    async read(id, props: MeterOutputs) {
       try {
         const meter = await client().meters.retrieve(id);
-        const inputs = { ...meterFromApi(meter), ...(props?.adoptId ? { adoptId: props.adoptId } : {}) };
+        const inputs = { ...meterFromApi(meter), ...declaredOnly(props) };
         return { id, props: meterOutputs(inputs, meter), inputs };
       } catch (error) {
         if (isGone(error, "meter_not_found")) return {};
@@ -183,10 +183,10 @@ export function limitProvider(client: () => Limitry): TypedProvider<LimitInputs,
       }
     },
 
-    async read(id, props?: LimitOutputs) {
+    async read(id, props: LimitOutputs) {
       try {
         const limit = await client().limits.retrieve(id);
-        const inputs = { ...limitFromApi(limit), ...(props?.adoptId ? { adoptId: props.adoptId } : {}) };
+        const inputs = { ...limitFromApi(limit), ...declaredOnly(props) };
         return { id, props: limitOutputs(inputs, limit), inputs };
       } catch (error) {
         if (isGone(error, "limit_not_found")) return {};
@@ -231,6 +231,19 @@ function createFailure(kind: "meter" | "limit", name: string, error: unknown): E
     `${what}: ${error.message}. Run up again: its idempotency key is derived from this resource and its declaration, so Limitry answers the rerun with the ${kind} this attempt made, if it made one, instead of making a second.`,
     error,
   );
+}
+
+/**
+ * What a state holds that Limitry does not: the object adopted and what the create's idempotency key derives
+ * from (declared by the program, so a refresh keeps them).
+ */
+function declaredOnly(state: CreateIdentity & { adoptId?: string | undefined }) {
+  const { adoptId, instance, idSeed } = state;
+  return {
+    ...(adoptId ? { adoptId } : {}),
+    ...(instance !== undefined ? { instance } : {}),
+    ...(idSeed !== undefined ? { idSeed } : {}),
+  };
 }
 
 /** Request options sending `key` as the create's Idempotency-Key (none: the SDK's own per call). */

@@ -25,10 +25,10 @@ import { limitFromApi, limitToApi } from "./wire.js";
 import { LimitInputsObject, LimitInputsSchema, checkInputs, type LimitInputs } from "./inputs.js";
 
 /**
- * Inputs as a state holds them: states from before owner records have no `instance`, and states of the
- * first version with them hold the whole `owner` instead.
+ * Inputs as today's state holds them (earlier shapes are upgraded in provider/state-upgrade.ts): `instance` is
+ * absent on a limit this resource has not recorded itself on yet, one created before owner records.
  */
-type StoredLimitInputs = Omit<LimitInputs, "instance"> & { instance?: string; owner?: Owner };
+type StoredLimitInputs = Omit<LimitInputs, "instance"> & { instance?: string };
 
 /** Outputs of a `Limit`: its inputs plus what the service computes. */
 export interface LimitOutputs extends StoredLimitInputs {
@@ -38,7 +38,10 @@ export interface LimitOutputs extends StoredLimitInputs {
   state: "ok" | "exceeded" | "overrun";
   createdAt: string;
   updatedAt: string;
-  /** The create or adopt that took the limit (see `ownership.ts`); absent in states from before owner records. */
+  /**
+   * The create or adopt that took the limit (see `ownership.ts`). Absent, as `instance` is, until this resource
+   * records itself on the limit: a limit created before owner records gets its record at its next update.
+   */
   generation?: string;
 }
 
@@ -58,13 +61,10 @@ const release = (limitId: string) => releaseAdvice(`pulumi-limits release --limi
  * same limit, two stacks never derive the same id, and a replacement (new type or threshold) never
  * collides with the limit it replaces.
  */
-export function deterministicLimitId(
-  inputs: Pick<StoredLimitInputs, "idSeed" | "limitType" | "threshold" | "instance" | "owner">,
-): string {
+export function deterministicLimitId(inputs: Pick<StoredLimitInputs, "idSeed" | "limitType" | "threshold" | "instance">): string {
   const parts = [inputs.idSeed, inputs.limitType, inputs.threshold ?? ""];
-  // States from before owner records derived ids without the instance; keep deriving theirs that way.
-  const instance = inputs.instance ?? inputs.owner?.instance;
-  if (instance !== undefined) parts.unshift(instance);
+  // A limit created before stack instances derived its id from the seed alone: it keeps that id.
+  if (inputs.instance !== undefined) parts.unshift(inputs.instance);
   const digest = createHash("sha256").update(parts.join("\u0000")).digest("hex");
   return `pl-${digest.slice(0, 24)}`;
 }
@@ -143,21 +143,19 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       }
     },
 
-    async read(id, props?: LimitOutputs) {
+    async read(id, old: LimitOutputs) {
       try {
         const { limit } = await client().limits.retrieve(id);
-        const old: Partial<LimitOutputs> = props ?? {};
         const { limitId, properties: held, ...declared } = limitFromApi(limit);
-        const properties = held ?? old.properties ?? {};
+        const properties = held ?? old.properties;
         const inputs = {
           ...declared,
           ...(isDeclaredId(old) ? { limitId } : {}),
           properties,
-          adopt: old.adopt ?? false,
-          idSeed: old.idSeed ?? "",
+          adopt: old.adopt,
+          idSeed: old.idSeed,
           ...scheduleOf(properties),
           ...(old.instance !== undefined ? { instance: old.instance } : {}),
-          ...(old.owner ? { owner: old.owner } : {}),
           ...(old.replaceOnChanges ? { replaceOnChanges: old.replaceOnChanges } : {}),
         };
         return { id, props: toOutputs(inputs, limit, old.generation), inputs };
@@ -171,7 +169,8 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       const api = client();
       try {
         const { limit: live } = await api.limits.retrieve(id);
-        // The record names the resource as it was (an alias rename changes it); older states have none.
+        // The record names the resource as it was (an alias rename changes it). A limit this resource has not
+        // recorded itself on yet (see LimitOutputs) is checked against the record about to be written.
         const previous = ownerOf(olds) ?? ownerOf(news);
         const { claim, record } = claimIn(live.properties, previous);
         if (updateDecision({ claim }) !== "update" && record) {
@@ -201,7 +200,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       try {
         const { limit } = await api.limits.retrieve(id);
         const owner = ownerOf(props);
-        // A state from before owner records holds no generation: the state is the only evidence there.
+        // A limit this resource has not recorded itself on (no generation): the state is the only evidence.
         const { claim, record } =
           owner && props.generation !== undefined
             ? claimIn(limit.properties, owner)
@@ -358,20 +357,20 @@ function toOutputs(inputs: StoredLimitInputs, limit: ApiLimit, generation: strin
   };
 }
 
-// A limitId in old outputs is always present; it was declared only if it differs from the derived one.
-function isDeclaredId(old: Partial<LimitOutputs>): boolean {
-  if (old.limitId === undefined || old.idSeed === undefined || old.limitType === undefined) return false;
+/**
+ * The outputs always hold the limitId; it was declared only if it differs from the one derived from the seed,
+ * with the stack instance or, for a limit created before stack instances, without it.
+ */
+function isDeclaredId(old: LimitOutputs): boolean {
   const derived = { idSeed: old.idSeed, limitType: old.limitType, threshold: old.threshold };
   return (
-    old.limitId !== deterministicLimitId({ ...derived, instance: old.instance, owner: old.owner }) &&
-    old.limitId !== deterministicLimitId(derived)
+    old.limitId !== deterministicLimitId({ ...derived, instance: old.instance }) && old.limitId !== deterministicLimitId(derived)
   );
 }
 
-/** The owner a limit's inputs name (see `ownerFromSeed`); none in states from before owner records. */
+/** The owner a limit's inputs name (see `ownerFromSeed`); none before this resource records itself on the limit. */
 function ownerOf(inputs: LimitInputs): Owner;
-function ownerOf(inputs: Partial<StoredLimitInputs>): Owner | undefined;
-function ownerOf(inputs: Partial<StoredLimitInputs>): Owner | undefined {
-  if (inputs.instance !== undefined && inputs.idSeed !== undefined) return ownerFromSeed(inputs.idSeed, inputs.instance);
-  return inputs.owner;
+function ownerOf(inputs: StoredLimitInputs): Owner | undefined;
+function ownerOf(inputs: StoredLimitInputs): Owner | undefined {
+  return inputs.instance === undefined ? undefined : ownerFromSeed(inputs.idSeed, inputs.instance);
 }

@@ -28,10 +28,16 @@ import { configChangeNote, useCaseGoneNote } from "./use-case-impact.js";
 /** Not-found code of a use case; any other 404 (e.g. `route_not_found` from a wrong base URL) is a failure. */
 const GONE = "use_case_not_found";
 
-/** Outputs of a `UseCaseDefinition`: its inputs (states from before owner records have no owner). */
+/**
+ * Outputs of a `UseCaseDefinition`: its inputs, in today's shape (provider/state-upgrade.ts); no `owner` on a
+ * definition created before owner records, until its next update.
+ */
 type DefinitionOutputs = Omit<UseCaseDefinitionInputs, "owner"> & { owner?: Owner };
 
-/** Inputs as a state holds them: states from before owner records have none. */
+/**
+ * Inputs as today's state holds them (provider/state-upgrade.ts): no `owner` and no `generation` on a config
+ * this resource has not recorded itself on yet, one set before owner records.
+ */
 type StoredConfigInputs = Omit<UseCaseLimitConfigInputs, "owner"> & { owner?: Owner; generation?: string };
 
 /** A use-case definition's inputs that change in place, and its identity (a new name is a new use case). */
@@ -93,7 +99,7 @@ export function useCaseDefinitionProvider(
     async read(id, props) {
       try {
         const d = await client().useCases.definitions.retrieve(id);
-        const declared = { adopt: false, ...props, name: d.name, description: d.description };
+        const declared = { ...props, name: d.name, description: d.description };
         return { id, props: outputs(d, declared), inputs: outputs(d, declared) };
       } catch (error) {
         if (isGone(error, GONE)) return {};
@@ -149,8 +155,8 @@ export function useCaseLimitConfigProvider(
     return { ...inputs, ...limitConfigFromApi(d), owner: inputs.owner, adopt: inputs.adopt, generation };
   };
   /**
-   * The config now on the use case, and whose it is for `me` (rules/ownership.ts). Without `me` (a state from
-   * before owner records) the record cannot be compared: the state is the only evidence.
+   * The config now on the use case, and whose it is for `me` (rules/ownership.ts). Without `me` (a config this
+   * resource has not recorded itself on) the record cannot be compared: the state is the only evidence.
    */
   const current = async (useCaseName: string, me: Owner | undefined) => {
     const d = await client().useCases.definitions.retrieve(useCaseName);
@@ -207,7 +213,7 @@ export function useCaseLimitConfigProvider(
         const d = await client().useCases.definitions.retrieve(id);
         const config = limitConfigFromApi(d);
         if (!config) return {};
-        const state = { adopt: false, ...props, ...config };
+        const state = { ...props, ...config };
         return { id, props: state, inputs: state };
       } catch (error) {
         if (isGone(error, GONE)) return {};
@@ -228,7 +234,7 @@ export function useCaseLimitConfigProvider(
     },
     async delete(id, props: StoredConfigInputs) {
       try {
-        // A state from before owner records holds no owner or generation: the state is the only evidence there.
+        // A config this resource has not recorded itself on (no generation): the state is the only evidence.
         const owner = props.generation !== undefined ? props.owner : undefined;
         const { config, claim, record } = await current(id, owner);
         if (!config) return;

@@ -121,9 +121,9 @@ describe("diff, create, read, update, delete", () => {
     const p = limitProvider(() => limitry.client);
     const { id, outs } = await p.create({ ...limitArgs, meterId: meter.id, dimensionFilters: {} });
     await limitry.client.limits.update(id, { limitValue: 7 });
-    expect((await p.read(id, undefined)).inputs).toMatchObject({ limitValue: 7 });
+    expect((await p.read(id, outs)).inputs).toMatchObject({ limitValue: 7 });
     await p.delete(id, outs);
-    expect(await p.read(id, undefined)).toEqual({});
+    expect(await p.read(id, outs)).toEqual({});
     await expect(p.delete(id, outs)).resolves.toBeUndefined();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { deterministicLimitId, limitProvider, type LimitOutputs } from "../../provider/payi/limit-provider.js";
+import { deterministicLimitId, limitProvider } from "../../provider/payi/limit-provider.js";
 import { checkInputs, LimitInputsObject, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/payi/use-case-providers.js";
 import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
@@ -128,25 +128,6 @@ describe("diff, create, read, update, delete", () => {
     expect(await p.diff(id, read.props ?? olds, unset)).toEqual({ changes: false });
     // Declaring 1.0 is declaring the default: the same limit, no change.
     expect(await p.diff(id, olds, { ...unset, threshold: undefined })).toEqual({ changes: false });
-  });
-
-  test("a limit stored with the whole owner (the first owner-record version) diffs equal, is renamed by alias and deleted", async ({
-    service,
-  }) => {
-    const p = limitProvider(() => service.client);
-    const { id, olds } = await outputsOf(p, base);
-    // That version kept `owner` in inputs and outputs, and no `instance`.
-    const { instance: _, ...rest } = olds;
-    const older: LimitOutputs = { ...rest, owner };
-    expect(await p.diff(id, older, base)).toEqual({ changes: false });
-    // A rename through `aliases` changes the id seed: the owner record moves to the new name, in place.
-    const renamed = { ...base, idSeed: "org/p/s/monthly-renamed" };
-    expect(await p.diff(id, older, renamed)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    const updated = await p.update(id, older, renamed);
-    const { limit } = await service.client.limits.retrieve(id);
-    expect(ownerRecordOf(limit.properties)).toMatchObject({ ...owner, resource: "monthly-renamed" });
-    await p.delete(id, updated.outs);
-    expect((await service.client.limits.list()).items).toEqual([]);
   });
 
   test("a max below current spend fails in diff, naming the spend", async ({ service }) => {
