@@ -2,6 +2,7 @@ import type * as automation from "@pulumi/pulumi/automation";
 import { z } from "zod";
 import { limitKey, slug, type LimitEntry } from "./budgets-file.js";
 import { withResetSchedule } from "../rules/payi/reset.js";
+import { upgradeState } from "../provider/state-upgrade.js";
 import { kindOfToken, type ResourceKind } from "./kinds.js";
 import { limitArgs } from "./vocabulary.js";
 
@@ -25,7 +26,10 @@ const DeployedResourceSchema = z.looseObject({
   outputs: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The budgets resources (every kind of cli/kinds.ts) of a stack's last deployment (empty for a new stack). */
+/**
+ * The budgets resources (every kind of cli/kinds.ts) of a stack's last deployment (empty for a new stack), in
+ * today's shape whichever version wrote them (provider/state-upgrade.ts, as the provider reads them).
+ */
 export async function stateResources(stack: automation.Stack): Promise<StateResource[]> {
   const deployment = await stack.exportStack();
   const resources = z.array(z.unknown()).safeParse(deployment.deployment?.resources);
@@ -34,14 +38,14 @@ export async function stateResources(stack: automation.Stack): Promise<StateReso
     const parsed = DeployedResourceSchema.safeParse(entry);
     if (!parsed.success) continue;
     const r = parsed.data;
-    const kind = kindOfToken(r.type)?.kind;
+    const kind = kindOfToken(r.type);
     if (!kind || r.delete === true) continue;
     out.push({
-      kind,
+      kind: kind.kind,
       key: r.urn.slice(r.urn.lastIndexOf("::") + 2),
       id: r.id ?? "",
-      inputs: r.inputs ?? {},
-      outputs: r.outputs ?? {},
+      inputs: upgradeState(kind.provider, r.inputs ?? {}),
+      outputs: upgradeState(kind.provider, r.outputs ?? {}),
     });
   }
   return out;
