@@ -132,10 +132,15 @@ async function exported(stack: automation.Stack): Promise<RecordedState> {
 /** Today's service on a copy of the database the fixture's version wrote (migrated on open). */
 async function replayedService(fixture: StateFixture) {
   const dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-state-upgrade-"));
-  const db = new Database(path.join(dataDir, "payi.sqlite"));
-  db.exec(fixture.serviceSql);
-  db.close();
-  const running = await serve({ host: "127.0.0.1", port: 0, dataDir, apiKeys: [KEY], log: () => {}, profile: fixture.profile });
+  const running = await (async () => {
+    const db = new Database(path.join(dataDir, "payi.sqlite"));
+    db.exec(fixture.serviceSql);
+    db.close();
+    return serve({ host: "127.0.0.1", port: 0, dataDir, apiKeys: [KEY], log: () => {}, profile: fixture.profile });
+  })().catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const payi = new Payi({ apiKey: KEY, baseURL: running.url, maxRetries: 0 });
   const limitry = new Limitry({ apiKey: KEY, baseURL: `${running.url}/v1`, maxRetries: 0 });
   const all = async <T>(page: AsyncIterable<T>) => {
