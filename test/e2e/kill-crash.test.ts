@@ -19,7 +19,7 @@ import { testProfile } from "../support/serve-process.js";
 import { TEST_API_KEY } from "../support/service.js";
 
 // Kills the CLI and, separately, `pulumi up` of a program that installed the packed package, at seeded random
-// points of applying Pay-i limits and Limitry meters and limits, then reruns and checks what users rely on:
+// points of applying Pay-i limits and Limitry meters, limits and customers, then reruns and checks what users rely on:
 // the stack loads, the service holds exactly the declared objects once, no Pay-i owner record names an
 // object the state does not hold, and no dynamic-provider process outlives its run. Kill points are events,
 // not times: the n-th create the service answers (its `onSend` hook runs after the write committed and before
@@ -42,7 +42,7 @@ function random(seed: number): () => number {
 const rand = random(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 
-const CREATES = new Set(["/api/v1/limits", "/v1/meters", "/v1/limits"]);
+const CREATES = new Set(["/api/v1/limits", "/v1/meters", "/v1/limits", "/v1/customers"]);
 let app: FastifyInstance;
 let url: string;
 let dir: string;
@@ -156,6 +156,7 @@ interface Declared {
   payi: Array<{ key: string; name: string; max: number; threshold: number }>;
   meters: Array<{ key: string; name: string; field: string }>;
   limits: Array<{ key: string; name: string; meter: string; limitValue: number; period: string; customerId: string }>;
+  customers: Array<{ key: string; externalId: string; timezone: string }>;
 }
 
 function declared(version: number, prefix: string): Declared {
@@ -181,7 +182,13 @@ function declared(version: number, prefix: string): Declared {
     period: flip && i >= 2 && i < 6 ? "week" : "day",
     customerId: `cust-${i}`,
   }));
-  return { payi, meters, limits };
+  const customers = [
+    // A timezone changes in place; an externalId replaces the customer (created before the old one goes).
+    { key: "acme", externalId: `${prefix}-acme`, timezone: flip ? "America/New_York" : "Europe/Paris" },
+    { key: "beta", externalId: flip ? `${prefix}-beta-2` : `${prefix}-beta`, timezone: "UTC" },
+    { key: "gamma", externalId: `${prefix}-gamma`, timezone: "Asia/Tokyo" },
+  ];
+  return { payi, meters, limits, customers };
 }
 
 function budgetsYaml(d: Declared): string {
@@ -195,11 +202,17 @@ function budgetsYaml(d: Declared): string {
       `    - { key: ${l.key}, name: ${l.name}, meter: ${l.meter}, limitValue: ${l.limitValue}, period: ${l.period}, customerId: ${l.customerId} }`,
     );
   }
+  lines.push("  customers:");
+  for (const c of d.customers) lines.push(`    - { key: ${c.key}, externalId: ${c.externalId}, timezone: ${c.timezone} }`);
   return `${lines.join("\n")}\n`;
 }
 
-/** Exactly the declared objects on the service, each once; the Pay-i owner records name only objects the state holds. */
-async function expectConverged(d: Declared, prefix: string, stateIds: Set<string>): Promise<void> {
+/**
+ * Exactly the declared objects on the service, each once; the Pay-i owner records name only objects the state
+ * holds. `other` is the file's other version: its customers that `d` does not declare are gone (Limitry lists no
+ * customers, and holds one per externalId).
+ */
+async function expectConverged(d: Declared, other: Declared, prefix: string, stateIds: Set<string>): Promise<void> {
   const payi = new Payi({ apiKey: TEST_API_KEY, baseURL: url, maxRetries: 0 });
   const limitry = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${url}/v1`, maxRetries: 0 });
   try {
@@ -244,6 +257,20 @@ async function expectConverged(d: Declared, prefix: string, stateIds: Set<string
         }))
         .sort(byName),
     );
+    for (const c of d.customers) {
+      const live = await limitry.customers.retrieve(c.externalId);
+      expect({ externalId: live.externalId, timezone: live.timezone }, `seed ${SEED}: Limitry customer`).toEqual({
+        externalId: c.externalId,
+        timezone: c.timezone,
+      });
+      expect(stateIds.has(live.id), `seed ${SEED}: Limitry customer ${live.id} (${c.externalId}) is not in the state`).toBe(true);
+    }
+    const declaredIds = new Set(d.customers.map((c) => c.externalId));
+    for (const c of other.customers.filter((c) => !declaredIds.has(c.externalId))) {
+      await expect(limitry.customers.retrieve(c.externalId), `seed ${SEED}: ${c.externalId} is left`).rejects.toMatchObject({
+        code: "customer_not_found",
+      });
+    }
   } finally {
     await payi.close();
     await limitry.close();
@@ -339,7 +366,7 @@ describe(`killed and interrupted runs converge (seed ${SEED})`, () => {
       const rerun = await run(undefined, 0);
       expect(rerun.code, `seed ${SEED}: rerun: ${rerun.stderr}`).toBe(0);
       await noProviderHostLeft("CLI rerun");
-      await expectConverged(declared(version, prefix), prefix, await stateIds(await stack()));
+      await expectConverged(declared(version, prefix), declared(version + 1, prefix), prefix, await stateIds(await stack()));
     },
   );
 
@@ -413,7 +440,7 @@ describe(`killed and interrupted runs converge (seed ${SEED})`, () => {
         const s = await stack(version);
         expect((await s.up({ refresh: true })).summary.result).toBe("succeeded");
         await noProviderHostLeft("program rerun");
-        await expectConverged(declared(version, prefix), prefix, await stateIds(s));
+        await expectConverged(declared(version, prefix), declared(version + 1, prefix), prefix, await stateIds(s));
       },
     );
   });
@@ -429,4 +456,5 @@ for (const m of d.meters) meters[m.key] = new limitry.Meter(m.key, { name: m.nam
 for (const l of d.limits) {
   new limitry.Limit(l.key, { name: l.name, meterId: meters[l.meter].id, limitValue: l.limitValue, period: l.period, customerId: l.customerId });
 }
+for (const c of d.customers) new limitry.Customer(c.key, { externalId: c.externalId, timezone: c.timezone });
 `;
