@@ -57,7 +57,7 @@ Options of the stack commands:
                                  the run, and up applies nothing (e.g. --policy-pack "$(pulumi-limits policy-pack)")
       --policy-pack-config FILE  preview/up: JSON config of the --policy-pack in the same position
 import: [--format yaml|ts] [--out FILE] [--base-url URL]   (adds a limitry: section when LIMITRY_API_KEY is set)
-reset:  --due [-f FILE] [--now ISO-DATE] [--json] [--base-url URL]
+reset:  --due [-f FILE] [-s STACK] [--backend URL] [--now ISO-DATE] [--json] [--base-url URL]   (waits for the stack's lock)
 status: [--now ISO-DATE] (next resets as of that time) [--customer ID[,ID]] (Limitry customers; default: those the file names)
 
 Environment: PAYI_API_KEY (required for Pay-i entries), PAYI_BASE_URL, LIMITRY_API_KEY and LIMITRY_BASE_URL

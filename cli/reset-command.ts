@@ -1,45 +1,24 @@
 import { parseArgs } from "node:util";
-import { Payi } from "../sdk/index.js";
-import {
-  LAST_RESET_PROPERTY,
-  lastResetOf,
-  nextPeriodStart,
-  periodStart,
-  resetDue,
-  type ResetSchedule,
-} from "../rules/payi/reset.js";
+import { formatUsd } from "../rules/payi/money.js";
 import { loadBudgets } from "./budgets-file.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
-import { formatUsd } from "../rules/payi/money.js";
-
-/** What `reset --due` did with one limit that declares a schedule. */
-export interface ResetResult {
-  name: string;
-  limitId: string | null;
-  schedule: ResetSchedule;
-  /** `reset` now; `not-due` (already reset, or created, in this period); `missing` (not on the service: run `up`). */
-  outcome: "reset" | "not-due" | "missing";
-  /** Start of the current period (UTC). */
-  periodStart: string;
-  /** When the limit was last reset for a period (or created), before this run. */
-  lastReset: string | null;
-  nextReset: string;
-  /** Spend the reset cleared, USD. */
-  spendClearedUsd?: number;
-}
+import { resetDueLimits, type ResetResult } from "./reset-run.js";
 
 /**
  * `pulumi-limits reset --due`: resets every limit of the file whose `reset` period began after its last
- * reset, for a scheduled job. The last reset is read from and written to the limit on the service, so a
- * second run, another runner or a lost state file finds the period done. The period is recorded before
- * the reset: a crash between the two leaves one missed reset (visible, and fixable by hand), never two.
+ * reset (or its creation), for a scheduled job. The last reset is recorded in the stack's state, which every
+ * runner shares through the backend; each period's reset is claimed there under the stack's lock before it
+ * is applied, so concurrent runs, retries and reruns reset a limit at most once per period (cli/reset-run.ts).
+ * Exits 1 when a reset this run claimed failed or may not have been applied.
  */
 export async function resetCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       file: { type: "string", short: "f", default: "budgets.yaml" },
+      stack: { type: "string", short: "s", default: "dev" },
+      backend: { type: "string" },
       due: { type: "boolean", default: false },
       now: { type: "string" },
       json: { type: "boolean", default: false },
@@ -54,41 +33,16 @@ export async function resetCommand(args: string[], environment: CliEnvironment):
     );
   }
   const now = clock(values.now);
-  const [apiKey] = environment.apiKeys;
-  if (!apiKey) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
   const budgets = await loadBudgets(values.file, { allowEmpty: true });
-  const client = new Payi({ apiKey, baseURL: values["base-url"] ?? environment.baseUrl });
-  const results: ResetResult[] = [];
-  try {
-    for (const entry of budgets.limits) {
-      if (entry.reset === undefined) continue;
-      const schedule = entry.reset;
-      const base = {
-        name: entry.name,
-        schedule,
-        periodStart: periodStart(schedule, now).toISOString(),
-        nextReset: nextPeriodStart(schedule, now).toISOString(),
-      };
-      const [limit] = (await client.limits.list({ limit_name: entry.name })).items;
-      if (!limit) {
-        results.push({ ...base, limitId: null, outcome: "missing", lastReset: null });
-        continue;
-      }
-      const last = lastResetOf(limit.properties, limit.limit_creation_timestamp);
-      const known = { ...base, limitId: limit.limit_id, lastReset: last.toISOString() };
-      if (!resetDue(schedule, last, now)) {
-        results.push({ ...known, outcome: "not-due" });
-        continue;
-      }
-      await client.limits.properties.update(limit.limit_id, { properties: { [LAST_RESET_PROPERTY]: base.periodStart } });
-      const { limit_history } = await client.limits.reset(limit.limit_id, { reset_date: now });
-      results.push({ ...known, outcome: "reset", spendClearedUsd: limit_history.totals.cost.total.base });
-    }
-  } finally {
-    await client.close();
-  }
+  const results = budgets.limits.some((entry) => entry.reset !== undefined)
+    ? await resetDueLimits(
+        budgets,
+        { stack: values.stack, backend: values.backend, baseUrl: values["base-url"], environment },
+        now,
+      )
+    : [];
   process.stdout.write(values.json ? `${JSON.stringify(results, null, 2)}\n` : describe(results, values.file));
-  return ExitCode.ok;
+  return results.some((r) => r.outcome === "failed") ? ExitCode.failure : ExitCode.ok;
 }
 
 /** `--now` (an injected clock for back-fills and tests), else the system clock. */
@@ -102,12 +56,24 @@ function clock(value: string | undefined): Date {
 function describe(results: ResetResult[], file: string): string {
   if (results.length === 0) return `No limit in ${file} declares a reset schedule (reset: daily | weekly | monthly).\n`;
   const lines = results.map((r) => {
-    if (r.outcome === "reset")
-      return `reset    '${r.name}' (${r.limitId}): cleared ${formatUsd(r.spendClearedUsd ?? 0)} of tracked spend; ${r.schedule} period from ${r.periodStart}`;
-    if (r.outcome === "missing") return `missing  '${r.name}': not on the service yet (run \`pulumi-limits up\`)`;
-    return `not due  '${r.name}' (${r.limitId}): last reset ${r.lastReset}; next reset ${r.nextReset}`;
+    const limit = `'${r.name}'${r.limitId ? ` (${r.limitId})` : ""}`;
+    switch (r.outcome) {
+      case "reset":
+        return `reset    ${limit}: cleared ${formatUsd(r.spendClearedUsd ?? 0)} of tracked spend; ${r.schedule} period from ${r.periodStart}`;
+      case "missing":
+        return r.limitId
+          ? `missing  ${limit}: deleted from the service (run \`pulumi-limits up\` to create it again)`
+          : `missing  ${limit}: not on the service yet (run \`pulumi-limits up\`)`;
+      case "claimed":
+        return `claimed  ${limit}: the reset for the ${r.schedule} period from ${r.periodStart} was claimed by another run${r.claimedAt ? ` at ${r.claimedAt}` : ""} and is not confirmed; if that run failed or was stopped, this period's reset was missed (check the spend with \`pulumi-limits status\`); next reset ${r.nextReset}`;
+      case "failed":
+        return `failed   ${limit}: ${r.error ?? "the reset failed"}`;
+      default:
+        return `not due  ${limit}: last reset ${r.lastReset}; next reset ${r.nextReset}`;
+    }
   });
   const count = (o: ResetResult["outcome"]) => results.filter((r) => r.outcome === o).length;
-  lines.push(`${count("reset")} reset, ${count("not-due")} not due${count("missing") ? `, ${count("missing")} missing` : ""}.`);
+  const extra = (["claimed", "failed", "missing"] as const).filter((o) => count(o) > 0).map((o) => `, ${count(o)} ${o}`);
+  lines.push(`${count("reset")} reset, ${count("not-due")} not due${extra.join("")}.`);
   return `${lines.join("\n")}\n`;
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { LimitTypeSchema } from "../../sdk/payi/resources/limits.js";
 import { declaredThreshold, limitViolations } from "../../rules/payi/limit.js";
 import { toUnits, toUsd } from "../../rules/payi/money.js";
-import { RESET_SCHEDULES, withResetSchedule } from "../../rules/payi/reset.js";
+import { RESET_SCHEDULES, ResetRequestSchema, withResetSchedule } from "../../rules/payi/reset.js";
 import { USE_CASE_NAME } from "../../rules/payi/use-case.js";
 import { describeViolation } from "../../rules/violation.js";
 import { checkFailure } from "../errors.js";
@@ -38,6 +38,8 @@ export const LimitInputsObject = z.object({
   idSeed: z.string(),
   /** Periodic reset schedule; kept on the limit as a property (see rules/payi/reset.ts). */
   reset: z.enum(RESET_SCHEDULES, { error: "must be daily, weekly or monthly" }).optional(),
+  /** A period's reset, claimed then applied at most once (set by `pulumi-limits reset --due`; rules/payi/reset.ts). */
+  resetRequest: ResetRequestSchema.optional(),
   /**
    * This stack instance (see provider/identity.ts); set by the `Limit` constructor. With `idSeed` it names the
    * limit's owner (`ownerFromSeed`), recorded on the limit.

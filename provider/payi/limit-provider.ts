@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { ConflictError, type Limit as ApiLimit, type LimitUpdateParams, type Payi } from "../../sdk/payi/index.js";
+import { APIError, ConflictError, type Limit as ApiLimit, type LimitUpdateParams, type Payi } from "../../sdk/payi/index.js";
 import { effectiveThreshold, maxBelowSpend } from "../../rules/payi/limit.js";
 import { definedProperties, propertyPatch } from "../../rules/payi/properties.js";
-import { scheduleOf, withoutResetMarker } from "../../rules/payi/reset.js";
+import { resetStep, scheduleOf, withoutResetMarker, type ResetRecord, type ResetRequest } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
 import { toUnits } from "../../rules/payi/money.js";
 import { createDecision, deleteDecision, updateDecision, type Found } from "../../rules/ownership.js";
@@ -43,6 +43,8 @@ export interface LimitOutputs extends StoredLimitInputs {
    * records itself on the limit: a limit created before owner records gets its record at its next update.
    */
   generation?: string;
+  /** Since when the spend counts, and the reset claimed for it (rules/payi/reset.ts); absent in older states. */
+  lastReset?: ResetRecord;
 }
 
 /** Inputs that change in place (the reset schedule is among the properties). */
@@ -77,18 +79,9 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
     },
 
     async diff(id, olds: LimitOutputs, news: LimitInputs) {
-      const replaces: string[] = LIMIT_REPLACING.filter((key) => key !== "limitId" || news.limitId !== undefined).filter(
-        (key) => !same(olds[key], news[key]),
-      );
-      const updates: string[] = LIMIT_UPDATABLE.filter((key) => !same(olds[key], news[key]));
-      // A rename through `aliases` (or of the stack) moves the owner record to the new name.
-      if (!same(ownerOf(olds), isUnknown(news.instance) ? news.instance : ownerOf(news))) updates.push("owner");
-      // The engine applies `replaceOnChanges` only to the keys a provider reports as changed, which a
-      // dynamic provider cannot report: the constructor passes the option in and it is applied here.
-      const forced = updates.filter((key) => replacesOnChange(news.replaceOnChanges, key));
-      replaces.push(...forced);
-      const inPlace = updates.filter((key) => !forced.includes(key));
-      if (replaces.length === 0 && inPlace.length === 0) return { changes: false };
+      const { replaces, inPlace } = changedInputs(olds, news);
+      // A reset changes nothing the limit declares: whether it is asked of this limit is all there is to decide.
+      if (replaces.length === 0 && inPlace.length === 0) return { changes: resetStepOf(olds, news) !== undefined };
 
       const live = await client()
         .limits.retrieve(id)
@@ -134,7 +127,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
         // Our record with this generation: the limit just created. No record echoed: at a derived id the
         // limit is this resource's either way (rules/ownership.ts), and a declared id was looked up above.
         if (limit.properties == null || ownerRecordOf(limit.properties)?.generation === generation) {
-          return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
+          return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation, startsNow()) };
         }
         return await takeOver(api, inputs, limitId, generation, undefined);
       } catch (error) {
@@ -158,7 +151,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
           ...(old.instance !== undefined ? { instance: old.instance } : {}),
           ...(old.replaceOnChanges ? { replaceOnChanges: old.replaceOnChanges } : {}),
         };
-        return { id, props: toOutputs(inputs, limit, old.generation), inputs };
+        return { id, props: toOutputs(inputs, limit, old.generation, old.lastReset), inputs };
       } catch (error) {
         if (isGone(error, GONE)) return {};
         throw failure(`reading limit ${id}`, error);
@@ -167,6 +160,9 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
 
     async update(id, olds: LimitOutputs, news: LimitInputs) {
       const api = client();
+      const step = resetStepOf(olds, news);
+      let limit: ApiLimit;
+      let generation: string;
       try {
         const { limit: live } = await api.limits.retrieve(id);
         // The record names the resource as it was (an alias rename changes it). A limit this resource has not
@@ -176,9 +172,12 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
         if (updateDecision({ claim }) !== "update" && record) {
           throw userError(ownedElsewhere(`limit '${live.limit_name}' (${id})`, record, previous, release(id)));
         }
-        const generation = record?.generation ?? olds.generation ?? newGeneration();
-        const limit = await converge(api, live, news, formatOwnerRecord({ ...ownerOf(news), generation }));
-        return { outs: toOutputs(news, limit, generation) };
+        generation = record?.generation ?? olds.generation ?? newGeneration();
+        // A reset alone sends nothing but the reset (where properties are not echoed, converge would resend them).
+        limit =
+          step !== undefined && changedInputs(olds, news).inPlace.length === 0
+            ? live
+            : await converge(api, live, news, formatOwnerRecord({ ...ownerOf(news), generation }));
       } catch (error) {
         if (isGone(error, GONE)) {
           throw userError(
@@ -193,6 +192,19 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
         }
         throw failure(`updating limit '${news.limitName}' (${id})`, error);
       }
+      if (step === "claim" && news.resetRequest) {
+        const claimed = { since: news.resetRequest.period, run: news.resetRequest.run, claimedAt: new Date().toISOString() };
+        return { outs: toOutputs(news, limit, generation, claimed) };
+      }
+      if (step === "apply" && olds.lastReset) {
+        const applied = await applyReset(api, limit, olds.lastReset);
+        // The reset zeroed the spend read before it.
+        const outs = toOutputs(news, limit, generation, applied);
+        return { outs: { ...outs, spendUsd: 0, state: spendState(0, limit.max, limit.threshold) } };
+      }
+      // A schedule set or changed starts its period now; otherwise the record stays as it is.
+      const lastReset = same(olds.reset, news.reset) ? olds.lastReset : startsNow();
+      return { outs: toOutputs(news, limit, generation, lastReset) };
     },
 
     async delete(id, props: LimitOutputs) {
@@ -227,6 +239,55 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       }
     },
   };
+}
+
+/** The inputs that changed: those that replace the limit, and those that change in place. */
+function changedInputs(olds: LimitOutputs, news: LimitInputs): { replaces: string[]; inPlace: string[] } {
+  const replaces: string[] = LIMIT_REPLACING.filter((key) => key !== "limitId" || news.limitId !== undefined).filter(
+    (key) => !same(olds[key], news[key]),
+  );
+  const updates: string[] = LIMIT_UPDATABLE.filter((key) => !same(olds[key], news[key]));
+  // A rename through `aliases` (or of the stack) moves the owner record to the new name.
+  if (!same(ownerOf(olds), isUnknown(news.instance) ? news.instance : ownerOf(news))) updates.push("owner");
+  // The engine applies `replaceOnChanges` only to the keys a provider reports as changed, which a
+  // dynamic provider cannot report: the constructor passes the option in and it is applied here.
+  const forced = updates.filter((key) => replacesOnChange(news.replaceOnChanges, key));
+  replaces.push(...forced);
+  return { replaces, inPlace: updates.filter((key) => !forced.includes(key)) };
+}
+
+/** The reset step the inputs ask of this limit (rules/payi/reset.ts); none while the request is not known yet. */
+function resetStepOf(olds: LimitOutputs, news: LimitInputs): "claim" | "apply" | undefined {
+  const request: ResetRequest | undefined = isUnknown(news.resetRequest) ? undefined : news.resetRequest;
+  return resetStep(request, olds.lastReset, olds.createdAt);
+}
+
+/** The record of a limit whose spend counts from now: created, taken, or given a new schedule. */
+function startsNow(): ResetRecord {
+  return { since: new Date().toISOString() };
+}
+
+/**
+ * Resets the limit for the period `claimed` holds. Pay-i documents no idempotency for a reset, so a lost
+ * answer is never resent (the SDK fails it `mayHaveBeenApplied`); either way the failure leaves the period
+ * claimed in state, so no later run resets it a second time: at worst this period's reset is missed, and
+ * the message says so.
+ */
+async function applyReset(api: Payi, limit: ApiLimit, claimed: ResetRecord): Promise<ResetRecord> {
+  try {
+    const { limit_history } = await api.limits.reset(limit.limit_id);
+    return { ...claimed, appliedAt: new Date().toISOString(), spendClearedUsd: limit_history.totals.cost.total.base };
+  } catch (error) {
+    const what = `limit '${limit.limit_name}' (${limit.limit_id}): the reset for the period from ${claimed.since}`;
+    const after =
+      "The period stays claimed, so no run resets it again: check the limit's spend (`pulumi-limits status`) and reset it by hand if it was not cleared.";
+    // The SDK's own advice (check, then repeat) is this message's: say only what came back.
+    if (error instanceof APIError && error.mayHaveBeenApplied) {
+      const answer = error.status === undefined ? "no answer came back" : `the answer was HTTP ${error.status}`;
+      throw userError(`${what} may or may not have been applied (${answer}). ${after}`, error);
+    }
+    throw userError(`${what} failed. ${after} ${error instanceof Error ? error.message : String(error)}`, error);
+  }
 }
 
 /** A new value keeps the old one, or may (not known yet). */
@@ -316,7 +377,7 @@ async function takeOver(
   }
   if (decision === "take" && claim === "unreadable") takenByReplacement.add(existing.limit_id);
   const limit = await converge(api, existing, inputs, formatOwnerRecord({ ...owner, generation }));
-  return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation) };
+  return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation, startsNow()) };
 }
 
 /**
@@ -343,12 +404,19 @@ async function findByName(api: Payi, name: string): Promise<ApiLimit | undefined
   return page.items[0];
 }
 
-function toOutputs(inputs: StoredLimitInputs, limit: ApiLimit, generation: string | undefined): LimitOutputs {
-  const { threshold, ...rest } = inputs;
+function toOutputs(
+  inputs: StoredLimitInputs,
+  limit: ApiLimit,
+  generation: string | undefined,
+  lastReset: ResetRecord | undefined,
+): LimitOutputs {
+  // The request is this run's: the outputs keep what it did, in `lastReset`.
+  const { threshold, resetRequest: _request, ...rest } = inputs;
   return {
     ...rest,
     ...(threshold !== undefined ? { threshold } : {}),
     ...(generation !== undefined ? { generation } : {}),
+    ...(lastReset !== undefined ? { lastReset } : {}),
     limitId: limit.limit_id,
     spendUsd: limit.totals.cost.total.base,
     state: spendState(limit.totals.cost.total.base, limit.max, limit.threshold),

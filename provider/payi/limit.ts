@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ResetRecord, ResetRequestArgs } from "../../rules/payi/reset.js";
 import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 
@@ -27,9 +28,17 @@ export interface LimitArgs {
   adopt?: pulumi.Input<boolean>;
   /**
    * Start the spend from zero every UTC day, ISO week or month. Stored on the limit (property
-   * `pulumi-limits.reset`); `pulumi-limits reset --due` carries the resets out. Changes in place.
+   * `pulumi-limits.reset`); `pulumi-limits reset --due` carries the resets out. Changes in place, and the
+   * limit's spend then counts from the change: the first reset falls due when the next period begins.
    */
   reset?: pulumi.Input<"daily" | "weekly" | "monthly">;
+  /**
+   * Reset the limit for the period starting `period`, at most once: `apply: false` claims the period (records
+   * it in `lastReset`; an update that changes nothing remote), then `apply: true` from the same `run` resets
+   * the limit. A period not later than the one recorded, or claimed by another run, changes nothing. Set by
+   * `pulumi-limits reset --due` (which runs both steps); a program that declares its own limits can do the same.
+   */
+  resetRequest?: pulumi.Input<ResetRequestArgs>;
 }
 
 /**
@@ -53,6 +62,11 @@ export class Limit extends pulumi.dynamic.Resource {
   declare readonly state: pulumi.Output<"ok" | "exceeded" | "overrun">;
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
+  /**
+   * Since when the tracked spend counts (the period last reset for, or when the stack created the limit or
+   * set its schedule), and the reset claimed for it. Absent in states from before it was recorded.
+   */
+  declare readonly lastReset: pulumi.Output<ResetRecord | undefined>;
 
   constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
     refuseImport(opts, `Limit '${name}'`, (id) => `Take the limit over with limitId: "${id}" and adopt: true instead.`);
@@ -68,6 +82,7 @@ export class Limit extends pulumi.dynamic.Resource {
       state: undefined,
       createdAt: undefined,
       updatedAt: undefined,
+      lastReset: undefined,
     };
     super(LIMIT_PROVIDER, name, props, opts, RESOURCE_TYPES.limit.module, RESOURCE_TYPES.limit.type);
   }

@@ -1,9 +1,15 @@
 /**
- * Periodic resets of a limit's spend, declared as a schedule. Both the schedule and the last reset live on
- * the limit itself in Pay-i (two reserved properties), so every runner, a second run, or a stack whose
- * state file was lost sees the same facts and never resets a limit twice in one period. Periods are
- * calendar periods in UTC: a day from 00:00, an ISO week from Monday 00:00, a month from the 1st 00:00.
+ * Periodic resets of a limit's spend, declared as a schedule. The schedule lives on the limit (a reserved
+ * property); when the limit was last reset lives in the stack's state (the `Limit`'s `lastReset` output),
+ * which every runner shares through the backend, because Pay-i's `Limit` model does not return properties.
+ * Periods are calendar periods in UTC: a day from 00:00, an ISO week from Monday 00:00, a month from the 1st.
+ *
+ * A reset is carried out in two steps, each an update of the stack under its lock: a run first *claims* the
+ * period (records it in state), then *applies* the reset it claimed. A second run finds the period claimed
+ * and does nothing, and a run that dies between the two, or whose reset answer is lost, leaves the period
+ * claimed: at most one missed reset, reported by every later run of that period, never a second one.
  */
+import { z } from "zod";
 
 /** How often a limit's spend starts again from zero. */
 export const RESET_SCHEDULES = ["daily", "weekly", "monthly"] as const;
@@ -13,10 +19,42 @@ export type ResetSchedule = (typeof RESET_SCHEDULES)[number];
 export const RESET_PROPERTY = "pulumi-limits.reset";
 
 /**
- * Limit property holding the start of the last period the limit was reset for (ISO 8601), written by
- * `pulumi-limits reset --due` before it resets. Not declared by anyone: providers leave it alone.
+ * Limit property in which versions before the state held the last reset wrote it (ISO 8601). Read only as a
+ * fallback for a limit whose state has no `lastReset` yet, and never patched away by the provider.
  */
 export const LAST_RESET_PROPERTY = "pulumi-limits.last-reset";
+
+const Instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
+
+/** A reset of one period asked of a `Limit` by `pulumi-limits reset --due` (its `resetRequest` input). */
+export const ResetRequestSchema = z.object({
+  /** Start of the period to reset for (ISO 8601). */
+  period: Instant,
+  /** The run asking: only the run that claimed a period applies its reset. */
+  run: z.string().min(1, "must not be empty"),
+  /** false: claim the period (record it, nothing reset yet); true: apply the reset this run claimed. */
+  apply: z.boolean().default(false),
+});
+export type ResetRequest = z.infer<typeof ResetRequestSchema>;
+/** A reset request as declared (`apply` defaults to false). */
+export type ResetRequestArgs = z.input<typeof ResetRequestSchema>;
+
+/** A `Limit`'s `lastReset` output: since when its tracked spend counts, and the claim behind it. */
+export const ResetRecordSchema = z.object({
+  /**
+   * Start of the period the limit was last reset for; or when the stack created or took the limit, or set
+   * or changed its schedule (a new limit, or a new schedule, starts its period).
+   */
+  since: Instant,
+  /** The `reset --due` run that claimed the period `since`; absent when no reset was claimed. */
+  run: z.string().optional(),
+  claimedAt: Instant.optional(),
+  /** When that run's reset was applied; absent while claimed only (running, failed or interrupted). */
+  appliedAt: Instant.optional(),
+  /** Spend the reset cleared, USD. */
+  spendClearedUsd: z.number().optional(),
+});
+export type ResetRecord = z.infer<typeof ResetRecordSchema>;
 
 /** Whether a value is a schedule. */
 export function isResetSchedule(value: unknown): value is ResetSchedule {
@@ -42,21 +80,48 @@ export function nextPeriodStart(schedule: ResetSchedule, now: Date): Date {
 }
 
 /**
- * Whether a limit is due: its current period began after its last reset. A limit never reset counts
- * from its creation, so one created during the current period is not due.
+ * Whether a limit is due: its current period began after the instant its spend counts from (its last
+ * reset, or its creation), so a limit created during the current period is not due.
  */
-export function resetDue(schedule: ResetSchedule, lastReset: Date, now: Date): boolean {
-  return lastReset.getTime() < periodStart(schedule, now).getTime();
+export function resetDue(schedule: ResetSchedule, since: Date, now: Date): boolean {
+  return since.getTime() < periodStart(schedule, now).getTime();
 }
 
-/** When a limit was last reset (or created): the reserved property when it holds a date, else `createdAt`. */
-export function lastResetOf(properties: Record<string, string | null> | null | undefined, createdAt: string): Date {
+/**
+ * Since when a limit's spend counts: its recorded `lastReset`; for a state from before that record, the
+ * legacy property when the service returns it and it holds a date; else its creation.
+ */
+export function countsSince(
+  record: ResetRecord | undefined,
+  properties: Record<string, string | null> | null | undefined,
+  createdAt: string,
+): Date {
+  if (record) return new Date(record.since);
   const marked = properties?.[LAST_RESET_PROPERTY];
   const date = marked ? new Date(marked) : undefined;
   return date && !Number.isNaN(date.getTime()) ? date : new Date(createdAt);
 }
 
-/** A declared property bag: the reset bookkeeping removed, since nobody declares it. */
+/**
+ * What a reset request asks of a limit whose state holds `record` (and was created at `createdAt`):
+ * `claim` when the period is later than the one its spend counts from, `apply` when this very run claimed
+ * the period and has not applied it, else nothing (done, claimed by another run, or an older period).
+ */
+export function resetStep(
+  request: ResetRequest | undefined,
+  record: ResetRecord | undefined,
+  createdAt: string | undefined,
+): "claim" | "apply" | undefined {
+  if (!request) return undefined;
+  if (request.apply) {
+    const mine = record?.since === request.period && record.run === request.run && record.appliedAt === undefined;
+    return mine ? "apply" : undefined;
+  }
+  const since = record?.since ?? createdAt;
+  return since === undefined || Date.parse(request.period) > Date.parse(since) ? "claim" : undefined;
+}
+
+/** A declared property bag: the legacy reset bookkeeping removed, since nobody declares it. */
 export function withoutResetMarker(properties: Record<string, string>): Record<string, string> {
   const { [LAST_RESET_PROPERTY]: _marker, ...declared } = properties;
   return declared;

@@ -67,7 +67,7 @@ test("the pull-request plan is posted as a comment, and a nightly job carries ou
   const crons = (workflow.on["schedule"] as Array<{ cron: string }>).map((s) => s.cron);
   expect(workflow.jobs["reset"]?.if).toBe(`github.event.schedule == '${crons[0]}'`);
   expect(workflow.jobs["reset"]?.concurrency).toEqual({ group: "budgets-reset", "cancel-in-progress": false });
-  expect(runs("reset").at(-1)).toBe("npx pulumi-limits reset --due -f budgets.yaml");
+  expect(runs("reset").at(-1)).toBe("npx pulumi-limits reset --due -f budgets.yaml --stack prod");
   expect(workflow.jobs["drift"]?.if).toBe(`github.event.schedule == '${crons[1]}'`);
 });
 

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "vitest";
 import {
   LAST_RESET_PROPERTY,
-  lastResetOf,
+  countsSince,
   nextPeriodStart,
   periodStart,
   resetDue,
+  resetStep,
   withoutResetMarker,
 } from "../../rules/payi/reset.js";
 
@@ -38,14 +39,44 @@ describe("reset periods (UTC calendar periods)", () => {
     expect(resetDue("weekly", at("2030-01-14T00:00:00Z"), at("2030-01-20T23:59:59Z"))).toBe(false);
   });
 
-  test("the last reset is the recorded period start, else the creation time", () => {
-    expect(lastResetOf({ [LAST_RESET_PROPERTY]: "2030-01-01T00:00:00.000Z" }, "2026-05-05T00:00:00Z").toISOString()).toBe(
-      "2030-01-01T00:00:00.000Z",
-    );
-    expect(lastResetOf({ [LAST_RESET_PROPERTY]: "not a date" }, "2026-05-05T00:00:00Z").toISOString()).toBe(
+  test("spend counts from the state's record; a state without one reads the legacy property, else the creation", () => {
+    const created = "2026-05-05T00:00:00Z";
+    const legacy = { [LAST_RESET_PROPERTY]: "2030-01-01T00:00:00.000Z" };
+    expect(countsSince({ since: "2030-02-01T00:00:00.000Z" }, legacy, created).toISOString()).toBe("2030-02-01T00:00:00.000Z");
+    expect(countsSince(undefined, legacy, created).toISOString()).toBe("2030-01-01T00:00:00.000Z");
+    expect(countsSince(undefined, { [LAST_RESET_PROPERTY]: "not a date" }, created).toISOString()).toBe(
       "2026-05-05T00:00:00.000Z",
     );
-    expect(lastResetOf(null, "2026-05-05T00:00:00Z").toISOString()).toBe("2026-05-05T00:00:00.000Z");
+    // Pay-i's Limit model has no properties: only the state and the creation are left.
+    expect(countsSince(undefined, null, created).toISOString()).toBe("2026-05-05T00:00:00.000Z");
     expect(withoutResetMarker({ team: "ml", [LAST_RESET_PROPERTY]: "2030-01-01T00:00:00.000Z" })).toEqual({ team: "ml" });
+  });
+});
+
+describe("a period's reset is claimed once, then applied only by the run that claimed it", () => {
+  const feb = "2030-02-01T00:00:00.000Z";
+  const created = "2030-01-10T09:00:00.000Z";
+  const claim = (period: string, run = "A") => ({ period, run, apply: false });
+  const apply = (period: string, run = "A") => ({ period, run, apply: true });
+
+  test("a period later than the one the spend counts from is claimed; the same or an earlier one is not", () => {
+    expect(resetStep(claim(feb), { since: created }, created)).toBe("claim");
+    expect(resetStep(claim(feb), undefined, created)).toBe("claim");
+    expect(resetStep(claim("2030-01-01T00:00:00.000Z"), undefined, created)).toBeUndefined();
+    // Claimed by another run (applied or not): a second run in the same period claims nothing.
+    expect(resetStep(claim(feb, "B"), { since: feb, run: "A", claimedAt: feb }, created)).toBeUndefined();
+    expect(resetStep(claim(feb, "B"), { since: feb, run: "A", claimedAt: feb, appliedAt: feb }, created)).toBeUndefined();
+    // A run whose clock is behind the last claim's never goes back.
+    expect(resetStep(claim("2030-01-01T00:00:00.000Z", "B"), { since: feb, run: "A" }, created)).toBeUndefined();
+  });
+
+  test("only the claiming run applies, and only once", () => {
+    expect(resetStep(apply(feb), { since: feb, run: "A", claimedAt: feb }, created)).toBe("apply");
+    expect(resetStep(apply(feb, "B"), { since: feb, run: "A", claimedAt: feb }, created)).toBeUndefined();
+    expect(resetStep(apply(feb), { since: feb, run: "A", claimedAt: feb, appliedAt: feb }, created)).toBeUndefined();
+    // A claim left unapplied by a run that died is never applied by a later one: at most one missed reset.
+    expect(resetStep(apply(feb, "C"), { since: feb, run: "A", claimedAt: feb }, created)).toBeUndefined();
+    expect(resetStep(apply(feb), undefined, created)).toBeUndefined();
+    expect(resetStep(undefined, { since: created }, created)).toBeUndefined();
   });
 });
