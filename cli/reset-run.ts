@@ -22,6 +22,7 @@ import {
 } from "../rules/payi/reset.js";
 import { Payi } from "../sdk/index.js";
 import type { BudgetsFile, LimitEntry } from "./budgets-file.js";
+import { commandErrorLine } from "./output.js";
 import { resolveLimitKeys, stateResources, type StateResource } from "./resource-keys.js";
 import { limitArgs, limitEntry, type LimitSettings } from "./vocabulary.js";
 import { PROJECT, budgetsStack, type StackSettings } from "./workspace.js";
@@ -203,8 +204,7 @@ async function resetUpdate(
     });
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    for (const { s } of declared) if (!records.has(s.key) && !errors.has(s.key)) errors.set(s.key, firstErrorLine(message));
+    for (const { s } of declared) if (!records.has(s.key) && !errors.has(s.key)) errors.set(s.key, commandErrorLine(error));
   }
   return records;
 }
@@ -252,11 +252,6 @@ function result(
 function limitUrn(stack: Stack, key: string): string {
   const name = stack.name.slice(stack.name.lastIndexOf("/") + 1);
   return `urn:pulumi:${name}::${PROJECT}::pulumi-nodejs:dynamic/payi:Limit::${key}`;
-}
-
-function firstErrorLine(message: string): string {
-  const line = message.split("\n").find((l) => /error:/i.test(l)) ?? message.split("\n")[0] ?? message;
-  return line.replace(/^.*?error: /i, "").trim();
 }
 
 /**
