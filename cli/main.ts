@@ -29,7 +29,7 @@ Commands:
   preview    show what \`up\` would change
   up         create, update or replace limits and use cases to match the file
   refresh    update the stack's state from the service
-  destroy    delete the stack's limits and use cases from the service
+  destroy    show every object of the stack (and the spend it discards), then delete them from the service
   drift      refresh and compare: exit 3 when the service differs from the file
   status     spend vs max, threshold and state of every limit (table or --json)
   import     write what exists on the service as budgets.yaml (adopt: true) or TypeScript
@@ -48,11 +48,11 @@ Options of the stack commands:
       --base-url URL   Pay-i API root (default PAYI_BASE_URL, else https://api.pay-i.com)
       --json           one JSON engine event per line
   -y, --yes            apply without a prompt (required when not interactive)
-      --skip-refresh   preview/up: compare with the stack's state instead of reading the service first
-      --checkpoints    up/destroy: write state after every step (default: once at the end, when the file
-                       declares no use cases; the next up converges a killed run, see README)
+      --skip-refresh   preview/up/destroy: compare with the stack's state instead of reading the service first
+      --checkpoints    up/destroy: write state after every step (default: once at the end when every kind
+                       the run may create converges on a rerun, i.e. only limits; see README)
       --allow-empty    accept a file that declares nothing (it deletes everything the stack manages)
-      --summary FILE   preview/up/drift: write the plan and budget status as Markdown (also to $GITHUB_STEP_SUMMARY)
+      --summary FILE   preview/up/drift/destroy: write the plan and budget status as Markdown (also to $GITHUB_STEP_SUMMARY)
       --policy-pack DIR          preview/up: run a Pulumi policy pack (repeatable); a mandatory violation stops
                                  the run, and up applies nothing (e.g. --policy-pack "$(pulumi-limits policy-pack)")
       --policy-pack-config FILE  preview/up: JSON config of the --policy-pack in the same position

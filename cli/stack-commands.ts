@@ -240,12 +240,20 @@ export async function destroyCommand(args: string[], environment: CliEnvironment
   const p = parse(args, environment, CHECKPOINTS);
   // destroy deletes everything by definition: an empty file is fine here.
   const budgets = await loadBudgets(p.file, { allowEmpty: true });
-  const { stack, state } = await budgetsStack(budgets, p.settings);
-  const kinds = { create: [], delete: state.map((r) => kindOf(r.kind)) };
-  // A destroy never refreshes: what it deletes is what the state holds.
-  if (writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: true }, kinds)) writeStateOnce(stack);
-  await confirm(`Delete every limit and use case of stack '${p.settings.stack}' from the service?`, p.yes);
-  await stack.destroy(streaming(p.out));
+  const b = await budgetsStack(budgets, p.settings);
+  // The plan first, refreshed so that the spend it names is the service's now; then a confirmation.
+  const preview = recording(p);
+  await b.stack.previewDestroy({ ...preview.callbacks, refresh: p.refresh });
+  const notes = await b.useCaseNotes(true);
+  const plan = preview.recorder.plan(notes);
+  printPlan(p, { ...b, renames: [] }, plan, `Plan to destroy stack '${p.settings.stack}'`);
+  if (plan.changes.length > 0) await confirm(`Delete every object above from the service (stack '${p.settings.stack}')?`, p.yes);
+  const kinds = { create: [], delete: b.state.map((r) => kindOf(r.kind)) };
+  // The destroy itself never refreshes: what it deletes is what the state holds.
+  if (writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: true }, kinds)) writeStateOnce(b.stack);
+  const applied = recording(p);
+  await b.stack.destroy(applied.callbacks);
+  await report(p, { ...b, renames: [] }, applied.recorder.plan(notes), `Destroyed in stack '${p.settings.stack}'`);
   return ExitCode.ok;
 }
 

@@ -128,10 +128,15 @@ function nth(n: number, matches: (event: automation.EngineEvent) => boolean): (e
   return (event) => matches(event) && ++seen === n;
 }
 
+// Steps the engine carries out, not those of the plan a command previews first (destroy shows its plan).
 const finished = (ops: string[]) => (e: automation.EngineEvent) =>
-  e.resOutputsEvent?.metadata.type.endsWith(":Limit") === true && ops.includes(e.resOutputsEvent.metadata.op);
+  e.resOutputsEvent?.planning !== true &&
+  e.resOutputsEvent?.metadata.type.endsWith(":Limit") === true &&
+  ops.includes(e.resOutputsEvent.metadata.op);
 const starting = (ops: string[]) => (e: automation.EngineEvent) =>
-  e.resourcePreEvent?.metadata.type.endsWith(":Limit") === true && ops.includes(e.resourcePreEvent.metadata.op);
+  e.resourcePreEvent?.planning !== true &&
+  e.resourcePreEvent?.metadata.type.endsWith(":Limit") === true &&
+  ops.includes(e.resourcePreEvent.metadata.op);
 
 /**
  * Runs `command` once per kill point, killing it there, then once more to completion. Returns what the

@@ -266,3 +266,70 @@ describe("what a plan warns", () => {
     expect((await runCli(["destroy", ...stackArgs(file, "adopt"), "--yes"], cliEnv(), dir)).code).toBe(0);
   });
 });
+
+describe("drift and destroy", () => {
+  test("drift names each difference (kind, key, field service → file) of both APIs; destroy shows every object and the spend it discards before deleting, and needs --yes", async () => {
+    const file = await writeYaml("drift.yaml", [
+      "limits:",
+      "  - name: Drift Budget",
+      "    max: 100",
+      "limitry:",
+      ...meter,
+      "  limits:",
+      "    - key: daily",
+      "      name: Drift daily",
+      "      meter: tokens",
+      "      limitValue: 1000",
+      "      period: day",
+    ]);
+    const args = stackArgs(file, "drift");
+    expect((await runCli(["up", ...args, "--yes"], cliEnv(), dir)).code).toBe(0);
+    const { client } = env.service();
+    const [budget] = (await client.limits.list({ limit_name: "Drift Budget" })).items;
+    const budgetId = budget?.limit_id ?? "";
+    const daily = await limitryId("Drift daily");
+    await client.limits.update(budgetId, { max: 150 });
+    await limitry.limits.update(daily, { limitValue: 2000 });
+
+    const drift = await runCli(["drift", ...args], cliEnv(), dir);
+    expect(drift.code, drift.stderr).toBe(3);
+    const text = textPlan(drift.stdout, `Differences between the service and ${file}`);
+    expect(text).toContain(`  ~  update  limit 'Drift Budget' (${budgetId})\n        max: $150.00 → $100.00\n`);
+    expect(text).toContain(`  ~  update  Limitry limit 'Drift daily' (key daily, ${daily})\n        limitValue: 2,000 → 1,000\n`);
+    expect(text).toContain(`Drift: the service differs from ${file} (2 to update).`);
+    const json = await runCli(["drift", ...args, "--json"], cliEnv(), dir);
+    expect(json.code).toBe(3);
+    expect(jsonPlan(json.stdout).changes.map((c) => [c["kind"], c["key"], c["changes"]])).toEqual([
+      ["limit", "drift-budget", [{ property: "max", old: 150, new: 100 }]],
+      ["limitryLimit", "limitry-limit-daily", [{ property: "limitValue", old: 2000, new: 1000 }]],
+    ]);
+
+    await client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1_000_000, output: 1_000_000 } },
+      limit_ids: [budgetId],
+    });
+    const title = "Plan to destroy stack 'drift'";
+    const refused = await runCli(["destroy", ...args], cliEnv(), dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      "pulumi-limits: Delete every object above from the service (stack 'drift'): pass --yes to apply without a prompt\n",
+    );
+    const plan = textPlan(refused.stdout, title);
+    expect(plan).toContain(`  -  delete  limit 'Drift Budget' (${budgetId})\n        tracked spend discarded: $12.50\n`);
+    expect(plan).toContain(`  -  delete  Limitry limit 'Drift daily' (key daily, ${daily})\n        discards its cap`);
+    expect(plan).toMatch(/ {2}- {2}delete {2}Limitry meter 'Total Tokens' \(key tokens, mtr_\w+\)\n/);
+    expect(plan).toContain(`warning: deleting limit 'Drift Budget' (${budgetId}) discards its tracked spend of $12.50\n`);
+    expect((await client.limits.retrieve(budgetId)).limit.limit_id).toBe(budgetId);
+    expect((await limitry.limits.retrieve(daily)).id).toBe(daily);
+
+    const destroyed = await runCli(["destroy", ...args, "--yes"], cliEnv(), dir);
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    const shown = destroyed.stdout.indexOf(`${title}:\n  -  delete  limit 'Drift Budget'`);
+    expect(shown).toBeGreaterThan(-1);
+    expect(destroyed.stdout.indexOf("Destroyed in stack 'drift':")).toBeGreaterThan(shown);
+    expect((await client.limits.list({ limit_name: "Drift Budget" })).items).toEqual([]);
+    expect((await limitry.limits.list()).items.filter((l) => l.id === daily)).toEqual([]);
+  });
+});
