@@ -11,15 +11,10 @@ import { withInterrupts } from "./interrupt.js";
 import { shippedPolicyPack } from "./policy.js";
 import { backendHint, redactCredentials, stackLockedError } from "./backend-errors.js";
 import { commandErrorLine, engineErrors } from "./output.js";
-import {
-  destroyCommand,
-  driftCommand,
-  importCommand,
-  previewCommand,
-  refreshCommand,
-  statusCommand,
-  upCommand,
-} from "./stack-commands.js";
+import { destroyCommand, previewCommand, refreshCommand, upCommand } from "./apply-commands.js";
+import { driftCommand } from "./drift-command.js";
+import { importCommand } from "./import-command.js";
+import { statusCommand } from "./status-command.js";
 
 export const USAGE = `pulumi-limits <command> [options]
 
