@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ResetRecord, ResetRequestArgs } from "../../rules/payi/reset.js";
+import type { ResetRecord, ResetRequestArgs } from "../../rules/payi/reset-record.js";
 import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 

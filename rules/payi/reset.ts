@@ -10,10 +10,12 @@
  * claimed: at most one missed reset, reported by every later run of that period, never a second one.
  */
 import { z } from "zod";
+import type { ResetRecord, ResetRequest, ResetRequestArgs, ResetSchedule } from "./reset-record.js";
 
-/** How often a limit's spend starts again from zero. */
-export const RESET_SCHEDULES = ["daily", "weekly", "monthly"] as const;
-export type ResetSchedule = (typeof RESET_SCHEDULES)[number];
+export type { ResetRecord, ResetRequest, ResetRequestArgs, ResetSchedule } from "./reset-record.js";
+
+/** The schedules, in the order the docs list them. */
+export const RESET_SCHEDULES = ["daily", "weekly", "monthly"] as const satisfies readonly ResetSchedule[];
 
 /** Limit property holding the declared schedule (set from the `reset` input). */
 export const RESET_PROPERTY = "pulumi-limits.reset";
@@ -26,35 +28,21 @@ export const LAST_RESET_PROPERTY = "pulumi-limits.last-reset";
 
 const Instant = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
-/** A reset of one period asked of a `Limit` by `pulumi-limits reset --due` (its `resetRequest` input). */
+/** {@link ResetRequestArgs} as validated by `check`. */
 export const ResetRequestSchema = z.object({
-  /** Start of the period to reset for (ISO 8601). */
   period: Instant,
-  /** The run asking: only the run that claimed a period applies its reset. */
   run: z.string().min(1, "must not be empty"),
-  /** false: claim the period (record it, nothing reset yet); true: apply the reset this run claimed. */
   apply: z.boolean().default(false),
-});
-export type ResetRequest = z.infer<typeof ResetRequestSchema>;
-/** A reset request as declared (`apply` defaults to false). */
-export type ResetRequestArgs = z.input<typeof ResetRequestSchema>;
+}) satisfies z.ZodType<ResetRequest, ResetRequestArgs>;
 
-/** A `Limit`'s `lastReset` output: since when its tracked spend counts, and the claim behind it. */
+/** {@link ResetRecord} as read back from state. */
 export const ResetRecordSchema = z.object({
-  /**
-   * Start of the period the limit was last reset for; or when the stack created or took the limit, or set
-   * or changed its schedule (a new limit, or a new schedule, starts its period).
-   */
   since: Instant,
-  /** The `reset --due` run that claimed the period `since`; absent when no reset was claimed. */
   run: z.string().optional(),
   claimedAt: Instant.optional(),
-  /** When that run's reset was applied; absent while claimed only (running, failed or interrupted). */
   appliedAt: Instant.optional(),
-  /** Spend the reset cleared, USD. */
   spendClearedUsd: z.number().optional(),
-});
-export type ResetRecord = z.infer<typeof ResetRecordSchema>;
+}) satisfies z.ZodType<ResetRecord, ResetRecord>;
 
 /** Whether a value is a schedule. */
 export function isResetSchedule(value: unknown): value is ResetSchedule {
