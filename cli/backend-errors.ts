@@ -1,4 +1,4 @@
-import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+import { CommandError, ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import { CliError, ExitCode } from "./exit-codes.js";
 
 /**
@@ -9,6 +9,12 @@ import { CliError, ExitCode } from "./exit-codes.js";
  * place the holder is named.
  */
 export function stackLockedError(error: unknown, command: string): CliError | undefined {
+  if (isLockRace(error)) {
+    return new CliError(
+      `${command}: another run took the stack's lock at the same moment, and Pulumi stopped this one while reading that run's lock (its state backend answered NotFound). Rerun when the other run has finished.`,
+      ExitCode.locked,
+    );
+  }
   if (!(error instanceof ConcurrentUpdateError)) return undefined;
   const text = error.message;
   const holders = [...text.matchAll(/created by (\S+) \(pid (\d+)\) at (\S+)/g)].map(
@@ -21,6 +27,18 @@ export function stackLockedError(error: unknown, command: string): CliError | un
       `if that run was killed, remove its lock with \`pulumi cancel --stack ${stack} --yes\` (same PULUMI_BACKEND_URL).`,
     ExitCode.locked,
   );
+}
+
+/**
+ * Two runs that take a DIY backend's lock at the same moment: each writes its lock entry, lists the stack's
+ * locks and reads the others' to name their holders. One that finds the other's entry but reads it after
+ * that run has seen this one's and deleted its own gets the backend's NotFound instead of "the stack is
+ * currently locked" (pulumi/pkg backend/diy/lock.go `checkForLock`). Go CDK's NotFound error wraps two, so
+ * Pulumi prints it as `error: 2 errors occurred:` with `N) NotFound` among them, before the update starts.
+ */
+function isLockRace(error: unknown): boolean {
+  if (!(error instanceof CommandError) || error instanceof ConcurrentUpdateError) return false;
+  return /error: \d+ errors occurred:/.test(error.message) && /^\s*\d+\) NotFound\s*$/m.test(error.message);
 }
 
 /**

@@ -76,7 +76,14 @@ export function commandErrorLine(error: unknown): string {
     .split("\n")
     .map((l) => l.trim().replace(/^(stdout|stderr|err\?): /, ""))
     .filter((l) => l !== "" && !/^code: -?\d+$/.test(l));
-  const errors = new Set(lines.filter((l) => l.startsWith("error: ")).map((l) => l.slice("error: ".length)));
+  const errors = new Set<string>();
+  for (const [i, line] of lines.entries()) {
+    if (!line.startsWith("error: ")) continue;
+    // Pulumi prints an error that wraps several as "N errors occurred:" and then each as "    1) …".
+    const items: string[] = [];
+    for (let next = i + 1; next < lines.length && /^\d+\) /.test(lines[next] ?? ""); next++) items.push(lines[next] ?? "");
+    errors.add(line.slice("error: ".length) + (items.length > 0 ? ` ${items.join(" ")}` : ""));
+  }
   for (const wrap of errors) if (errors.size > 1 && RUN_FAILED.test(wrap)) errors.delete(wrap);
   return [...errors].join("; ") || lines[0] || "unknown error";
 }

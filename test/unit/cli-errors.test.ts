@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { backendHint } from "../../cli/backend-errors.js";
+import * as automation from "@pulumi/pulumi/automation";
+import { backendHint, stackLockedError } from "../../cli/backend-errors.js";
 import { commandErrorLine, ErrorlessDisplay } from "../../cli/output.js";
 
 const CONFLICT = "a limit named 'Daily Cap' already exists in Pay-i (limit_id 'l-1'). Set adopt: true.";
@@ -122,10 +123,42 @@ describe("the one line of a failure the engine did not report", () => {
     expect(commandErrorLine(new Error("error: update failed"))).toBe("update failed");
   });
 
+  test("an error that wraps several keeps each of them", () => {
+    const error = new Error(
+      ["code: 255", " stdout: ", " stderr: error: 2 errors occurred:", "    1) first cause", "    2) second cause", ""].join(
+        "\n",
+      ),
+    );
+    expect(commandErrorLine(error)).toBe("2 errors occurred: 1) first cause 2) second cause");
+  });
+
   test("any other error: its first line", () => {
     expect(commandErrorLine(new Error("401 invalid_api_key The API key is not valid.\nmore"))).toBe(
       "401 invalid_api_key The API key is not valid.",
     );
+  });
+});
+
+describe("stack locks", () => {
+  /** An Automation API error as `pulumi up` fails it: the text of its result is the message. */
+  const failed = (stderr: string): Error => {
+    const { CommandError: Failure } = automation as unknown as { CommandError: new (result: { toString(): string }) => Error };
+    return new Failure({ toString: () => `code: 255\n stdout: \n stderr: ${stderr}\n err?: \n` });
+  };
+
+  test("two runs locking at the same moment: the one that read the other's vanished lock exits 4 too", () => {
+    const race = failed("error: 2 errors occurred:\n    1) key not found: sql: no rows in result set\n    2) NotFound\n");
+    const error = stackLockedError(race, "up");
+    expect(error?.exitCode).toBe(4);
+    expect(error?.message).toMatch(
+      /^up: another run took the stack's lock at the same moment, .* Rerun when the other run has finished\.$/,
+    );
+  });
+
+  test("any other failure is not a lock", () => {
+    expect(stackLockedError(failed("error: 2 errors occurred:\n    1) boom\n    2) bang\n"), "up")).toBeUndefined();
+    expect(stackLockedError(failed("error: NotFound\n"), "up")).toBeUndefined();
+    expect(stackLockedError(new Error("error: 2 errors occurred:\n    1) x\n    2) NotFound"), "up")).toBeUndefined();
   });
 });
 
