@@ -11,6 +11,7 @@ import { mandatory, POLICY_FLAGS, policyBlocked, policyOptions } from "./policy.
 import { confirm, loadChecked, open, parse } from "./stack-options.js";
 import { budgetsDeclarations } from "./vocabulary.js";
 import { budgetsStack, type BudgetsStack } from "./workspace.js";
+import { refuseKeyChanges } from "./key-changes.js";
 
 /** The kinds an `up` of `budgets` may create (those it declares) and delete (those the state holds). */
 function upKinds(b: BudgetsStack, budgets: BudgetsFile): { create: Kind[]; delete: Kind[] } {
@@ -38,6 +39,7 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
   const policy = policyOptions(p.rest);
   const budgets = await loadChecked(p, true);
   const b = await budgetsStack(budgets, p.settings);
+  refuseKeyChanges(p.file, b.keyChanges);
   // The Automation API's up skips the engine's preview: with policy packs, the policy-checked preview runs
   // first even with --yes, so a mandatory violation stops the run before anything is applied.
   if (!p.yes || policy.policyPacks) {

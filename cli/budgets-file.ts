@@ -10,6 +10,7 @@ import { CliError, ExitCode } from "./exit-codes.js";
 import { must } from "./field-errors.js";
 import { LimitrySectionSchema, limitryObjectCount, limitrySectionProblems, limitryShapeAt } from "./limitry-file.js";
 import { FILE_FIELDS } from "./vocabulary.js";
+import { PreviousKeysSchema, previousKeyProblems } from "./previous-keys.js";
 
 const LimitTypeSchema = z
   .enum(["allow", "block"], { error: must("type", "allow or block") })
@@ -37,6 +38,7 @@ export const LimitEntrySchema = z
       .regex(/^[A-Za-z0-9._-]+$/, "key may contain letters, digits, '.', '-' and '_'")
       .optional()
       .describe("Resource key in the stack; defaults to a slug of the name. Pins which resource manages this limit."),
+    previousKeys: PreviousKeysSchema,
     max: z
       .number({ error: must("max", "a number") })
       .meta({ description: "Maximum spend in USD, > 0. Changes in place (never below the current spend).", exclusiveMinimum: 0 }),
@@ -226,6 +228,12 @@ function parseBudgets(
   });
   const limitry = isMapValue(raw) ? raw["limitry"] : undefined;
   for (const p of limitrySectionProblems(limitry)) rule(p.path, p.message);
+  for (const [section, keyOf] of KEYED_SECTIONS) {
+    const list = entries(section.length === 1 ? raw : limitry, section.at(-1) ?? "");
+    const keyed = list.map((e) => ({ key: keyOf(e), previousKeys: e["previousKeys"] }));
+    const label = (i: number) => `${section.join(".")}[${i}]`;
+    for (const p of previousKeyProblems(keyed, label)) rule([...section, ...p.path], p.message);
+  }
   if (problems.length > 0 || !parsed.success) {
     return { problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   }
@@ -248,6 +256,23 @@ function fittingIssues(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (fitting.length !== 1 || !only) return [issue];
   return only.map((i) => ({ ...i, path: [...issue.path, ...i.path] })).flatMap(fittingIssues);
 }
+
+/** A raw entry's key: its `key`, else a slug of the field it defaults from (when that is a string). */
+const keyFrom =
+  (field: string) =>
+  (entry: Record<string, unknown>): string | undefined => {
+    const declared = asString(entry["key"]);
+    const from = asString(entry[field]);
+    return declared ?? (from === undefined ? undefined : slug(from));
+  };
+
+/** The sections whose entries have a key (and so may list previous keys), with where each key defaults from. */
+const KEYED_SECTIONS: Array<[string[], (entry: Record<string, unknown>) => string | undefined]> = [
+  [["limits"], keyFrom("name")],
+  [["limitry", "meters"], keyFrom("name")],
+  [["limitry", "limits"], keyFrom("name")],
+  [["limitry", "customers"], keyFrom("externalId")],
+];
 
 /** The file's top-level map without its `x-…` keys (anchor holders); anything else as it is. */
 function withoutExtensions(value: unknown): unknown {

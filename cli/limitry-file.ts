@@ -4,6 +4,7 @@ import { AggregationSchema } from "../sdk/limitry/resources/meters.js";
 import { customerViolations, limitViolations, meterViolations, textViolations } from "../rules/limitry/validation.js";
 import { describeViolation } from "../rules/violation.js";
 import { must } from "./field-errors.js";
+import { PreviousKeysSchema } from "./previous-keys.js";
 
 const KEY = z.string().regex(/^[A-Za-z0-9._-]+$/, "key may contain letters, digits, '.', '-' and '_'");
 const StringMap = z.record(z.string(), z.string({ error: "values must be strings" }));
@@ -12,6 +13,7 @@ const StringMap = z.record(z.string(), z.string({ error: "values must be strings
 const LimitryMeterEntrySchema = z.strictObject({
   /** How limits in this file name the meter, and its resource key; defaults to a slug of the name. */
   key: KEY.optional(),
+  previousKeys: PreviousKeysSchema,
   name: z.string({ error: "name is required" }),
   aggregation: z.enum(AggregationSchema.options, { error: must("aggregation", AggregationSchema.options.join(", ")) }),
   /** `values.<key>`, or `*` with count. */
@@ -26,6 +28,7 @@ export type LimitryMeterEntry = z.infer<typeof LimitryMeterEntrySchema>;
 /** One limit in the `limitry:` section: `meter` names a meter of this file, `meterId` an existing one. */
 const LimitryLimitEntrySchema = z.strictObject({
   key: KEY.optional(),
+  previousKeys: PreviousKeysSchema,
   name: z.string({ error: "name is required" }),
   meter: z.string().optional(),
   meterId: z.string().min(1).optional(),
@@ -48,6 +51,7 @@ const LimitryCustomerEntrySchema = z
     key: KEY.optional().describe(
       "Resource key in the stack; defaults to a slug of externalId. Set it to keep the resource when externalId changes (then it is replaced).",
     ),
+    previousKeys: PreviousKeysSchema,
     externalId: z
       .string({ error: must("externalId", EXTERNAL_ID) })
       .describe(

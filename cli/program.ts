@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackInstanceId } from "../provider/identity.js";
 import { Limit, UseCaseDefinition, UseCaseLimitConfig } from "../provider/index.js";
 import type { BudgetsFile } from "./budgets-file.js";
-import { budgetsDeclarations } from "./vocabulary.js";
+import { aliasOptions, budgetsDeclarations } from "./vocabulary.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT, declareLimitry } from "./limitry-program.js";
 
 /** Stack output holding `{ [key]: limitId }` for every declared limit; `status` reads it. */
@@ -37,7 +37,7 @@ export function budgetsProgram(
     const definitions = new Map<string, UseCaseDefinition>();
     for (const d of declarations) {
       if (d.type === "Limit") {
-        limitIds[d.name] = new Limit(d.name, d.args).limitId;
+        limitIds[d.name] = new Limit(d.name, d.args, aliasOptions(d)).limitId;
       } else if (d.type === "UseCaseDefinition") {
         definitions.set(d.name, new UseCaseDefinition(d.name, d.args));
       } else if (d.type === "UseCaseLimitConfig") {

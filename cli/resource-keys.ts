@@ -63,7 +63,7 @@ export interface ResolvedKeys {
  * Matches each limit of the file to the resource that manages it, so that renaming a limit in the file
  * renames it in place instead of deleting it (and its spend) and creating a new one:
  *
- * 1. an explicit `key`;
+ * 1. an explicit `key` (a resource under one of its `previousKeys` is its own too: the program aliases it);
  * 2. the resource that already manages a limit of this name, or with this declared `id`;
  * 3. the one resource no entry claims any more whose every other setting (max, type, threshold,
  *    properties, reset) equals the entry's: the same limit under a new name. A limit that changes more
@@ -74,7 +74,8 @@ export interface ResolvedKeys {
 export function resolveLimitKeys(entries: LimitEntry[], state: StateResource[]): ResolvedKeys {
   const limits = state.filter((r) => r.kind === "limit");
   const keys: Array<string | undefined> = entries.map((e) => e.key);
-  const claimed = new Set(keys.filter((k): k is string => k !== undefined));
+  // An entry's previous keys are its own: its aliases take that resource over, so no other entry may match it.
+  const claimed = new Set([...keys, ...entries.flatMap((e) => e.previousKeys ?? [])].filter((k): k is string => k !== undefined));
   const free = () => limits.filter((r) => !claimed.has(r.key));
   const claim = (i: number, key: string) => {
     keys[i] = key;

@@ -11,6 +11,7 @@ import { CliError, ExitCode } from "./exit-codes.js";
 import { limitryReferences } from "./limitry-references.js";
 import type { Output } from "./output.js";
 import { budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
+import { refuseKeyChanges } from "./key-changes.js";
 
 /** Flags every stack command takes. */
 const COMMON = {
@@ -75,10 +76,13 @@ export async function confirm(question: string, yes: boolean): Promise<void> {
 
 /**
  * Loads the file and opens its stack; the file must declare something unless `--allow-empty`. With `checked`
- * (commands that preview or apply it), what it names on the services must exist.
+ * (commands that preview or apply it), what it names on the services must exist, and no key changed without
+ * `previousKeys:` (see cli/key-changes.ts).
  */
 export async function open(p: Parsed, checked = true): Promise<BudgetsStack> {
-  return budgetsStack(await loadChecked(p, checked), p.settings);
+  const b = await budgetsStack(await loadChecked(p, checked), p.settings);
+  if (checked) refuseKeyChanges(p.file, b.keyChanges);
+  return b;
 }
 
 /** Loads the file (see {@link open}) without opening its stack. */

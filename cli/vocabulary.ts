@@ -32,8 +32,11 @@ export type LimitryLimitSettings = Omit<pulumi.Unwrap<limitry.LimitArgs>, "meter
 /** A `limitry.Customer`'s arguments as plain values (`Unwrap` turns a map of `unknown` into one of `never`). */
 export type CustomerSettings = Omit<pulumi.Unwrap<limitry.CustomerArgs>, "metadata"> & { metadata?: Record<string, unknown> };
 
-/** One resource a budgets file declares: its type, resource name and arguments. */
-export type Declaration =
+/**
+ * One resource a budgets file declares: its type, resource name and arguments, and the resource names it had
+ * before (`previousKeys:`), which the program declares as its aliases.
+ */
+export type Declaration = { aliases?: string[] } & (
   | { type: "Limit"; name: string; args: LimitSettings }
   | { type: "UseCaseDefinition"; name: string; args: DefinitionSettings }
   /** `useCaseName` is the `name` output of the definition declared under the resource name `definition`. */
@@ -47,7 +50,8 @@ export type Declaration =
       name: string;
       meter: { id: string } | { declared: string };
       args: LimitryLimitSettings;
-    };
+    }
+);
 
 /** Resource names of use cases and Limitry objects (see `resourceName` in cli/kinds.ts): never a Pay-i limit's key. */
 const resourceName = {
@@ -63,11 +67,10 @@ const resourceName = {
  * entry, see `resolveLimitKeys`), use cases with their limit configs, then Limitry's meters, customers and limits.
  */
 export function budgetsDeclarations(budgets: BudgetsFile, limitKeys: readonly string[]): Declaration[] {
-  const declarations: Declaration[] = budgets.limits.map((entry, i) => ({
-    type: "Limit",
-    name: limitKeys[i] ?? "",
-    args: limitArgs(entry),
-  }));
+  const declarations: Declaration[] = budgets.limits.map((entry, i) => {
+    const name = limitKeys[i] ?? "";
+    return { type: "Limit", name, args: limitArgs(entry), ...aliases(entry.previousKeys, (k) => k, name) };
+  });
   for (const entry of budgets.useCases) {
     const definition = resourceName.useCase(entry.name);
     declarations.push({ type: "UseCaseDefinition", name: definition, args: definitionArgs(entry) });
@@ -87,21 +90,38 @@ export function budgetsDeclarations(budgets: BudgetsFile, limitKeys: readonly st
 function limitryDeclarations(section: LimitrySection): Declaration[] {
   const meters: Declaration[] = section.meters.map((entry) => {
     const key = limitryMeterKey(entry);
-    return { type: "limitry.Meter", key, name: resourceName.limitryMeter(key), args: limitryMeterArgs(entry) };
+    const name = resourceName.limitryMeter(key);
+    const was = aliases(entry.previousKeys, resourceName.limitryMeter, name);
+    return { type: "limitry.Meter", key, name, args: limitryMeterArgs(entry), ...was };
   });
   const limits: Declaration[] = section.limits.map((entry) => {
     const key = limitryLimitKey(entry);
     // parseBudgets guarantees exactly one of meter/meterId and that `meter` names a meter of the file.
     const meter =
       entry.meterId !== undefined ? { id: entry.meterId } : { declared: resourceName.limitryMeter(entry.meter ?? "") };
-    return { type: "limitry.Limit", key, name: resourceName.limitryLimit(key), meter, args: limitryLimitArgs(entry) };
+    const name = resourceName.limitryLimit(key);
+    const was = aliases(entry.previousKeys, resourceName.limitryLimit, name);
+    return { type: "limitry.Limit", key, name, meter, args: limitryLimitArgs(entry), ...was };
   });
   // Plain external ids are customers `status` reports on, not resources.
   const customers: Declaration[] = managedCustomers(section).map((entry) => {
     const key = limitryCustomerKey(entry);
-    return { type: "limitry.Customer", key, name: resourceName.limitryCustomer(key), args: limitryCustomerArgs(entry) };
+    const name = resourceName.limitryCustomer(key);
+    const was = aliases(entry.previousKeys, resourceName.limitryCustomer, name);
+    return { type: "limitry.Customer", key, name, args: limitryCustomerArgs(entry), ...was };
   });
   return [...meters, ...customers, ...limits];
+}
+
+/** The resource options that keep a declaration's earlier resources: Pulumi aliases by its previous names. */
+export function aliasOptions(d: Declaration): { aliases?: Array<{ name: string }> } {
+  return d.aliases ? { aliases: d.aliases.map((name) => ({ name })) } : {};
+}
+
+/** `{ aliases }`: the resource names of an entry's previous keys (not its current one), when it lists any. */
+function aliases(previousKeys: string[] | undefined, nameOf: (key: string) => string, current: string) {
+  const names = (previousKeys ?? []).map(nameOf).filter((n) => n !== current);
+  return names.length > 0 ? { aliases: names } : {};
 }
 
 /** A `limits[]` entry → the `Limit`'s arguments. */

@@ -7,6 +7,8 @@ import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgram } from "./program.js";
 import { resolveLimitKeys, stateResources, type ResolvedKeys, type StateResource } from "./resource-keys.js";
 import { droppedUseCaseNotes } from "./use-case-notes.js";
+import { keyChanges } from "./key-changes.js";
+import { budgetsDeclarations } from "./vocabulary.js";
 import { interruptible } from "./interrupt.js";
 import { removeTornSidecars } from "./file-backend.js";
 
@@ -35,6 +37,8 @@ export interface BudgetsStack {
   stack: automation.Stack;
   state: StateResource[];
   renames: ResolvedKeys["renames"];
+  /** Entries whose key changed without `previousKeys:`, one line each (see `keyChanges`): preview and up refuse them. */
+  keyChanges: string[];
   /**
    * What goes with the use cases and limit configs the state holds but the file dropped (all of them with
    * `everything`, as destroy deletes), read from the service before this run changes it; once per run.
@@ -101,7 +105,8 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   );
   state = await stateResources(stack);
   resolved = resolveLimitKeys(budgets.limits, state);
-  return { stack: interruptible(stack), state, renames: resolved.renames, useCaseNotes: notes };
+  const changes = keyChanges(budgetsDeclarations(budgets, resolved.keys), state);
+  return { stack: interruptible(stack), state, renames: resolved.renames, keyChanges: changes, useCaseNotes: notes };
 }
 
 /** The Pulumi CLI on PATH; a missing one is a clear error saying how to install it, not a spawn failure. */

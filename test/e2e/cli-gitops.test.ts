@@ -172,7 +172,7 @@ describe("budgets files", () => {
       `${file}:3:10: limits[0].max: max must be a number, got the string "50"`,
       `${file}:4:11: limits[0].type: type must be allow or block, got the string "deny"`,
       `${file}:7:16: limits[1].threshold: threshold must be between 0.75 and 0.99 (got 0.5)`,
-      `${file}:8:13: limits[1].colour: unknown field 'colour' (expected one of: name, key, max, type, threshold, properties, id, adopt, reset)`,
+      `${file}:8:13: limits[1].colour: unknown field 'colour' (expected one of: name, key, previousKeys, max, type, threshold, properties, id, adopt, reset)`,
       `${file}:9:11: limits[2].name: duplicate limit name 'Monthly' (also limits[1])`,
       `${file}:10:10: limits[2].max: max must be greater than 0 (got -1)`,
       `${file}:12:11: useCases[0].name: name must be 1-64 characters of letters, digits, '.', '-' or '_'`,

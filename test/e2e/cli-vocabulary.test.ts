@@ -56,18 +56,31 @@ async function previewInputs(stack: automation.Stack): Promise<Record<string, { 
 
 describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generated TypeScript", () => {
   test("a file applied by up imports back as the same file, and its TypeScript program passes the arguments the CLI's program passes", async () => {
-    await service.client.limits.create({ limit_name: "Legacy Cap", max: 10 });
+    const strict = service.profile === "strict";
+    const legacy = (await service.client.limits.create({ limit_name: "Legacy Cap", max: 10 })).limit.limit_id;
     await service.client.useCases.definitions.create({ name: "chat", description: "Chat sessions" });
     const file = path.join(dir, "budgets.yaml");
     await writeFile(file, EVERY_FIELD_YAML);
     const common = ["--backend", `file://${path.join(dir, "state")}`, "--stack", "applied"];
-    const up = await runCli(["up", "-f", file, ...common, "--yes"], env, dir);
+    let up = await runCli(["up", "-f", file, ...common, "--yes"], env, dir);
+    if (strict) {
+      // No owner record comes back on limits: `Legacy Cap`, adopted by its name only, could be another stack's.
+      expect(up.code).toBe(1);
+      expect(up.stderr).toContain(
+        `a limit named 'Legacy Cap' already exists in Pay-i (limit_id '${legacy}'), and Pay-i does not return its owner record`,
+      );
+      expect((await service.client.limits.retrieve(legacy)).limit.max).toBe(10);
+      await writeFile(file, EVERY_FIELD_YAML.replace("  - name: Legacy Cap\n", `  - name: Legacy Cap\n    id: "${legacy}"\n`));
+      up = await runCli(["up", "-f", file, ...common, "--yes"], env, dir);
+    }
     expect(up.code, up.stderr).toBe(0);
 
     const imported = path.join(dir, "imported.yaml");
     const result = await runCli(["import", "--out", imported], env, dir);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`Imported 3 limits and 2 use cases, 1 Limitry meter and 1 Limitry limit into ${imported}`);
+    // Strict: limits come back without properties, so Daily Cap's properties and reset schedule cannot be imported.
+    const dailyCapStored = strict ? {} : { properties: { team: "ml" }, reset: "daily" };
     const idOf = async (name: string) => (await service.client.limits.list({ limit_name: name })).items[0]?.limit_id;
     const [meter] = (await limitry.meters.list()).items;
     const [limit] = (await limitry.limits.list()).items;
@@ -83,10 +96,9 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
           max: 25,
           type: "block",
           threshold: 0.9,
-          properties: { team: "ml" },
+          ...dailyCapStored,
           id: "daily-cap",
           adopt: true,
-          reset: "daily",
         },
         { name: "Legacy Cap", max: 10, type: "allow", id: await idOf("Legacy Cap"), adopt: true },
         { name: "Monthly", max: 400, type: "allow", id: await idOf("Monthly"), adopt: true },
@@ -168,7 +180,7 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
       "use-case-summarize",
       "use-case-summarize-limit",
     ]);
-    expect(fromCli["daily-cap"]?.inputs).toMatchObject({ limitId: "daily-cap", threshold: 0.9, reset: "daily", adopt: true });
+    expect(fromCli["daily-cap"]?.inputs).toMatchObject({ limitId: "daily-cap", threshold: 0.9, adopt: true, ...dailyCapStored });
     expect(await previewInputs(tsStack)).toEqual(fromCli);
   });
 });
@@ -241,5 +253,79 @@ describe("a failing command prints its error once, in one line that says what to
     ]);
     expect(times(res.output, "does not serve the Limitry API")).toBe(1);
     expect((await limitry.meters.list()).items.filter((m) => m.name === "Error Tokens")).toEqual([]);
+  });
+});
+
+// Issue 23: changing an entry's key passed preview, then up failed advising `aliases`, which budgets.yaml had no
+// field for. `previousKeys:` is that field; a key changed without it is refused before anything runs.
+describe("budgets.yaml renames an entry's key with previousKeys", () => {
+  async function run(command: string, stack: string, yaml: string) {
+    const file = path.join(dir, `${stack}.yaml`);
+    await writeFile(file, yaml);
+    const args = [command, "-f", file, "--backend", `file://${path.join(dir, "state")}`, "--stack", stack];
+    return { file, ...(await runCli(command === "up" ? [...args, "--yes"] : args, env, dir)) };
+  }
+
+  test("a Pay-i limit keeps its id under a new key with previousKeys; without it preview refuses in one line", async () => {
+    const limit = (key: string, previous = "") => `limits:\n  - name: Rekeyed Cap\n    key: ${key}\n${previous}    max: 10\n`;
+    expect((await run("up", "rekey", limit("old-key"))).code).toBe(0);
+    const [before] = (await service.client.limits.list({ limit_name: "Rekeyed Cap" })).items;
+
+    for (const command of ["preview", "up", "drift"]) {
+      const refused = await run(command, "rekey", limit("new-key"));
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr.trimEnd().split("\n")).toEqual([
+        `pulumi-limits: ${refused.file}: limits: limit 'Rekeyed Cap' changed its key from 'old-key' to 'new-key': add \`previousKeys: [old-key]\` to its entry, and the limit the key 'old-key' manages stays (same id, changed in place) under the new key. A new key alone is a new resource: up would fail creating the limit again.`,
+      ]);
+    }
+
+    const renamed = limit("new-key", "    previousKeys: [old-key]\n");
+    const preview = await run("preview", "rekey", renamed);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain(`~  update  limit 'Rekeyed Cap' (${before?.limit_id})`);
+    expect(preview.stdout).not.toMatch(/create|delete|replace/);
+    const up = await run("up", "rekey", renamed);
+    expect(up.code, up.stderr).toBe(0);
+    // The same limit (its id, creation and totals), its owner record now naming the new key.
+    const after = (await service.client.limits.list({ limit_name: "Rekeyed Cap" })).items;
+    const same = (l: typeof before) => [l?.limit_id, l?.limit_creation_timestamp, l?.max, l?.totals];
+    expect(after.map(same)).toEqual([same(before)]);
+    // The strict profile echoes no properties.
+    if (service.profile !== "strict") expect(after[0]?.properties?.["pulumi-limits.owner"]).toContain('"resource":"new-key"');
+    const again = await run("preview", "rekey", renamed);
+    expect(again.stdout).toContain("Plan for stack 'rekey': no changes.");
+  });
+
+  test("Limitry meters, limits and customers keep their ids under new keys: nothing to change", async () => {
+    const section = (keys: [string, string, string], previous = false) => {
+      const was = (old: string) => (previous ? `, previousKeys: [${old}]` : "");
+      return `limitry:
+  meters:
+    - { key: ${keys[0]}${was("m1")}, name: Rekeyed Tokens, aggregation: sum, field: values.tokens }
+  limits:
+    - { key: ${keys[1]}${was("l1")}, name: Rekeyed daily, meter: ${keys[0]}, limitValue: 100, period: day, customerId: cust_rekey }
+  customers:
+    - { key: ${keys[2]}${was("c1")}, externalId: cust_rekey }
+`;
+    };
+    expect((await run("up", "rekey-limitry", section(["m1", "l1", "c1"]))).code).toBe(0);
+    const ids = async () => ({
+      meters: (await limitry.meters.list()).items.filter((m) => m.name === "Rekeyed Tokens").map((m) => m.id),
+      limits: (await limitry.limits.list()).items.filter((l) => l.name === "Rekeyed daily").map((l) => l.id),
+    });
+    const before = await ids();
+
+    const refused = await run("preview", "rekey-limitry", section(["m2", "l2", "c2"]));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.match(/changed its key from '(m1|l1|c1)' to '(m2|l2|c2)'/g)).toEqual([
+      "changed its key from 'm1' to 'm2'",
+      "changed its key from 'c1' to 'c2'",
+      "changed its key from 'l1' to 'l2'",
+    ]);
+
+    const up = await run("up", "rekey-limitry", section(["m2", "l2", "c2"], true));
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain("Applied to stack 'rekey-limitry': no changes.");
+    expect(await ids()).toEqual(before);
   });
 });

@@ -121,7 +121,7 @@ describe("limitry.customers in budgets.yaml", () => {
     ).toEqual([
       "3:7: limitry.customers[0]: a customer must be an external id or a map with externalId, got the number 42",
       "4:19: limitry.customers[1].externalId: externalId must be a string (quote ids that look like numbers), got the number 123",
-      "6:11: limitry.customers[2].tz: unknown field 'tz' (expected one of: key, externalId, name, timezone, billingCycleStart, metadata, adopt)",
+      "6:11: limitry.customers[2].tz: unknown field 'tz' (expected one of: key, previousKeys, externalId, name, timezone, billingCycleStart, metadata, adopt)",
       "7:17: limitry.customers[2].metadata: metadata must be a map, got a list",
     ]);
   });
