@@ -20,7 +20,7 @@ export async function importCommand(args: string[], environment: CliEnvironment)
   if (!apiKey) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
   const client = new Payi({ apiKey, baseURL: values["base-url"] ?? environment.baseUrl });
   try {
-    const budgets = await importBudgets(client);
+    const { budgets, notes } = await importBudgets(client);
     // With LIMITRY_API_KEY set, Limitry's meters and limits come too, as a limitry: section.
     if (environment.limitryApiKey) {
       const limitry = limitryClient(environment);
@@ -30,6 +30,7 @@ export async function importCommand(args: string[], environment: CliEnvironment)
         await limitry.close();
       }
     }
+    for (const note of notes) process.stderr.write(`pulumi-limits import: ${note}\n`);
     const text = values.format === "ts" ? budgetsProgramSource(budgets) : budgetsYaml(budgets, client.baseURL);
     if (values.out) {
       await writeFile(values.out, text);

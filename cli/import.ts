@@ -1,33 +1,81 @@
 import { stringify } from "yaml";
 import type { Payi } from "../sdk/index.js";
-import { definitionFromApi, limitConfigFromApi, limitFromApi } from "../provider/payi/wire.js";
+import { same } from "../provider/diff.js";
+import {
+  definitionFromApi,
+  limitConfigFromApi,
+  limitFromApi,
+  type LimitConfigFromApi,
+  type LimitFromApi,
+} from "../provider/payi/wire.js";
+import { effectiveThreshold } from "../rules/payi/limit.js";
 import { scheduleOf } from "../rules/payi/reset.js";
-import { instanceLimitName } from "../rules/payi/use-case.js";
 import type { BudgetsFile } from "./budgets-file.js";
 import { SCHEMA_PATH } from "./json-schema.js";
 import { resolveLimitKeys } from "./resource-keys.js";
 import { budgetsDeclarations, limitEntry, useCaseEntry } from "./vocabulary.js";
 
+/** What `import` read from Pay-i, and what the user must know about what it left out. */
+export interface ImportedBudgets {
+  budgets: BudgetsFile;
+  /** One line each, for stderr: limits left out and fields Pay-i did not return. */
+  notes: string[];
+}
+
 /**
  * Reads every limit and use case on the service into a budgets file whose limits all carry
- * `adopt: true` and their current id, so `up` takes them over without changing them. Limits that
- * belong to use-case instances are left out: the use case's limitConfig creates those.
+ * `adopt: true` and their current id, so `up` takes them over without changing them.
+ *
+ * Limits of use-case instances are left out: Pay-i created them, the use case's limit config creates more.
+ * An instance's limit is known for certain only by the `limit_id` its instance reports, and Pay-i lists no
+ * instances and names their limits its own way; so every limit holding the settings of a use case's limit
+ * config (max, type, threshold, and properties where Pay-i returns them) is left out and named in a note:
+ * adopting an instance's limit by mistake would let the stack delete it.
  */
-export async function importBudgets(client: Payi): Promise<BudgetsFile> {
+export async function importBudgets(client: Payi): Promise<ImportedBudgets> {
   const budgets: BudgetsFile = { limits: [], useCases: [] };
+  const configs: LimitConfigFromApi[] = [];
   for await (const d of client.useCases.definitions.list()) {
     const config = limitConfigFromApi(d);
+    if (config) configs.push(config);
     budgets.useCases.push(useCaseEntry({ ...definitionFromApi(d), adopt: true }, config && { ...config, adopt: true }));
   }
-  const instancePrefixes = budgets.useCases.map((u) => instanceLimitName(u.name, ""));
+  const leftOut: string[] = [];
+  let unechoed = 0;
   for await (const l of client.limits.list()) {
-    if (instancePrefixes.some((prefix) => l.limit_name.startsWith(prefix))) continue;
     const limit = limitFromApi(l);
+    const config = configs.find((c) => holdsConfig(limit, c));
+    if (config) {
+      leftOut.push(`'${limit.limitName}' (${limit.limitId}, use case '${config.useCaseName}')`);
+      continue;
+    }
+    if (limit.properties === undefined) unechoed++;
     const properties = limit.properties ?? {};
     // The reset schedule is a reserved property on the service and its own field in the file.
     budgets.limits.push(limitEntry({ ...limit, properties, adopt: true, ...scheduleOf(properties) }));
   }
-  return budgets;
+  const notes: string[] = [];
+  if (leftOut.length > 0) {
+    notes.push(
+      `left out ${leftOut.length} limit(s) holding the settings of a use case's limit config, which may be instances' limits (Pay-i lists no instances): ${leftOut.join(", ")}; to manage one anyway, add it with its id and adopt: true`,
+    );
+  }
+  if (unechoed > 0) {
+    notes.push(
+      `Pay-i returned no properties for ${unechoed} limit(s) (its Limit model has none), so their entries declare no properties or reset schedule: add any they have; up leaves the properties on the service as they are`,
+    );
+  }
+  return { budgets, notes };
+}
+
+/** Whether a limit holds every setting of a use case's limit config (properties only where both are known). */
+function holdsConfig(limit: LimitFromApi, config: LimitConfigFromApi): boolean {
+  return (
+    limit.max === config.max &&
+    limit.limitType === config.limitType &&
+    effectiveThreshold(limit.threshold) === effectiveThreshold(config.threshold) &&
+    (limit.properties === undefined || same(limit.properties, config.properties ?? {}))
+  );
 }
 
 /** budgets.yaml text for an imported set, with a header saying where it came from. */

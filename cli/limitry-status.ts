@@ -1,5 +1,6 @@
 import Table from "cli-table3";
-import { Limitry } from "../sdk/limitry/index.js";
+import { isGone } from "../provider/limitry/client.js";
+import { APIConnectionError, AuthenticationError, Limitry, NotFoundError } from "../sdk/limitry/index.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { customerIds, type LimitrySection } from "./limitry-file.js";
@@ -30,24 +31,46 @@ export function limitryCustomers(section: LimitrySection, flag: string | undefin
   return [...new Set(named)];
 }
 
+/** What a command needing Limitry says without its key. */
+export const NO_LIMITRY_KEY = "LIMITRY_API_KEY is not set (the file has a limitry: section)";
+
 /** A Limitry client from `LIMITRY_API_KEY` / `LIMITRY_BASE_URL`, or a usage error naming the variable. */
 export function limitryClient(environment: CliEnvironment): Limitry {
-  if (!environment.limitryApiKey)
-    throw new CliError("LIMITRY_API_KEY is not set (the file has a limitry: section)", ExitCode.badInput);
+  if (!environment.limitryApiKey) throw new CliError(NO_LIMITRY_KEY, ExitCode.badInput);
   return new Limitry({ apiKey: environment.limitryApiKey, baseURL: environment.limitryBaseUrl });
 }
 
+/** A Limitry limit the stack manages that the service no longer has (deleted out of band): `up` recreates it. */
+export interface MissingLimitryStatus {
+  key: string;
+  limitId: string;
+  name: string;
+  state: "missing";
+}
+
+export type LimitryStatus = LimitryStatusRow | MissingLimitryStatus;
+
 /**
  * Each customer's standing against the stack's Limitry limits (`limitIds`: key → id), read live with
- * `limits.check`, which counts nothing. Limits of other customers, or not in the stack, are left out.
+ * `limits.check`, which counts nothing; limits of other customers, or not in the stack, are left out. A limit
+ * of the stack the service no longer has is a `missing` row (named by `names`: key → name, from the file).
  */
 export async function limitryStatusRows(
   client: Limitry,
   limitIds: Record<string, string>,
   customers: string[],
-): Promise<LimitryStatusRow[]> {
+  names: Record<string, string> = {},
+): Promise<LimitryStatus[]> {
+  const missing: MissingLimitryStatus[] = [];
+  for (const [key, limitId] of Object.entries(limitIds)) {
+    const gone = await client.limits.retrieve(limitId).then(
+      () => false,
+      (error: unknown) => (isGone(error, "limit_not_found") ? true : Promise.reject(error)),
+    );
+    if (gone) missing.push({ key, limitId, name: names[key] ?? key, state: "missing" });
+  }
   const keyOf = new Map(Object.entries(limitIds).map(([key, id]) => [id, key]));
-  const rows: LimitryStatusRow[] = [];
+  const rows: LimitryStatus[] = [];
   for (const customerId of customers) {
     const { limits } = await client.limits.check({ customerId });
     for (const entry of limits) {
@@ -67,17 +90,36 @@ export async function limitryStatusRows(
       });
     }
   }
-  return rows;
+  return [...rows, ...missing];
+}
+
+/**
+ * Why Limitry's part of a report could not be read, in one line naming what to fix: the key
+ * (`LIMITRY_API_KEY`), or the base URL (`LIMITRY_BASE_URL`, the API root ending in `/v1`).
+ */
+export function limitryFailure(error: unknown, baseURL: string): string {
+  if (error instanceof CliError) return error.message;
+  if (error instanceof AuthenticationError) return `Limitry at ${baseURL} rejected the API key: check LIMITRY_API_KEY`;
+  if (error instanceof NotFoundError) {
+    const hint = /\/v1\/?$/.test(baseURL) ? "" : " (it is missing /v1)";
+    return `${baseURL} does not serve the Limitry API: LIMITRY_BASE_URL must be its root ending in /v1${hint}, e.g. https://api.limitry.com/v1`;
+  }
+  if (error instanceof APIConnectionError) return `cannot reach Limitry at ${baseURL}: check LIMITRY_BASE_URL (${error.message})`;
+  return `Limitry at ${baseURL} failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** The Limitry part of `status`: used/limit/remaining/reset per customer. */
-export function limitryStatusTable(rows: LimitryStatusRow[]): string {
+export function limitryStatusTable(rows: LimitryStatus[]): string {
   const table = new Table({
     head: ["Customer", "Limit", "Period", "Used", "Limit value", "Remaining", "Resets (UTC)", "State"],
     style: { head: [], border: [], compact: true },
     colAligns: ["left", "left", "left", "right", "right", "right", "left", "left"],
   });
   for (const r of rows) {
+    if ("state" in r) {
+      table.push(["-", r.name, "-", "-", "-", "-", "deleted on the service; `up` recreates it", "MISSING"]);
+      continue;
+    }
     table.push([
       r.customerId,
       r.name,

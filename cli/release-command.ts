@@ -26,6 +26,12 @@ export async function releaseCommand(args: string[], environment: CliEnvironment
     const what = limitId !== undefined ? `limit ${limitId}` : `the limit config of use case '${useCase}'`;
     const record =
       limitId !== undefined ? await releaseLimit(client, limitId) : await releaseUseCaseLimitConfig(client, useCase ?? "");
+    if (record === "unreadable") {
+      process.stdout.write(
+        `Cleared any owner record of ${what}; Pay-i does not return limits' properties, so whose it was cannot be shown, and the stack that managed it still deletes it on destroy: remove it from that stack's state first (\`pulumi state delete <urn>\`), then adopt it with its limitId and adopt: true.\n`,
+      );
+      return ExitCode.ok;
+    }
     process.stdout.write(
       record
         ? `Released ${what} from resource '${record.resource}' of stack ${record.stack} (instance ${record.instance}); another stack can now adopt it.\n`

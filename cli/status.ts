@@ -1,7 +1,17 @@
 import Table from "cli-table3";
-import { NotFoundError, type Limit, type Payi, type UseCaseDefinition } from "../sdk/index.js";
+import { z } from "zod";
+import {
+  APIConnectionError,
+  AuthenticationError,
+  NotFoundError,
+  type Limit,
+  type Payi,
+  type UseCaseDefinition,
+} from "../sdk/index.js";
+import { declaredThreshold } from "../rules/payi/limit.js";
 import { spendState } from "../rules/payi/spend-state.js";
 import { RESET_PROPERTY, isResetSchedule, nextPeriodStart, type ResetSchedule } from "../rules/payi/reset.js";
+import { isGone } from "../provider/payi/client.js";
 import { limitConfigFromApi } from "../provider/payi/wire.js";
 import type { StateResource } from "./resource-keys.js";
 
@@ -54,23 +64,31 @@ export async function stackStatus(client: Payi, state: StateResource[], now: Dat
   const configs = new Set(state.filter((r) => r.kind === "useCaseLimitConfig").map((r) => String(r.inputs["useCaseName"])));
   for (const r of state) {
     if (r.kind === "limit") {
-      const limit = await orMissing(client.limits.retrieve(r.id).then((res) => res.limit));
+      const limit = await orMissing(
+        client.limits.retrieve(r.id).then((res) => res.limit),
+        "limit_not_found",
+      );
       rows.push(
         limit
-          ? limitStatus(r.key, limit, now)
+          ? limitStatus(r.key, limit, now, stringMap(r.inputs["properties"]))
           : { kind: "limit", key: r.key, limitId: r.id, name: String(r.inputs["limitName"]), state: "missing" },
       );
     } else if (r.kind === "useCase") {
       const name = String(r.inputs["name"]);
-      const definition = await orMissing(client.useCases.definitions.retrieve(name));
+      const definition = await orMissing(client.useCases.definitions.retrieve(name), "use_case_not_found");
       rows.push(useCaseStatus(r.key, name, definition, configs.has(name)));
     }
   }
   return rows;
 }
 
-async function orMissing<T>(read: PromiseLike<T>): Promise<T | undefined> {
-  return Promise.resolve(read).catch((error: unknown) => (error instanceof NotFoundError ? undefined : Promise.reject(error)));
+/**
+ * The object, or undefined when Pay-i says it does not exist. Decided by the error's code: Pay-i documents
+ * only "a 4xx" for a missing object (the strict profile answers 400), and a 404 with another code (a wrong
+ * base URL's `route_not_found`) is a failure, never a missing object.
+ */
+async function orMissing<T>(read: PromiseLike<T>, code: "limit_not_found" | "use_case_not_found"): Promise<T | undefined> {
+  return Promise.resolve(read).catch((error: unknown) => (isGone(error, code) ? undefined : Promise.reject(error)));
 }
 
 function useCaseStatus(
@@ -90,10 +108,19 @@ function useCaseStatus(
   };
 }
 
-export function limitStatus(key: string, limit: Limit, now: Date = new Date()): LimitStatus {
+/**
+ * A limit's row. Its reset schedule is a property of the limit; where Pay-i returns none (its `Limit` model
+ * has no properties), the properties the stack's state says it declared (`declared`) tell it.
+ */
+export function limitStatus(
+  key: string,
+  limit: Limit,
+  now: Date = new Date(),
+  declared: Record<string, string> = {},
+): LimitStatus {
   const spend = limit.totals.cost.total.base;
-  const threshold = limit.threshold ?? null;
-  const schedule = limit.properties?.[RESET_PROPERTY];
+  const threshold = declaredThreshold(limit.threshold) ?? null;
+  const schedule = (limit.properties ?? declared)[RESET_PROPERTY];
   const reset = isResetSchedule(schedule) ? schedule : null;
   return {
     kind: "limit",
@@ -109,6 +136,26 @@ export function limitStatus(key: string, limit: Limit, now: Date = new Date()): 
     reset,
     nextReset: reset ? nextPeriodStart(reset, now).toISOString() : null,
   };
+}
+
+/**
+ * Why Pay-i's part of a report could not be read, in one line naming what to fix: the key (`PAYI_API_KEY`),
+ * or the base URL (`PAYI_BASE_URL` or `--base-url`, the server's root without /api/v1).
+ */
+export function payiFailure(error: unknown, baseURL: string): string {
+  if (error instanceof AuthenticationError) return `Pay-i at ${baseURL} rejected the API key: check PAYI_API_KEY`;
+  if (error instanceof NotFoundError) {
+    return `${baseURL} does not serve the Pay-i API: PAYI_BASE_URL (or --base-url) must be the server's root, without /api/v1`;
+  }
+  if (error instanceof APIConnectionError) {
+    return `cannot reach Pay-i at ${baseURL}: check PAYI_BASE_URL or --base-url (${error.message})`;
+  }
+  return `Pay-i at ${baseURL} failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const parsed = z.record(z.string(), z.string()).safeParse(value);
+  return parsed.success ? parsed.data : {};
 }
 
 const BAR_WIDTH = 20;

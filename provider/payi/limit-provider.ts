@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { APIError, ConflictError, type Limit as ApiLimit, type LimitUpdateParams, type Payi } from "../../sdk/payi/index.js";
-import { effectiveThreshold, maxBelowSpend } from "../../rules/payi/limit.js";
+import { declaredThreshold, effectiveThreshold, maxBelowSpend } from "../../rules/payi/limit.js";
 import { definedProperties, propertyPatch } from "../../rules/payi/properties.js";
 import { resetStep, scheduleOf, withoutResetMarker, type ResetRecord, type ResetRequest } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
@@ -127,6 +127,9 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
         // Our record with this generation: the limit just created. No record echoed: at a derived id the
         // limit is this resource's either way (rules/ownership.ts), and a declared id was looked up above.
         if (limit.properties == null || ownerRecordOf(limit.properties)?.generation === generation) {
+          // Without a record, this may be Pay-i's idempotent answer with the limit a replacement of this
+          // resource replaces (`up --replace`): the old resource's delete, later in this run, must leave it.
+          if (limit.properties == null) heldByThisRun.add(limit.limit_id);
           return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation, startsNow()) };
         }
         return await takeOver(api, inputs, limitId, generation, undefined);
@@ -177,7 +180,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
         limit =
           step !== undefined && changedInputs(olds, news).inPlace.length === 0
             ? live
-            : await converge(api, live, news, formatOwnerRecord({ ...ownerOf(news), generation }));
+            : await converge(api, live, news, formatOwnerRecord({ ...ownerOf(news), generation }), olds.properties);
       } catch (error) {
         if (isGone(error, GONE)) {
           throw userError(
@@ -220,7 +223,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
         const decision = deleteDecision({
           claim,
           sameGeneration: record && props.generation !== undefined ? record.generation === props.generation : undefined,
-          takenByReplacement: takenByReplacement.has(id),
+          takenByReplacement: heldByThisRun.has(id),
         });
         // `skip`: a replacement of this resource had to land on the same limit (same name and id); it is the
         // live one now, not this resource's old self.
@@ -302,11 +305,12 @@ function keepsId(olds: LimitOutputs, news: LimitInputs): boolean {
 }
 
 /**
- * Limits a create of this run converged on while their owner record could not be read: a replacement that
- * had to land on the same limit (same derived id). The old resource's delete, later in the same run, must
- * leave them (rules/ownership.ts); with a readable record the generation tells it instead.
+ * Limits a create of this run created, took or adopted while their owner record could not be read: a
+ * replacement that had to land on the same limit (same derived id), or a resource renamed without an alias
+ * adopting the limit its old name held. The old resource's delete, later in the same run, must leave them
+ * (rules/ownership.ts); with a readable record the generation tells it instead.
  */
-const takenByReplacement = new Set<string>();
+const heldByThisRun = new Set<string>();
 
 /** The limit with this id, or undefined when there is none. */
 function retrieveIfAny(api: Payi, limitId: string): Promise<ApiLimit | undefined> {
@@ -336,7 +340,13 @@ async function takeOver(
   const what = `limit '${existing.limit_name}' (${existing.limit_id})`;
   const owner = ownerOf(inputs);
   const { claim, record } = claimIn(existing.properties, owner);
-  const found: Found = !byId ? "identity" : inputs.limitId === undefined ? "derived-id" : "declared-id";
+  const found: Found = byId
+    ? inputs.limitId === undefined
+      ? "derived-id"
+      : "declared-id"
+    : derivedByThisResource(existing, inputs)
+      ? "derived-id"
+      : "identity";
   const decision = createDecision({ claim, found, adopt: inputs.adopt });
   if (decision === "refuse-owned-elsewhere" && record) {
     throw userError(ownedElsewhere(what, record, owner, release(existing.limit_id)));
@@ -375,23 +385,40 @@ async function takeOver(
       `cannot adopt ${what}: ${mismatch.join(" and ")} differ and Pay-i cannot change them. Change the declaration to match, or delete the existing limit.`,
     );
   }
-  if (decision === "take" && claim === "unreadable") takenByReplacement.add(existing.limit_id);
+  if (claim === "unreadable") heldByThisRun.add(existing.limit_id);
   const limit = await converge(api, existing, inputs, formatOwnerRecord({ ...owner, generation }));
   return { id: limit.limit_id, outs: toOutputs(inputs, limit, generation, startsNow()) };
 }
 
 /**
- * Brings a live limit's mutable fields (name, max, properties and the owner record) to `wanted`, sending
- * only what differs.
+ * Whether a limit found by its name sits at the id this resource derives for the limit's own type and
+ * threshold: an earlier limit of this resource (the one a create-first replacement replaces), since only this
+ * resource of this stack instance derives that id. Tells it from someone else's where no record is echoed.
  */
-async function converge(api: Payi, live: ApiLimit, wanted: LimitInputs, ownerRecord: string): Promise<ApiLimit> {
+function derivedByThisResource(existing: ApiLimit, inputs: LimitInputs): boolean {
+  const earlier = { ...inputs, limitType: existing.limit_type, threshold: declaredThreshold(existing.threshold) };
+  return inputs.limitId === undefined && existing.limit_id === deterministicLimitId(earlier);
+}
+
+/**
+ * Brings a live limit's mutable fields (name, max, properties and the owner record) to `wanted`, sending
+ * only what differs. Where Pay-i returns no properties (its `Limit` model has none), `previous` (what the
+ * state says was written) tells which keys to remove; without it, none are: nothing unknown is deleted.
+ */
+async function converge(
+  api: Payi,
+  live: ApiLimit,
+  wanted: LimitInputs,
+  ownerRecord: string,
+  previous: Record<string, string> = {},
+): Promise<ApiLimit> {
   const target = limitToApi(wanted, live.limit_id, ownerRecord);
   const change: LimitUpdateParams = {};
   if (!same(live.limit_name, target.limit_name)) change.limit_name = target.limit_name;
   if (!same(live.max, target.max)) change.max = target.max;
   if (Object.keys(change).length > 0) await api.limits.update(live.limit_id, change);
   // The last-reset marker is the service's own (rules/payi/reset.ts): never patched away.
-  const current = withoutResetMarker(definedProperties(live.properties));
+  const current = withoutResetMarker(definedProperties(live.properties ?? previous));
   const { properties } = target;
   if (!same(current, properties)) {
     await api.limits.properties.update(live.limit_id, { properties: propertyPatch(current, properties) });

@@ -4,10 +4,16 @@ import { definedProperties } from "../../rules/payi/properties.js";
 
 /**
  * Clears a limit's owner record, so that another stack may adopt it (`adopt: true`). The stack that
- * managed it should drop it from its state first (`pulumi state delete <urn>`). Returns the record cleared.
+ * managed it should drop it from its state first (`pulumi state delete <urn>`). Returns the record cleared,
+ * or `"unreadable"` when Pay-i returned no properties (its `Limit` model has none): the record, if any, is
+ * cleared all the same, but whose it was cannot be told, and the old stack cannot see that it was released.
  */
-export async function releaseLimit(client: Payi, limitId: string): Promise<OwnerRecord | undefined> {
+export async function releaseLimit(client: Payi, limitId: string): Promise<OwnerRecord | "unreadable" | undefined> {
   const { limit } = await client.limits.retrieve(limitId);
+  if (limit.properties == null) {
+    await client.limits.properties.update(limitId, { properties: { [OWNER_PROPERTY]: null } });
+    return "unreadable";
+  }
   const record = ownerRecordOf(limit.properties);
   if (record) await client.limits.properties.update(limitId, { properties: { [OWNER_PROPERTY]: null } });
   return record;

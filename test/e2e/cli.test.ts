@@ -120,21 +120,38 @@ describe("pulumi-limits CLI", () => {
       description: "Summaries",
       limit_config: { max: 0.1, threshold: 0.8 },
     });
-    await client.useCases.create("summarize"); // its instance limit is not imported
-    const before = await liveLimitSettings(client);
+    // Its instance limit is not imported: the stack would then own a limit Pay-i made for the instance.
+    const instance = await client.useCases.create("summarize");
+    const before = await liveLimitSettings(service);
 
     const file = path.join(dir, "imported.yaml");
     const imported = await runCli(["import", "--out", file], env, dir);
     expect(imported.code).toBe(0);
     expect(imported.stderr).toContain("Imported 2 limits and 1 use cases");
+    expect(imported.stderr).toContain(
+      `pulumi-limits import: left out 1 limit(s) holding the settings of a use case's limit config, which may be instances' limits (Pay-i lists no instances): '`,
+    );
+    expect(imported.stderr).toContain(
+      `(${instance.limit_id}, use case 'summarize'); to manage one anyway, add it with its id and adopt: true`,
+    );
     const text = await readFile(file, "utf8");
     expect(text).toContain("adopt: true");
-    expect(text).not.toContain("summarize/");
+    expect(text).not.toContain(String(instance.limit_id));
+    if (service.profile === "strict") {
+      // No properties echo: the entries cannot carry them, import says so, and up leaves them on the service.
+      expect(imported.stderr).toContain(
+        "pulumi-limits import: Pay-i returned no properties for 2 limit(s) (its Limit model has none), so their entries declare no properties or reset schedule: add any they have; up leaves the properties on the service as they are",
+      );
+      expect(text).not.toContain("team: ml");
+    } else {
+      expect(text).toContain("team: ml");
+      expect(imported.stderr).not.toContain("returned no properties");
+    }
 
     const common = ["-f", file, "--backend", `file://${dir}`, "--stack", "imported"];
     const up = await runCli(["up", ...common, "--yes"], env, dir);
     expect(up.code, up.stderr).toBe(0);
-    for (const [id, settings] of await liveLimitSettings(client)) expect(before.get(id)).toBe(settings);
+    for (const [id, settings] of await liveLimitSettings(service)) expect(before.get(id)).toBe(settings);
     expect((await runCli(["drift", ...common], env, dir)).code).toBe(0);
 
     const ts = await runCli(["import", "--format", "ts"], env, dir);

@@ -3,14 +3,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { parse } from "yaml";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { Limitry } from "../../sdk/limitry/index.js";
 import { runCli } from "../support/cli.js";
-import { linkPackage } from "../support/link-package.js";
+import { exampleCopy } from "../support/link-package.js";
 import { TEST_API_KEY } from "../support/service.js";
 import { useServiceAndBackend } from "../support/stack-env.js";
 
-const EXAMPLE_DIR = path.resolve(__dirname, "..", "..", "examples", "limitry-meters");
+/** Read only: the CLI keeps nothing beside the file. */
+const EXAMPLE_BUDGETS = path.resolve(__dirname, "..", "..", "examples", "limitry-meters", "budgets.yaml");
 const env = useServiceAndBackend();
 let dir: string;
 let limitry: Limitry;
@@ -18,7 +19,6 @@ let limitry: Limitry;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-limitry-cli-"));
   limitry = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${env.service().url}/v1`, maxRetries: 0 });
-  linkPackage(EXAMPLE_DIR);
 });
 afterAll(async () => {
   await limitry.close();
@@ -75,14 +75,7 @@ describe("limitry: in budgets.yaml and the examples", () => {
   });
 
   test("one budgets.yaml drives Pay-i and Limitry in one stack: up, status per customer, import, destroy", async () => {
-    const common = [
-      "-f",
-      path.join(EXAMPLE_DIR, "budgets.yaml"),
-      "--backend",
-      env.backend().envVars["PULUMI_BACKEND_URL"] ?? "",
-      "--stack",
-      "both",
-    ];
+    const common = ["-f", EXAMPLE_BUDGETS, "--backend", env.backend().envVars["PULUMI_BACKEND_URL"] ?? "", "--stack", "both"];
     const up = await runCli(["up", ...common, "--yes"], cliEnv(), dir);
     expect(up.code, up.stderr).toBe(0);
     expect((await env.service().client.limits.list()).items.map((l) => l.limit_name)).toEqual(["Monthly Budget"]);
@@ -142,9 +135,70 @@ describe("limitry: in budgets.yaml and the examples", () => {
     expect((await limitry.meters.list()).items).toEqual([]);
   });
 
+  test("status shows what is missing on either API, and one API failing never hides the other's table", async () => {
+    const common = ["-f", EXAMPLE_BUDGETS, "--backend", env.backend().envVars["PULUMI_BACKEND_URL"] ?? "", "--stack", "status"];
+    expect((await runCli(["up", ...common, "--yes"], cliEnv(), dir)).code).toBe(0);
+    const [payiLimit] = (await env.service().client.limits.list({ limit_name: "Monthly Budget" })).items;
+    const gpt4 = (await limitry.limits.list()).items.find((l) => l.name === "GPT-4 daily limit");
+    await env.service().client.limits.delete(payiLimit?.limit_id ?? "");
+    await limitry.limits.delete(gpt4?.id ?? "");
+
+    // Deleted out of band on each API: a MISSING row in each table, the rest reported.
+    const table = await runCli(["status", ...common], cliEnv(), dir);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/Monthly Budget[\s│-]+│ MISSING /);
+    expect(table.stdout).toMatch(/-[\s│]+GPT-4 daily limit[\s│-]+│ deleted on the service; `up` recreates it │ MISSING/);
+    expect(table.stdout).toMatch(/cust_123[\s│]+Daily token limit[\s│]+day[\s│]+[\d,]+[\s│]+100,000[\s│]/);
+    expect(table.stdout).toContain("2 missing on the service: `pulumi-limits drift` shows them, `up` recreates them.");
+    const json = JSON.parse((await runCli(["status", ...common, "--json"], cliEnv(), dir)).stdout) as {
+      payi: unknown[];
+      limitry: unknown[];
+    };
+    expect(json.payi).toEqual([
+      { kind: "limit", key: "monthly-budget", limitId: payiLimit?.limit_id, name: "Monthly Budget", state: "missing" },
+    ]);
+    expect(json.limitry).toContainEqual({ key: "gpt4", limitId: gpt4?.id, name: "GPT-4 daily limit", state: "missing" });
+
+    // One API unreachable or refusing: its section says what failed and what to fix; the other's table stays.
+    const limitryUrl = `${env.service().url}/v1`;
+    const wrongLimitryKey = await runCli(["status", ...common], { ...cliEnv(), LIMITRY_API_KEY: "wrong" }, dir);
+    expect(wrongLimitryKey.code).toBe(1);
+    expect(wrongLimitryKey.stdout).toContain("Monthly Budget");
+    expect(wrongLimitryKey.stdout).toContain(
+      `Limitry limits of stack 'status': not shown: Limitry at ${limitryUrl} rejected the API key: check LIMITRY_API_KEY\n`,
+    );
+    const noV1 = await runCli(["status", ...common], { ...cliEnv(), LIMITRY_BASE_URL: env.service().url }, dir);
+    expect(noV1.code).toBe(1);
+    expect(noV1.stdout).toContain("Monthly Budget");
+    expect(noV1.stdout).toContain(
+      `Limitry limits of stack 'status': not shown: ${env.service().url} does not serve the Limitry API: LIMITRY_BASE_URL must be its root ending in /v1 (it is missing /v1), e.g. https://api.limitry.com/v1\n`,
+    );
+    const wrongPayiKey = await runCli(["status", ...common, "--json"], { ...cliEnv(), PAYI_API_KEY: "wrong" }, dir);
+    expect(wrongPayiKey.code).toBe(1);
+    const report = JSON.parse(wrongPayiKey.stdout) as { payi: unknown; limitry: Array<Record<string, unknown>> };
+    expect(report.payi).toEqual({ error: `Pay-i at ${env.service().url} rejected the API key: check PAYI_API_KEY` });
+    expect(report.limitry.map((r) => r["name"]).sort()).toEqual(["Daily token limit", "GPT-4 daily limit"]);
+    const payiDown = await runCli(["status", ...common], { ...cliEnv(), PAYI_BASE_URL: "http://127.0.0.1:9" }, dir);
+    expect(payiDown.code).toBe(1);
+    expect(payiDown.stdout).toContain(
+      "Pay-i limits of stack 'status': not shown: cannot reach Pay-i at http://127.0.0.1:9: check PAYI_BASE_URL or --base-url",
+    );
+    expect(payiDown.stdout).toContain("Daily token limit");
+    expect(payiDown.stderr).toBe("");
+
+    // up recreates both; the report is whole again.
+    expect((await runCli(["up", ...common, "--yes"], cliEnv(), dir)).code).toBe(0);
+    const restored = await runCli(["status", ...common], cliEnv(), dir);
+    expect(restored.stdout).not.toContain("MISSING");
+    expect(restored.stdout).toMatch(/cust_123[\s│]+GPT-4 daily limit/);
+    expect((await runCli(["destroy", ...common, "--yes"], cliEnv(), dir)).code).toBe(0);
+  });
+
   test("examples/limitry-meters runs as a user runs it: up, a clean preview, destroy", async () => {
+    const workDir = exampleCopy("limitry-meters");
+    onTestFinished(() => rm(workDir, { recursive: true, force: true }));
     const stack = await automation.LocalWorkspace.createOrSelectStack(
-      { stackName: "example", workDir: EXAMPLE_DIR },
+      { stackName: "example", workDir },
       { envVars: { ...env.backend().envVars, LIMITRY_API_KEY: TEST_API_KEY, LIMITRY_BASE_URL: `${env.service().url}/v1` } },
     );
     const up = await stack.up();

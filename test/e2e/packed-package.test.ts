@@ -137,7 +137,7 @@ describe("the packed package installed in a program", () => {
     expect(new Set(versions())).toEqual(new Set([next]));
     expect(await limitNames(p)).toEqual([]);
     await expect(env.service().client.useCases.definitions.retrieve(`${prefixOf(p)}_support`)).rejects.toMatchObject({
-      status: 404,
+      code: "use_case_not_found",
     });
   });
 });

@@ -142,7 +142,9 @@ describe("pulumi-limits preview / up --policy-pack", () => {
       "policy mandatory: max-ceiling (pulumi-limits@v0.1.0) on 'pm-mandatory-monthly': limit 'pm-mandatory monthly': max $5,000.00 is above the ceiling of $1,000.00 (maxUsd in the policy config)",
     );
     expect(await limitNames("pm-mandatory")).toEqual([]);
-    await expect(env.service().client.useCases.definitions.retrieve("pm_mandatory_bot")).rejects.toMatchObject({ status: 404 });
+    await expect(env.service().client.useCases.definitions.retrieve("pm_mandatory_bot")).rejects.toMatchObject({
+      code: "use_case_not_found",
+    });
     const meters: string[] = [];
     for await (const m of limitry.meters.list()) if (m.name.startsWith("pm-mandatory")) meters.push(m.name);
     expect(meters).toEqual([]);

@@ -148,8 +148,10 @@ describe("use-case lifecycle against the real engine", () => {
     const up = recorder();
     await stack.up({ onEvent: up.onEvent });
     const client = env.service().client;
-    await expect(client.useCases.definitions.retrieve("teach_me_rename")).rejects.toMatchObject({ status: 404 });
-    await expect(client.useCases.retrieve("teach_me_rename", first.useCaseId)).rejects.toMatchObject({ status: 404 });
+    await expect(client.useCases.definitions.retrieve("teach_me_rename")).rejects.toMatchObject({ code: "use_case_not_found" });
+    await expect(client.useCases.retrieve("teach_me_rename", first.useCaseId)).rejects.toMatchObject({
+      code: "use_case_instance_not_found",
+    });
     expect((await client.useCases.definitions.retrieve("tutor")).limit_config).toMatchObject({ max: 0.05, threshold: 0.8 });
     expect(await limitOf(first.limitId)).toMatchObject({ spend: 0.0125 });
     expect(await limitOf(second.limitId)).toMatchObject({ spend: 0.025 });
@@ -174,7 +176,9 @@ describe("use-case lifecycle against the real engine", () => {
     expect(up.warnings).toEqual([
       "deleting use case 'teach_me_delete' deletes its instances with it; any limits its instances got from a limit config stay in Pay-i with their spend, as ordinary limits (Pay-i lists no instances of a use case, so they are not counted here: find each by the limit_id its instance reported, and delete it there if unwanted)",
     ]);
-    await expect(env.service().client.useCases.definitions.retrieve("teach_me_delete")).rejects.toMatchObject({ status: 404 });
+    await expect(env.service().client.useCases.definitions.retrieve("teach_me_delete")).rejects.toMatchObject({
+      code: "use_case_not_found",
+    });
     expect(await limitOf(instance.limitId)).toEqual({ type: "allow", max: 0.05, threshold: 0.8, spend: 0.0125 });
   });
 
@@ -235,7 +239,7 @@ describe("use-case lifecycle against the real engine", () => {
       "warning: deleting use case 'summarize' deletes its instances with it; any limits its instances got from a limit config stay in Pay-i with their spend",
     );
     const client = env.service().client;
-    await expect(client.useCases.definitions.retrieve("summarize")).rejects.toMatchObject({ status: 404 });
+    await expect(client.useCases.definitions.retrieve("summarize")).rejects.toMatchObject({ code: "use_case_not_found" });
     // Found through the limit_id each instance reported, not a name (Pay-i's are its own).
     const kept = [];
     for (const i of instances) kept.push((await limitOf(i.limitId)).spend);
