@@ -19,11 +19,12 @@ postgres:
 build: bootstrap
 	@rm -rf dist && $(ENV) npx tsc -p tsconfig.build.json && $(ENV) scripts/policy-pack.sh
 
-# Type-check everything (the type-level tests live there), vitest (unit + e2e against the real service and
-# engine), then the official Python client's conformance suite against the service's default and strict profiles.
+# Type-check everything (the type-level tests live there), vitest's unit tests, the e2e suites against the real
+# service (both profiles) and engine (scripts/e2e.sh), then the official Python client's conformance suite against the service's default and strict profiles.
 test: build lint postgres
 	@$(ENV) npx tsc -p tsconfig.json --noEmit
-	@$(ENV) npx vitest run
+	@$(ENV) npx vitest run --project unit
+	@$(ENV) scripts/e2e.sh
 	@$(ENV) scripts/conformance.sh
 	@$(ENV) PULUMI_LIMITS_SERVICE_PROFILE=strict scripts/conformance.sh
 

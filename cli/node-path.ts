@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readlinkSync, renameSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -27,8 +27,10 @@ function packageNodePath(): string {
     current = undefined;
   }
   if (current !== root) {
-    if (current !== undefined) unlinkSync(link);
-    symlinkSync(root, link, "dir");
+    // A new link beside it, renamed over it: two runs starting at once both succeed, and neither sees none.
+    const next = `${link}.${process.pid}.${Date.now()}`;
+    symlinkSync(root, next, "dir");
+    renameSync(next, link);
   }
   return dir;
 }

@@ -1,22 +1,23 @@
-import path from "node:path";
+import { rmSync } from "node:fs";
 import * as automation from "@pulumi/pulumi/automation";
-import { beforeAll, describe, expect, test } from "vitest";
-import { linkPackage } from "../support/link-package.js";
+import { afterAll, describe, expect, test } from "vitest";
+import { exampleCopy } from "../support/link-package.js";
 import { TEST_API_KEY } from "../support/service.js";
 import { useServiceAndBackend } from "../support/stack-env.js";
 
 // The TypeScript examples run as a user runs them: standalone projects (not inline programs), through
-// the nodejs language host, importing "pulumi-limits" by package name.
-const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
+// the nodejs language host, importing "pulumi-limits" by package name (each from a copy of its own).
 const env = useServiceAndBackend();
-
-beforeAll(() => {
-  for (const example of ["multi-layer-budgets", "use-case-limits"]) linkPackage(path.join(EXAMPLES, example));
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
 });
 
 function exampleStack(name: string) {
+  const workDir = exampleCopy(name);
+  copies.push(workDir);
   return automation.LocalWorkspace.createOrSelectStack(
-    { stackName: "example", workDir: path.join(EXAMPLES, name) },
+    { stackName: "example", workDir },
     { envVars: { ...env.backend().envVars, PAYI_API_KEY: TEST_API_KEY, PAYI_BASE_URL: env.service().url } },
   );
 }
@@ -47,6 +48,8 @@ describe("examples", () => {
       threshold: 0.8,
     });
     await stack.destroy();
-    await expect(env.service().client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({ status: 404 });
+    await expect(env.service().client.useCases.definitions.retrieve("teach_me")).rejects.toMatchObject({
+      code: "use_case_not_found",
+    });
   });
 });
