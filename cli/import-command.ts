@@ -4,8 +4,12 @@ import { Payi } from "../sdk/index.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { budgetsProgramSource, budgetsYaml, importBudgets } from "./import.js";
-import { importLimitry, limitryImportCounts } from "./limitry-import.js";
-import { limitryClient } from "./limitry-status.js";
+import { KINDS, kindOfDeclaration } from "./kinds.js";
+import { importLimitry } from "./limitry-import.js";
+import { limitryClient, limitryFailure } from "./limitry-status.js";
+import type { BudgetsFile } from "./budgets-file.js";
+import { payiFailure } from "./status.js";
+import { budgetsDeclarations } from "./vocabulary.js";
 
 /** Writes what exists on the service as budgets.yaml entries (adopt: true) or a TypeScript program. */
 export async function importCommand(args: string[], environment: CliEnvironment): Promise<number> {
@@ -20,12 +24,16 @@ export async function importCommand(args: string[], environment: CliEnvironment)
   if (!apiKey) throw new CliError("PAYI_API_KEY is not set", ExitCode.badInput);
   const client = new Payi({ apiKey, baseURL: values["base-url"] ?? environment.baseUrl });
   try {
-    const { budgets, notes } = await importBudgets(client);
+    const { budgets, notes } = await importBudgets(client).catch((error: unknown) => {
+      throw error instanceof CliError ? error : new CliError(payiFailure(error, client.baseURL), ExitCode.failure);
+    });
     // With LIMITRY_API_KEY set, Limitry's meters and limits come too, as a limitry: section.
     if (environment.limitryApiKey) {
       const limitry = limitryClient(environment);
       try {
         budgets.limitry = await importLimitry(limitry);
+      } catch (error) {
+        throw error instanceof CliError ? error : new CliError(limitryFailure(error, limitry.baseURL), ExitCode.failure);
       } finally {
         await limitry.close();
       }
@@ -34,10 +42,7 @@ export async function importCommand(args: string[], environment: CliEnvironment)
     const text = values.format === "ts" ? budgetsProgramSource(budgets) : budgetsYaml(budgets, client.baseURL);
     if (values.out) {
       await writeFile(values.out, text);
-      const limitry = budgets.limitry ? `, ${limitryImportCounts(budgets.limitry)}` : "";
-      process.stderr.write(
-        `Imported ${budgets.limits.length} limits and ${budgets.useCases.length} use cases${limitry} into ${values.out}\n`,
-      );
+      process.stderr.write(`Imported ${importedCounts(budgets)} into ${values.out}\n`);
     } else {
       process.stdout.write(text);
     }
@@ -45,4 +50,15 @@ export async function importCommand(args: string[], environment: CliEnvironment)
   } finally {
     await client.close();
   }
+}
+
+/** How many objects of each kind an import wrote, in the kinds table's order and words: "3 limits, 1 use case and 2 Limitry meters". */
+export function importedCounts(budgets: BudgetsFile): string {
+  const kinds = budgetsDeclarations(budgets, []).map((d) => kindOfDeclaration(d).kind);
+  const parts = KINDS.flatMap((k) => {
+    const n = kinds.filter((kind) => kind === k.kind).length;
+    // Limits and use cases always (an import of nothing says so), any other kind when there is one.
+    return n > 0 || k.kind === "limit" || k.kind === "useCase" ? [`${n} ${k.label}${n === 1 ? "" : "s"}`] : [];
+  });
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "nothing");
 }

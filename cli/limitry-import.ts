@@ -47,9 +47,3 @@ function uniqueKeys(): (key: string) => string {
     return unique;
   };
 }
-
-/** What an import read from Limitry, as its summary line says it: `2 Limitry meters and 3 Limitry limits`. */
-export function limitryImportCounts(section: LimitrySection): string {
-  const count = (n: number, what: string) => `${n} Limitry ${what}${n === 1 ? "" : "s"}`;
-  return `${count(section.meters.length, "meter")} and ${count(section.limits.length, "limit")}`;
-}

@@ -78,7 +78,9 @@ describe("one vocabulary: budgets.yaml ↔ Pulumi arguments ↔ wire ↔ generat
     const imported = path.join(dir, "imported.yaml");
     const result = await runCli(["import", "--out", imported], env, dir);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`Imported 3 limits and 2 use cases, 1 Limitry meter and 1 Limitry limit into ${imported}`);
+    expect(result.stderr).toContain(
+      `Imported 3 limits, 2 use cases, 1 use-case limit, 1 Limitry meter and 1 Limitry limit into ${imported}`,
+    );
     // Strict: limits come back without properties, so Daily Cap's properties and reset schedule cannot be imported.
     const dailyCapStored = strict ? {} : { properties: { team: "ml" }, reset: "daily" };
     const idOf = async (name: string) => (await service.client.limits.list({ limit_name: name })).items[0]?.limit_id;

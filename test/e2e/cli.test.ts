@@ -127,7 +127,7 @@ describe("pulumi-limits CLI", () => {
     const file = path.join(dir, "imported.yaml");
     const imported = await runCli(["import", "--out", file], env, dir);
     expect(imported.code).toBe(0);
-    expect(imported.stderr).toContain("Imported 2 limits and 1 use cases");
+    expect(imported.stderr).toContain("Imported 2 limits, 1 use case and 1 use-case limit into ");
     expect(imported.stderr).toContain(
       `pulumi-limits import: left out 1 limit(s) holding the settings of a use case's limit config, which may be instances' limits (Pay-i lists no instances): '`,
     );

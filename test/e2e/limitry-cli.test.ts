@@ -109,9 +109,7 @@ describe("limitry: in budgets.yaml and the examples", () => {
     const importedFile = path.join(dir, "imported.yaml");
     const imported = await runCli(["import", "--out", importedFile], cliEnv(), dir);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr).toContain(
-      `Imported 1 limits and 0 use cases, 1 Limitry meter and 2 Limitry limits into ${importedFile}`,
-    );
+    expect(imported.stderr).toContain(`Imported 1 limit, 0 use cases, 1 Limitry meter and 2 Limitry limits into ${importedFile}`);
     const file = parse(await readFile(importedFile, "utf8")) as {
       limitry: { meters: Array<Record<string, unknown>>; limits: Array<Record<string, unknown>> };
     };

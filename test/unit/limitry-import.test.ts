@@ -1,5 +1,6 @@
 import { describe, expect } from "vitest";
-import { importLimitry, limitryImportCounts } from "../../cli/limitry-import.js";
+import { importedCounts } from "../../cli/import-command.js";
+import { importLimitry } from "../../cli/limitry-import.js";
 import { test } from "../support/limitry-service.js";
 
 // `import`'s limitry: section read from the real local service.
@@ -23,9 +24,10 @@ describe("import of Limitry's meters and limits", () => {
       ["daily-cap", "total-tokens", 5],
       ["daily-cap-2", "total-tokens-2", 9],
     ]);
-    expect(limitryImportCounts(section)).toBe("2 Limitry meters and 2 Limitry limits");
-    expect(limitryImportCounts({ meters: section.meters.slice(1), limits: [], customers: [] })).toBe(
-      "1 Limitry meter and 0 Limitry limits",
+    // The summary counts each kind in the kinds table's words: limits and use cases always, others when present.
+    expect(importedCounts({ limits: [], useCases: [], limitry: section })).toBe(
+      "0 limits, 0 use cases, 2 Limitry meters and 2 Limitry limits",
     );
+    expect(importedCounts({ limits: [], useCases: [] })).toBe("0 limits and 0 use cases");
   });
 });
