@@ -1,42 +1,34 @@
 import { CliError, ExitCode } from "./exit-codes.js";
-import { fileKeyOf, kindOfDeclaration, type ResourceKind } from "./kinds.js";
+import { same } from "../provider/diff.js";
+import { fileKeyOf, kindOfDeclaration } from "./kinds.js";
 import type { StateResource } from "./resource-keys.js";
 import type { Declaration } from "./vocabulary.js";
-
-/**
- * The inputs that identify the object a resource of each keyed kind manages, as the service tells objects apart
- * (a Pay-i limit by its name or declared id, a customer by its external id, a Limitry meter or limit, whose names
- * are not unique, by its name and what it counts). Use cases and their configs have no key of their own: their
- * key is their name, which Pay-i cannot change.
- */
-const IDENTITY: Partial<Record<ResourceKind, readonly string[]>> = {
-  limit: ["limitName"],
-  limitryMeter: ["name", "aggregation", "field", "eventFilter"],
-  limitryLimit: ["name", "period", "customerId", "dimensionFilters"],
-  limitryCustomer: ["externalId"],
-};
 
 /**
  * The entries whose key changed with no `previousKeys:` naming the old one, each as one line saying what to do.
  * The new key would be a new resource creating the object again beside the one the old resource manages, which
  * the provider refuses (a name Pay-i keeps unique, a Limitry object of the same identity this resource did not
  * make), so `up` would fail after the preview passed. A declaration counts as re-keyed when no resource of its
- * kind holds its name in the state and one the file no longer declares (nor aliases) manages the same object.
+ * kind holds its name in the state and one the file no longer declares (nor aliases) manages the same object,
+ * told by its kind's `identity` (cli/kinds.ts).
  */
 export function keyChanges(declarations: Declaration[], state: StateResource[]): string[] {
   const spoken = new Set(declarations.flatMap((d) => [`${kindOfDeclaration(d).kind}:${d.name}`, ...aliasKeys(d)]));
   const lines: string[] = [];
   for (const d of declarations) {
     const kind = kindOfDeclaration(d);
-    const identity = IDENTITY[kind.kind];
+    const { identity } = kind;
     if (!identity || state.some((r) => r.kind === kind.kind && r.key === d.name)) continue;
     const args: Record<string, unknown> = { ...d.args };
+    const { declaredId } = identity;
     const old = state.find(
       (r) =>
         r.kind === kind.kind &&
         !spoken.has(`${r.kind}:${r.key}`) &&
-        (identity.every((input) => same(r.inputs[input], args[input])) ||
-          (kind.kind === "limit" && args["limitId"] !== undefined && r.outputs["limitId"] === args["limitId"])),
+        (identity.inputs.every((input) => same(unsetIfEmpty(r.inputs[input]), unsetIfEmpty(args[input]))) ||
+          (declaredId !== undefined &&
+            args[declaredId.input] !== undefined &&
+            r.outputs[declaredId.output] === args[declaredId.input])),
     );
     if (!old) continue;
     const from = fileKeyOf(kind.kind, old.key);
@@ -58,18 +50,7 @@ function aliasKeys(d: Declaration): string[] {
   return (d.aliases ?? []).map((name) => `${kind}:${name}`);
 }
 
-/** Equal as the state stores them: unset and absent alike, maps whatever their key order. */
-function same(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  if (value === undefined || value === null) return "null";
-  if (typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  const entries = Object.entries(value)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return "null";
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+/** An empty map is no map: the state may hold `{}` for a filter the file leaves out. */
+function unsetIfEmpty(value: unknown): unknown {
+  return value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0 ? undefined : value;
 }

@@ -82,6 +82,13 @@ export interface Kind {
   createConverges: boolean;
   /** A delete lost with a killed run converges on the rerun: deleting what is already gone succeeds. */
   deleteConverges: boolean;
+  /**
+   * How the service tells this kind's objects apart, so that a key changed without `previousKeys:` is found
+   * before `up` tries to create the object again (cli/key-changes.ts): the inputs that together identify one,
+   * and the input that declares its id (compared with the id output). Absent: the key is the name, which the
+   * service cannot change (use cases and their limit configs).
+   */
+  identity?: { inputs: readonly string[]; declaredId?: { input: string; output: string } };
 }
 
 const UNKNOWN = "(known after up)";
@@ -148,6 +155,8 @@ export const KINDS: readonly Kind[] = [
     // Its id derives from the stack instance and the resource name: a rerun's create finds and takes it over.
     createConverges: true,
     deleteConverges: true,
+    // Pay-i keeps names unique.
+    identity: { inputs: ["limitName"], declaredId: { input: "limitId", output: "limitId" } },
   },
   {
     kind: "useCase",
@@ -225,6 +234,8 @@ export const KINDS: readonly Kind[] = [
     // A lost create's meter is found by name and definition on the rerun, which refuses it with the adopt advice.
     createConverges: false,
     deleteConverges: true,
+    // Names are not unique: a meter is its name and what it counts.
+    identity: { inputs: ["name", "aggregation", "field", "eventFilter"] },
   },
   {
     kind: "limitryLimit",
@@ -254,6 +265,7 @@ export const KINDS: readonly Kind[] = [
       "its cap and the usage it counted this window: checks stop counting it, alerts sent are forgotten (the recorded events stay)",
     createConverges: false,
     deleteConverges: true,
+    identity: { inputs: ["name", "period", "customerId", "dimensionFilters"] },
   },
   {
     kind: "limitryCustomer",
@@ -281,6 +293,7 @@ export const KINDS: readonly Kind[] = [
       "its timezone and billing cycle: its events and limits stay, and its next event creates it again (UTC windows, billing cycle from then)",
     createConverges: false,
     deleteConverges: true,
+    identity: { inputs: ["externalId"] },
   },
 ];
 

@@ -73,6 +73,16 @@ describe("the table of resource kinds", () => {
     }
   });
 
+  test("a kind's identity (how a changed key is found) names inputs it has, and every kind with a key of its own has one", () => {
+    for (const k of KINDS) {
+      const inputs = [...k.fields.map((f) => f.input), k.nameInput];
+      const named = [...(k.identity?.inputs ?? []), ...(k.identity?.declaredId ? [k.identity.declaredId.input] : [])];
+      expect([k.kind, named.filter((i) => !inputs.includes(i))]).toEqual([k.kind, []]);
+    }
+    // Use cases and their limit configs are keyed by their name, which Pay-i cannot change.
+    expect(KINDS.filter((k) => !k.identity).map((k) => k.kind)).toEqual(["useCase", "useCaseLimitConfig"]);
+  });
+
   test("the policy pack's hand-written type tokens are the provider's, in both forms", () => {
     const provider: Record<PolicyKind, ProviderKind> = {
       payiLimit: "limit",

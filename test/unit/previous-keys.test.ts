@@ -125,6 +125,25 @@ describe("an entry whose key changed without previousKeys", () => {
     ]);
   });
 
+  test("is found by a limit's declared id too (a renamed limit at the id its old key holds), and for Limitry limits", () => {
+    const budgets = BudgetsFileSchema.parse({
+      limits: [{ name: "Renamed", key: "new-cap", id: "lim-7", max: 5 }],
+      limitry: {
+        meters: [{ key: "tokens", ...METER }],
+        limits: [{ key: "daily", name: "Daily", meter: "tokens", limitValue: 5, period: "day" }],
+      },
+    });
+    const held = [
+      { ...state("limit", "old-cap", { limitName: "Cap" }), outputs: { limitId: "lim-7" } },
+      state("limitryMeter", "limitry-meter-tokens", METER),
+      state("limitryLimit", "limitry-limit-day-cap", { name: "Daily", period: "day", dimensionFilters: {} }),
+    ];
+    expect(keyChanges(budgetsDeclarations(budgets, ["new-cap"]), held).map((line) => line.split(":")[0])).toEqual([
+      "limits",
+      "limitry.limits",
+    ]);
+  });
+
   test("is not one when previousKeys names the old key, the old key is still declared, or the object differs", () => {
     const held = [
       state("limit", "old-cap", { limitName: "Cap", max: 1 }),
