@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -255,6 +256,21 @@ describe("a failing command prints its error once, in one line that says what to
     ]);
     expect(times(res.output, "does not serve the Limitry API")).toBe(1);
     expect((await limitry.meters.list()).items.filter((m) => m.name === "Error Tokens")).toEqual([]);
+  });
+
+  test("import names the key or base URL to fix in one line, for either API", async () => {
+    const out = path.join(dir, "never-written.yaml");
+    const payiKey = await runCli(["import", "--out", out], { ...env, PAYI_API_KEY: "not-the-key" }, dir);
+    expect([payiKey.code, payiKey.stderr]).toEqual([
+      1,
+      `pulumi-limits: Pay-i at ${service.url} rejected the API key: check PAYI_API_KEY\n`,
+    ]);
+    const limitryUrl = await runCli(["import", "--out", out], { ...env, LIMITRY_BASE_URL: service.url }, dir);
+    expect([limitryUrl.code, limitryUrl.stderr]).toEqual([
+      1,
+      `pulumi-limits: ${service.url} does not serve the Limitry API: LIMITRY_BASE_URL must be its root ending in /v1 (it is missing /v1), e.g. https://api.limitry.com/v1\n`,
+    ]);
+    expect(existsSync(out)).toBe(false);
   });
 });
 
