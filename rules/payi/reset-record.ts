@@ -1,12 +1,14 @@
 /**
- * The reset types a program sees on a `Limit` (its `resetRequest` input and `lastReset` output), written out
- * without zod: the package's public declarations must not load zod's own typings, which a `pulumi new
- * typescript` program made before March 2026 (commonjs, no `esModuleInterop`) cannot compile. `reset.ts`
- * checks its schemas against them.
+ * The reset schedules and the types a program sees on a `Limit` (its `resetRequest` input and `lastReset`
+ * output), written out without zod: the package's public declarations must not load zod's own typings, which
+ * a `pulumi new typescript` program made before March 2026 (commonjs, no `esModuleInterop`) cannot compile.
+ * `reset.ts` checks its schemas against them.
  */
 
+/** The schedules, in the order the docs list them. */
+export const RESET_SCHEDULES = ["daily", "weekly", "monthly"] as const;
 /** How often a limit's spend starts again from zero. */
-export type ResetSchedule = "daily" | "weekly" | "monthly";
+export type ResetSchedule = (typeof RESET_SCHEDULES)[number];
 
 /** A reset of one period asked of a `Limit` by `pulumi-limits reset --due` (its `resetRequest` input). */
 export interface ResetRequestArgs {

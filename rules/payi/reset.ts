@@ -10,12 +10,16 @@
  * claimed: at most one missed reset, reported by every later run of that period, never a second one.
  */
 import { z } from "zod";
-import type { ResetRecord, ResetRequest, ResetRequestArgs, ResetSchedule } from "./reset-record.js";
+import {
+  RESET_SCHEDULES,
+  type ResetRecord,
+  type ResetRequest,
+  type ResetRequestArgs,
+  type ResetSchedule,
+} from "./reset-record.js";
 
+export { RESET_SCHEDULES };
 export type { ResetRecord, ResetRequest, ResetRequestArgs, ResetSchedule } from "./reset-record.js";
-
-/** The schedules, in the order the docs list them. */
-export const RESET_SCHEDULES = ["daily", "weekly", "monthly"] as const satisfies readonly ResetSchedule[];
 
 /** Limit property holding the declared schedule (set from the `reset` input). */
 export const RESET_PROPERTY = "pulumi-limits.reset";
