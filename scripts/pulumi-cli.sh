@@ -33,7 +33,7 @@ mkdir -p "$bin"
 install_shim
 
 stamp="$bin/.pulumi-language-nodejs.stamp"
-want="$(cat "$src/go.mod" "$src/go.sum" "$src"/langhost/*.go | sha256sum | cut -d' ' -f1)"
+want="$(cat "$src/go.mod" "$src/go.sum" "$src"/internal/*/*.go "$src"/langhost/*.go | sha256sum | cut -d' ' -f1)"
 langhost_current() { [[ -x "$bin/pulumi-language-nodejs" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; }
 
 # A cached build whose inputs are unchanged needs nothing else, not even Go.
