@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Provides the Pulumi CLI pinned in scripts/versions.env, with the two plugins the engine needs for
-# Node.js programs and dynamic providers, in $PULUMI_HOME/versions/<version>/bin (where the Automation API
-# and scripts/env.sh look). Lookup order:
-#   1. a `pulumi` on PATH that already reports the pinned version (a normal Pulumi install): nothing to do;
-#   2. a cached build in that directory whose inputs are unchanged: nothing to do (the language host is
+# Provides the Pulumi CLI pinned in scripts/versions.env with the plugins the engine needs here, in
+# $PULUMI_HOME/versions/<version>/bin (where the Automation API and scripts/env.sh look): the
+# pulumi-resource-pulumi-nodejs shim for dynamic providers and the nodejs and python language hosts.
+# Lookup order:
+#   1. a `pulumi` on PATH that already reports the pinned version and has both language hosts beside it
+#      (a normal Pulumi install): nothing to do;
+#   2. a cached build in that directory whose inputs are unchanged: nothing to do (each language host is
 #      rebuilt alone when its Go source changed);
 #   3. build it from Go modules (tools/pulumi-cli), which takes several minutes once; Go's caches are kept.
 set -euo pipefail
@@ -25,19 +27,27 @@ install_shim() {
 }
 
 on_path="$(PATH="${PATH//$bin/}" command -v pulumi || true)"
-if [[ -n "$on_path" ]] && reports_version "$on_path" && [[ -x "$(dirname "$on_path")/pulumi-language-nodejs" ]]; then
-  exit 0
+if [[ -n "$on_path" ]] && reports_version "$on_path"; then
+  dir="$(dirname "$on_path")"
+  if [[ -x "$dir/pulumi-language-nodejs" && -x "$dir/pulumi-language-python" ]]; then
+    exit 0
+  fi
 fi
 
 mkdir -p "$bin"
 install_shim
 
-stamp="$bin/.pulumi-language-nodejs.stamp"
-want="$(cat "$src/go.mod" "$src/go.sum" "$src"/internal/*/*.go "$src"/langhost/*.go | sha256sum | cut -d' ' -f1)"
-langhost_current() { [[ -x "$bin/pulumi-language-nodejs" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; }
+# Each language host is current when its binary is there and its stamp holds the hash of what it was built from
+# (the module files, the hosts' shared code and the host's own package).
+hash_of() { cat "$src/go.mod" "$src/go.sum" "$src"/internal/*/*.go "$src/$1"/*.go | sha256sum | cut -d' ' -f1; }
+want_nodejs="$(hash_of langhost)"
+want_python="$(hash_of pythonhost)"
+current() { [[ -x "$bin/pulumi-language-$1" && "$(cat "$bin/.pulumi-language-$1.stamp" 2>/dev/null)" == "$2" ]]; }
+python_current() { current python "$want_python" && [[ -f "$bin/pulumi-language-python-exec" ]]; }
+hosts_current() { current nodejs "$want_nodejs" && python_current; }
 
 # A cached build whose inputs are unchanged needs nothing else, not even Go.
-if reports_version "$bin/pulumi" && langhost_current; then
+if reports_version "$bin/pulumi" && hosts_current; then
   exit 0
 fi
 
@@ -68,16 +78,37 @@ if ! reports_version "$bin/pulumi"; then
   log "built $("$bin/pulumi" version) in $((SECONDS - started))s"
 fi
 
-# Rebuilt whenever its source changes (the stamp holds the hash of what it was built from). Other runs may be
-# using the installed host right now: each build goes to its own temporary file and is renamed over the old one
-# (an atomic replace on one filesystem), so a running engine never starts a half-written binary.
-if ! langhost_current; then
+# Other runs may be using the installed hosts right now: each build goes to a scratch directory beside them and
+# is renamed over the old binary (an atomic replace on one filesystem), so a running engine never starts a
+# half-written one; the stamp is replaced last.
+work="$(mktemp -d "$bin/.build.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+install_host() { # name, stamp value: moves $work/pulumi-language-<name> into place
+  chmod 0755 "$work/pulumi-language-$1"
+  mv -f "$work/pulumi-language-$1" "$bin/pulumi-language-$1"
+  echo "$2" >"$work/stamp" && chmod 0644 "$work/stamp" && mv -f "$work/stamp" "$bin/.pulumi-language-$1.stamp"
+  log "built pulumi-language-$1 in $((SECONDS - started))s"
+}
+build_own_host() { # name, package
+  (cd "$src" && go build -v -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION" \
+      -o "$work/pulumi-language-$1" "./$2") 2>&1 | progress "pulumi-language-$1"
+}
+
+if ! current nodejs "$want_nodejs"; then
   log "building pulumi-language-nodejs"
-  tmp="$(mktemp "$bin/.pulumi-language-nodejs.XXXXXX")"
-  trap 'rm -f "$tmp"' EXIT
-  (cd "$src" && go build -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION" -o "$tmp" ./langhost)
-  chmod 0755 "$tmp"
-  mv -f "$tmp" "$bin/pulumi-language-nodejs"
-  stamp_tmp="$(mktemp "$stamp.XXXXXX")"
-  echo "$want" >"$stamp_tmp" && chmod 0644 "$stamp_tmp" && mv -f "$stamp_tmp" "$stamp"
+  started=$SECONDS
+  build_own_host nodejs langhost
+  install_host nodejs "$want_nodejs"
+fi
+
+# The Python host starts programs through pulumi-language-python-exec, the runner Pulumi ships beside its own
+# host; it is part of the Pulumi Go SDK module the CLI is built from (not of the `pulumi` PyPI package).
+if ! python_current; then
+  log "building pulumi-language-python"
+  started=$SECONDS
+  sdk_dir="$(cd "$src" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
+  install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$work/"
+  mv -f "$work/pulumi-language-python-exec" "$bin/"
+  build_own_host python pythonhost
+  install_host python "$want_python"
 fi
