@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Provides the Pulumi CLI pinned in scripts/versions.env with the plugins the engine needs here, in
 # $PULUMI_HOME/versions/<version>/bin (where the Automation API and scripts/env.sh look): the
-# pulumi-resource-pulumi-nodejs shim for dynamic providers and the nodejs and python language hosts.
+# pulumi-resource-pulumi-nodejs shim for dynamic providers and the nodejs, python and yaml language hosts.
 # Lookup order:
-#   1. a `pulumi` on PATH that already reports the pinned version and has both language hosts beside it
+#   1. a `pulumi` on PATH that already reports the pinned version and has the three language hosts beside it
 #      (a normal Pulumi install): nothing to do;
 #   2. a cached build in that directory whose inputs are unchanged: nothing to do (each language host is
-#      rebuilt alone when its Go source changed);
+#      rebuilt alone when its inputs changed: its Go source, or the pulumi-yaml version);
 #   3. build it from Go modules (tools/pulumi-cli), which takes several minutes once; Go's caches are kept.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,10 +26,15 @@ install_shim() {
   cmp -s "$shim" "$bin/pulumi-resource-pulumi-nodejs" 2>/dev/null || install -m 0755 "$shim" "$bin/"
 }
 
+# The Pulumi YAML language host, built from its Go module (`go install`). v1.25.0 is built on Pulumi's Go SDK
+# v3.206.0 and runs under CLI v3.259.0; it is the newest the Go proxy serves here.
+PULUMI_YAML_VERSION=1.25.0
+
 on_path="$(PATH="${PATH//$bin/}" command -v pulumi || true)"
 if [[ -n "$on_path" ]] && reports_version "$on_path"; then
   dir="$(dirname "$on_path")"
-  if [[ -x "$dir/pulumi-language-nodejs" && -x "$dir/pulumi-language-python" ]]; then
+  if [[ -x "$dir/pulumi-language-nodejs" && -x "$dir/pulumi-language-python" && -x "$dir/pulumi-language-yaml" ]]
+  then
     exit 0
   fi
 fi
@@ -38,13 +43,14 @@ mkdir -p "$bin"
 install_shim
 
 # Each language host is current when its binary is there and its stamp holds the hash of what it was built from
-# (the module files, the hosts' shared code and the host's own package).
+# (this repo's hosts: the module files, their shared code and their own package; yaml: its version).
 hash_of() { cat "$src/go.mod" "$src/go.sum" "$src"/internal/*/*.go "$src/$1"/*.go | sha256sum | cut -d' ' -f1; }
 want_nodejs="$(hash_of langhost)"
 want_python="$(hash_of pythonhost)"
+want_yaml="$PULUMI_YAML_VERSION"
 current() { [[ -x "$bin/pulumi-language-$1" && "$(cat "$bin/.pulumi-language-$1.stamp" 2>/dev/null)" == "$2" ]]; }
 python_current() { current python "$want_python" && [[ -f "$bin/pulumi-language-python-exec" ]]; }
-hosts_current() { current nodejs "$want_nodejs" && python_current; }
+hosts_current() { current nodejs "$want_nodejs" && python_current && current yaml "$want_yaml"; }
 
 # A cached build whose inputs are unchanged needs nothing else, not even Go.
 if reports_version "$bin/pulumi" && hosts_current; then
@@ -111,4 +117,14 @@ if ! python_current; then
   mv -f "$work/pulumi-language-python-exec" "$bin/"
   build_own_host python pythonhost
   install_host python "$want_python"
+fi
+
+if ! current yaml "$want_yaml"; then
+  log "building pulumi-language-yaml v$PULUMI_YAML_VERSION from Go modules (once; about a minute and a half)"
+  started=$SECONDS
+  # Built with its own go.mod (go install pkg@version), as Pulumi releases it; outside this module.
+  (cd "$work" && GOBIN="$work" go install -v -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
+      "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$PULUMI_YAML_VERSION") 2>&1 | progress pulumi-language-yaml
+  install_host yaml "$want_yaml"
 fi
