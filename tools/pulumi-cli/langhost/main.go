@@ -6,8 +6,8 @@
 // it under the `node` on PATH with the flags and environment that entry point reads (PULUMI_CONFIG,
 // PULUMI_CONFIG_SECRET_KEYS, PULUMI_NODEJS_TYPESCRIPT, ...); and run Node.js plugins, policy packs above all
 // (RunPlugin, plugin.go); and generate code with Pulumi's Node.js generators (codegen.go): SDKs for
-// `pulumi package gen-sdk`, programs for `pulumi import` and `pulumi convert`. Plugin discovery is not needed
-// here and reports nothing.
+// `pulumi package gen-sdk`, programs for `pulumi import` and `pulumi convert`; and link local SDKs into a
+// program (Link, link.go). Plugin discovery is not needed here and reports nothing.
 package main
 
 import (

@@ -6,8 +6,8 @@
 // Pulumi ships beside its host (pulumi-language-python-exec, taken from the same Go SDK module and installed
 // next to this binary by scripts/pulumi-cli.sh), and Pulumi's Python code generators (codegen.go). It answers
 // what running programs and generating code need: plugin and dependency discovery, InstallDependencies, Run,
-// About, GetProgramDependencies, GeneratePackage/Program/Project. Debugging, policy packs and Python plugins
-// (RunPlugin), templates, Link and Pack are not needed here and answer Unimplemented.
+// About, GetProgramDependencies, GeneratePackage/Program/Project and Link (link.go). Debugging, policy packs
+// and Python plugins (RunPlugin), templates and Pack are not needed here and answer Unimplemented.
 package main
 
 import (

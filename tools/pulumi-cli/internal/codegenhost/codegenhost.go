@@ -10,10 +10,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/blang/semver"
 	"github.com/hashicorp/hcl/v2"
 	hclsyntax "github.com/pulumi/pulumi/pkg/v3/codegen/hcl2/syntax"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/pcl"
@@ -160,4 +162,49 @@ func (g Generators) GenerateProject(
 		return nil, err
 	}
 	return &pulumirpc.GenerateProjectResponse{Diagnostics: diagnostics}, nil
+}
+
+// Connect opens the engine's schema loader at target (a request's LoaderTarget), cached for one request.
+func Connect(target string) (io.Closer, schema.ReferenceLoader, error) {
+	return connect(target)
+}
+
+// LoadPackage loads the schema of a package a Link request names, through the engine's loader (which knows
+// the schema of a package generated from a local file), with the language section for language decoded by
+// importer, as Pulumi's hosts load it.
+func LoadPackage(
+	ctx context.Context, loader schema.ReferenceLoader, dep *pulumirpc.PackageDependency,
+	language string, importer schema.Language,
+) (schema.PackageReference, *schema.Package, error) {
+	descriptor := &schema.PackageDescriptor{
+		Name: dep.GetName(), Version: parseVersion(dep.GetVersion()), DownloadURL: dep.GetServer(),
+	}
+	if p := dep.GetParameterization(); p != nil {
+		descriptor.Parameterization = &schema.ParameterizationDescriptor{Name: p.GetName(), Value: p.GetValue()}
+		if v := parseVersion(p.GetVersion()); v != nil {
+			descriptor.Parameterization.Version = *v
+		}
+	}
+	ref, err := schema.LoadPackageReferenceV2(ctx, loader, descriptor)
+	if err != nil {
+		return nil, nil, err
+	}
+	pkg, err := ref.Definition()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := pkg.ImportLanguages(map[string]schema.Language{language: importer}); err != nil {
+		return nil, nil, err
+	}
+	return ref, pkg, nil
+}
+
+// parseVersion is nil for an empty or malformed version: the package is then loaded without one, as in
+// Pulumi's hosts.
+func parseVersion(version string) *semver.Version {
+	v, err := semver.New(version)
+	if err != nil {
+		return nil
+	}
+	return v
 }
