@@ -70,6 +70,9 @@ if ! command -v go >/dev/null; then
 fi
 
 ldflags_version="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+# The CLI and this repo's language hosts are built with the same tags and -trimpath, so that the hosts reuse the
+# CLI's compiled packages from Go's build cache (a few seconds each instead of about 100 s on a fresh machine).
+tags=osusergo,grpcnotrace
 
 # Prints one progress line per 200 compiled packages instead of go build -v's thousands.
 progress() { awk -v what="$1" '{ n++; if (n % 200 == 0) { printf "[pulumi-cli] %s: %d packages compiled\n", what, n > "/dev/stderr"; fflush("/dev/stderr") } }'; }
@@ -77,7 +80,7 @@ progress() { awk -v what="$1" '{ n++; if (n % 200 == 0) { printf "[pulumi-cli] %
 if ! reports_version "$bin/pulumi"; then
   log "building the Pulumi CLI v$PULUMI_VERSION from Go modules (once; a few minutes on 2 cores)"
   started=$SECONDS
-  (cd "$src" && go build -v -trimpath -tags osusergo,grpcnotrace \
+  (cd "$src" && go build -v -trimpath -tags "$tags" \
       -ldflags "-s -w $ldflags_version" \
       -o "$bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) 2>&1 | progress pulumi
   mv "$bin/pulumi.tmp" "$bin/pulumi"
@@ -96,7 +99,7 @@ install_host() { # name, stamp value: moves $work/pulumi-language-<name> into pl
   log "built pulumi-language-$1 in $((SECONDS - started))s"
 }
 build_own_host() { # name, package
-  (cd "$src" && go build -v -trimpath -ldflags "-s -w -X main.version=$PULUMI_VERSION" \
+  (cd "$src" && go build -v -trimpath -tags "$tags" -ldflags "-s -w -X main.version=$PULUMI_VERSION" \
       -o "$work/pulumi-language-$1" "./$2") 2>&1 | progress "pulumi-language-$1"
 }
 
