@@ -6,7 +6,7 @@ SERVER_ARGS ?= --port 8787 --data-dir .data --api-key local-key
 # make bench BENCH_SIZES=10 (CI) or the default 100,1000
 BENCH_SIZES ?= 100,1000
 
-.PHONY: bootstrap build postgres test lint fuzz demo server bench bench-limitry clean
+.PHONY: bootstrap build plugins postgres test lint fuzz demo server bench bench-limitry clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -19,9 +19,14 @@ postgres:
 build: bootstrap
 	@rm -rf dist && $(ENV) npx tsc -p tsconfig.build.json && $(ENV) scripts/policy-pack.sh
 
+# The provider plugins, payi and limitry, as tarballs in dist/plugins (scripts/plugins.sh):
+#   pulumi plugin install resource payi <version> --file dist/plugins/pulumi-resource-payi-v<version>-linux-amd64.tar.gz
+plugins: build
+	@$(ENV) scripts/plugins.sh
+
 # Type-check everything (the type-level tests live there), vitest's unit tests, the e2e suites against the real
 # service (both profiles) and engine (scripts/e2e.sh), then the official Python client's conformance suite against the service's default and strict profiles.
-test: build lint postgres
+test: build plugins lint postgres
 	@$(ENV) npx tsc -p tsconfig.json --noEmit
 	@$(ENV) npx vitest run --project unit
 	@$(ENV) scripts/e2e.sh

@@ -1,10 +1,16 @@
 /** What every provider's `check` and `diff` share: values not known yet, equality of inputs, `replaceOnChanges`. */
 import { isDeepStrictEqual } from "node:util";
-import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * How the engine hands a provider a value it does not know yet (preview): Pulumi's unknown sentinel, the
+ * string `pulumi.runtime.unknownValue` holds (a unit test pins the two together). Written out so that the
+ * provider code, bundled into the plugins, does not load the Pulumi SDK for one string.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** True when `value` is, or holds, a value the engine does not know yet (preview). */
 export function isUnknown(value: unknown): boolean {
-  if (value === pulumi.runtime.unknownValue) return true;
+  if (value === UNKNOWN) return true;
   if (Array.isArray(value)) return value.some(isUnknown);
   if (value && typeof value === "object") return Object.values(value).some(isUnknown);
   return false;

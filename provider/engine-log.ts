@@ -1,37 +1,23 @@
-import * as pulumi from "@pulumi/pulumi";
-
-// Why this file exists: with @pulumi/pulumi 3.259, a dynamic provider's stderr never reaches the user and
-// `pulumi.log` in the provider host has no engine connection (only a program process gets the engine
-// address from its environment). The host does receive the address as its first argument, so the logger
-// is pointed at it once here. Remove this when the SDK connects the provider host's logger itself.
-let loggerConnected = false;
-
 /**
- * A warning in the engine's output (preview and up). The engine does not show a dynamic provider's
- * stderr, and the SDK's logger only knows the engine address in a program process; the provider host
- * receives it as its first argument, so connect the logger to it once.
+ * Warnings the providers give the user in the engine's output (preview and up). Where they go depends on who
+ * hosts the provider code: the dynamic-provider host (dynamic-host-log.ts) or a plugin (plugin/server.ts, as
+ * an engine Log call naming the resource). Provider code only calls {@link warn}, and never loads the Pulumi
+ * SDK for it, so the plugins' bundles stay small.
  */
-export async function warn(message: string): Promise<void> {
-  const engineAddress = process.argv[2];
-  if (!loggerConnected && engineAddress && /^[\w.-]+:\d+$/.test(engineAddress)) {
-    // Only the engine address matters to the logger; keep whatever project/stack the host knows.
-    const known = (read: () => string) => {
-      try {
-        return read();
-      } catch {
-        return "";
-      }
-    };
-    pulumi.runtime.resetOptions(
-      known(pulumi.getProject),
-      known(pulumi.getStack),
-      -1,
-      engineAddress,
-      "",
-      false,
-      known(pulumi.getOrganization),
-    );
-    loggerConnected = true;
-  }
-  await pulumi.log.warn(message);
+
+/** Delivers one warning; resolves once the engine has it. */
+export type WarningSink = (message: string) => Promise<void>;
+
+let sink: WarningSink = async (message) => {
+  process.stderr.write(`warning: ${message}\n`);
+};
+
+/** Where {@link warn} sends warnings from now on (set once by the host at start-up). */
+export function setWarningSink(next: WarningSink): void {
+  sink = next;
+}
+
+/** A warning in the engine's output. */
+export function warn(message: string): Promise<void> {
+  return sink(message);
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { Owner } from "./ownership.js";
 import { RESOURCE_TYPES } from "./type-token.js";
@@ -44,24 +43,3 @@ export function stackInstanceId(): pulumi.Output<string> {
   }
   return identity.instance;
 }
-
-/** The `StackInstance` provider: mints the id on create; nothing remote to read, change or delete. */
-export const stackInstanceProvider: Required<Omit<pulumi.dynamic.ResourceProvider, "configure">> = {
-  async check(_olds, news) {
-    return { inputs: news };
-  },
-  async diff() {
-    return { changes: false };
-  },
-  async create() {
-    const instance = randomUUID();
-    return { id: instance, outs: { instance } };
-  },
-  async read(id, props) {
-    return { id, props: { ...props, instance: id } };
-  },
-  async update(_id, olds) {
-    return { outs: olds };
-  },
-  async delete() {},
-};

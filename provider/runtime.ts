@@ -6,50 +6,41 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Limitry } from "../sdk/limitry/index.js";
 import type { Payi } from "../sdk/payi/index.js";
-import { stackInstanceProvider } from "./identity.js";
-import { limitryClientFromConfig, verifyLimitryClient } from "./limitry/client.js";
-import { customerProvider as limitryCustomerProvider } from "./limitry/customer-provider.js";
-import { limitProvider as limitryLimitProvider, meterProvider as limitryMeterProvider } from "./limitry/providers.js";
+import { dynamicHostWarn } from "./dynamic-host-log.js";
+import { setWarningSink } from "./engine-log.js";
 import { quietHostEchoes, userError } from "./errors.js";
+import { limitryClientFromConfig, verifyLimitryClient } from "./limitry/client.js";
+import { afterVerification, type Clients, kindMethods, type Methods } from "./methods.js";
 import { clientFromConfig, verifyClient } from "./payi/client.js";
-import { limitProvider } from "./payi/limit-provider.js";
-import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
-import { upgradeState, withStateVersion } from "./state-upgrade.js";
 import type { ProviderKind } from "./type-token.js";
 import { PROVIDER_VERSION } from "./version.js";
 // The dynamic-provider host exits when its engine dies (loading it installs the watch).
 import "./engine-exit.js";
 
 quietHostEchoes();
+setWarningSink(dynamicHostWarn);
 
 /** A provider with every method present, as the stub calls it. */
 export type RuntimeProvider = Required<pulumi.dynamic.ResourceProvider>;
 
 let client: Payi | undefined;
 let verified: Promise<void> | undefined;
-const getClient = (): Payi => {
-  client ??= clientFromConfig(undefined);
-  return client;
-};
 let limitry: Limitry | undefined;
 let limitryVerified: Promise<void> | undefined;
-const getLimitry = (): Limitry => {
-  limitry ??= limitryClientFromConfig(undefined);
-  return limitry;
+// One client of each API per process, from the first configure() (or the environment).
+const clients: Clients = {
+  payi: () => {
+    client ??= clientFromConfig(undefined);
+    return client;
+  },
+  limitry: () => {
+    limitry ??= limitryClientFromConfig(undefined);
+    return limitry;
+  },
 };
 
-const providers = {
-  limit: limitProvider(getClient),
-  useCaseDefinition: useCaseDefinitionProvider(getClient),
-  useCaseLimitConfig: useCaseLimitConfigProvider(getClient),
-  limitryMeter: limitryMeterProvider(getLimitry),
-  limitryLimit: limitryLimitProvider(getLimitry),
-  limitryCustomer: limitryCustomerProvider(getLimitry),
-  stackInstance: stackInstanceProvider,
-} satisfies Record<ProviderKind, unknown>;
-
-/** A provider's methods as the host calls them. */
-type Methods = Omit<RuntimeProvider, "configure">;
+// The stub asks for its provider at every call: each kind's methods are bound once.
+const bound: Partial<Record<ProviderKind, Methods>> = {};
 
 /** The provider for `kind`. `stubVersion` is the contract the caller's stub was written against. */
 export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvider {
@@ -58,7 +49,8 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
       `This stack was last updated with a newer pulumi-limits (provider v${stubVersion}) than the one installed (v${PROVIDER_VERSION}); upgrade pulumi-limits.`,
     );
   }
-  const methods = atTheEdge(kind, providers[kind]);
+  const methods = bound[kind] ?? kindMethods(kind, clients);
+  bound[kind] = methods;
   if (kind === "stackInstance") return { ...methods, async configure() {} };
   if (kind === "limitryMeter" || kind === "limitryLimit" || kind === "limitryCustomer") {
     // Limitry's own credentials: a stack with only Limitry resources needs no Pay-i key.
@@ -83,67 +75,5 @@ export function provider(kind: ProviderKind, stubVersion: number): RuntimeProvid
       }
       await verified;
     },
-  };
-}
-
-/**
- * Where the engine's calls meet a provider. What a state holds (the olds of diff and update, the props of read
- * and delete, and the news of a diff, which in a refresh are the inputs the state holds) is brought to today's
- * shape by {@link upgradeState} first, so no provider carries a branch for an earlier version's state. What a
- * provider answers goes back stamped with today's state version, and without undefined values, which the host
- * cannot encode.
- */
-function atTheEdge(kind: ProviderKind, methods: Methods): Methods {
-  const upgrade = (stored: Record<string, unknown>) => upgradeState(kind, stored);
-  return {
-    check: (olds, news) => methods.check(olds, news),
-    diff: (id, olds, news) => methods.diff(id, upgrade(olds), upgrade(news)),
-    async create(inputs) {
-      const { id, outs } = await methods.create(inputs);
-      return { id, outs: outgoing(outs) };
-    },
-    async read(id, props) {
-      const { props: read, inputs, ...rest } = await methods.read(id, upgrade(props));
-      return {
-        ...rest,
-        ...(read ? { props: outgoing(read) } : {}),
-        ...(inputs ? { inputs: encodable(inputs) } : {}),
-      };
-    },
-    async update(id, olds, news) {
-      const { outs } = await methods.update(id, upgrade(olds), news);
-      return { outs: outgoing(outs) };
-    },
-    delete: (id, props) => methods.delete(id, upgrade(props)),
-  };
-}
-
-function outgoing(outputs: Record<string, unknown>): Record<string, unknown> {
-  return withStateVersion(encodable(outputs));
-}
-
-/** `properties` as JSON carries them: undefined values absent in a map, null in a list. */
-function encodable(properties: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(properties));
-}
-
-/**
- * The host caches a provider before its configure() settles, so a failed check of the key and URL would be
- * skipped by later calls: every call waits for it.
- */
-function afterVerification(methods: Methods, verification: () => Promise<void> | undefined): Methods {
-  const checked =
-    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      await verification();
-      return method(...args);
-    };
-  return {
-    check: checked(methods.check),
-    diff: checked(methods.diff),
-    create: checked(methods.create),
-    read: checked(methods.read),
-    update: checked(methods.update),
-    delete: checked(methods.delete),
   };
 }

@@ -24,3 +24,12 @@ export function typeToken(kind: ProviderKind): string {
   const { module, type } = RESOURCE_TYPES[kind];
   return `pulumi-nodejs:dynamic/${module}:${type}`;
 }
+
+/**
+ * The type token of a kind in the provider plugins' package schemas (`payi:index:Limit`,
+ * `limitry:index:Meter`): the plugin's package, its one module `index`, and the type.
+ */
+export function pluginToken(kind: ProviderKind): string {
+  const { module, type } = RESOURCE_TYPES[kind];
+  return `${module}:index:${type}`;
+}

@@ -8,7 +8,7 @@ import { failure, userError } from "../errors.js";
  * never an input, an output or part of the serialized provider.
  */
 export function limitryClientFromConfig(
-  config: pulumi.dynamic.Config | undefined,
+  config: Pick<pulumi.dynamic.Config, "get"> | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Limitry {
   const apiKey = config?.get("limitry:apiKey") ?? env["LIMITRY_API_KEY"];

@@ -3,7 +3,7 @@ import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 // One stub for every customer, the exports of its own module: installed, it serializes as a require.
 import CUSTOMER_PROVIDER from "./stubs/customer.js";
-import { refuseImport } from "../errors.js";
+import { refuseImport } from "../import-option.js";
 
 /** Inputs of a {@link Customer}. */
 export interface CustomerArgs {

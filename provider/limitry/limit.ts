@@ -13,7 +13,7 @@ const samePeriod: [SdkPeriod] extends [Period] ? ([Period] extends [SdkPeriod] ?
 void samePeriod;
 // One stub for every limit, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
-import { refuseImport } from "../errors.js";
+import { refuseImport } from "../import-option.js";
 
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {

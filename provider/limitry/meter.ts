@@ -14,7 +14,7 @@ const sameAggregation: [SdkAggregation] extends [Aggregation] ? ([Aggregation] e
 void sameAggregation;
 // One stub for every meter, the exports of its own module: installed, it serializes as a require.
 import METER_PROVIDER from "./stubs/meter.js";
-import { refuseImport } from "../errors.js";
+import { refuseImport } from "../import-option.js";
 
 /** Inputs of a {@link Meter}. */
 export interface MeterArgs {

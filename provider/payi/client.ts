@@ -7,7 +7,10 @@ import { APIError, AuthenticationError, NotFoundError, Payi } from "../../sdk/pa
  * env `PAYI_API_KEY` / `PAYI_BASE_URL` as fallback. They live only in the provider process: never an
  * input, an output or part of the serialized provider.
  */
-export function clientFromConfig(config: pulumi.dynamic.Config | undefined, env: NodeJS.ProcessEnv = process.env): Payi {
+export function clientFromConfig(
+  config: Pick<pulumi.dynamic.Config, "get"> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Payi {
   const apiKey = config?.get("payi:apiKey") ?? env["PAYI_API_KEY"];
   const baseURL = config?.get("payi:baseUrl") ?? env["PAYI_BASE_URL"];
   if (!apiKey) {

@@ -154,7 +154,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
           ...(old.instance !== undefined ? { instance: old.instance } : {}),
           ...(old.replaceOnChanges ? { replaceOnChanges: old.replaceOnChanges } : {}),
         };
-        return { id, props: toOutputs(inputs, limit, old.generation, old.lastReset), inputs };
+        return { id, props: toOutputs(inputs, limit, importable(limit, old), old.lastReset), inputs };
       } catch (error) {
         if (isGone(error, GONE)) return {};
         throw failure(`reading limit ${id}`, error);
@@ -242,6 +242,22 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
       }
     },
   };
+}
+
+/**
+ * The generation a read keeps. A state with a stack instance but no generation is an import (a provider plugin
+ * reads an imported limit with only its identity, plugin/server.ts; a limit before owner records has neither):
+ * it may bring in a limit nobody's record names, or one this resource's record names (its generation is
+ * kept), never one another resource or stack instance manages.
+ */
+function importable(limit: ApiLimit, old: LimitOutputs): string | undefined {
+  if (old.generation !== undefined || old.instance === undefined) return old.generation;
+  const me = ownerFromSeed(old.idSeed, old.instance);
+  const { claim, record } = claimIn(limit.properties, me);
+  if ((claim === "foreign" || claim === "sibling") && record) {
+    throw userError(ownedElsewhere(`limit '${limit.limit_name}' (${limit.limit_id})`, record, me, release(limit.limit_id)));
+  }
+  return record?.generation;
 }
 
 /** The inputs that changed: those that replace the limit, and those that change in place. */

@@ -5,7 +5,7 @@ import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_PROVIDER from "./stubs/limit.js";
-import { refuseImport } from "../errors.js";
+import { refuseImport } from "../import-option.js";
 
 /** Inputs of a {@link Limit}. */
 export interface LimitArgs {

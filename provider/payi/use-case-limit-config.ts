@@ -4,7 +4,7 @@ import { RESOURCE_TYPES } from "../type-token.js";
 
 // One stub for every resource of this kind, the exports of its own module: installed, it serializes as a require.
 import LIMIT_CONFIG_PROVIDER from "./stubs/use-case-limit-config.js";
-import { refuseImport } from "../errors.js";
+import { refuseImport } from "../import-option.js";
 
 /** Inputs of a {@link UseCaseLimitConfig}. */
 export interface UseCaseLimitConfigArgs {

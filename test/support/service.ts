@@ -21,24 +21,25 @@ export interface ServiceFixture {
 
 /**
  * Starts the real service on a free loopback port with a fresh data directory, in `options.profile`
- * (default: `testProfile()`).
+ * (default: `testProfile()`), accepting `options.apiKey` (default {@link TEST_API_KEY}).
  */
 export async function startService(
-  options: { profile?: ServiceProfileName; logFormat?: "text" | "json" } = {},
+  options: { profile?: ServiceProfileName; logFormat?: "text" | "json"; apiKey?: string } = {},
 ): Promise<ServiceFixture & { stop(): Promise<void> }> {
   const profile = options.profile ?? testProfile();
+  const apiKey = options.apiKey ?? TEST_API_KEY;
   const dataDir = await mkdtemp(path.join(tmpdir(), "pulumi-limits-data-"));
   const logs: string[] = [];
   const running: RunningService = await serve({
     host: "127.0.0.1",
     port: 0,
     dataDir,
-    apiKeys: [TEST_API_KEY],
+    apiKeys: [apiKey],
     log: (line) => logs.push(line),
     logFormat: options.logFormat,
     profile,
   });
-  const client = new Payi({ apiKey: TEST_API_KEY, baseURL: running.url, maxRetries: 0 });
+  const client = new Payi({ apiKey, baseURL: running.url, maxRetries: 0 });
   return {
     url: running.url,
     dataDir,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
-import { isUnknown, replacesOnChange, same } from "../../provider/diff.js";
+import { UNKNOWN, isUnknown, replacesOnChange, same } from "../../provider/diff.js";
 
 describe("what every provider's diff compares", () => {
   test("inputs are equal as the engine carries them: absent, undefined and null are one, key order does not count", () => {
@@ -19,6 +19,10 @@ describe("what every provider's diff compares", () => {
     expect(same(0.9, 0.91)).toBe(false);
     expect(same("1", 1)).toBe(false);
     expect(same({}, [])).toBe(false);
+  });
+
+  test("the unknown sentinel is the one the Pulumi SDK carries", () => {
+    expect(UNKNOWN).toBe(pulumi.runtime.unknownValue);
   });
 
   test("a value not known yet is found at any depth; replaceOnChanges matches a key, its paths and *", () => {
