@@ -10,7 +10,7 @@ import { CUSTOMER_REPLACING } from "../provider/limitry/customer-provider.js";
 import { LIMIT_REPLACING as LIMITRY_LIMIT_REPLACING, METER_REPLACING } from "../provider/limitry/providers.js";
 import { LIMIT_REPLACING } from "../provider/payi/limit-provider.js";
 import { CONFIG_REPLACING, DEFINITION_REPLACING } from "../provider/payi/use-case-providers.js";
-import { typeToken, type ProviderKind } from "../provider/type-token.js";
+import { pluginToken, typeToken, type ProviderKind } from "../provider/type-token.js";
 import { formatUsd } from "../rules/payi/money.js";
 import { LAST_RESET_PROPERTY, RESET_PROPERTY } from "../rules/payi/reset.js";
 import type { LimitEntry, UseCaseEntry } from "./budgets-file.js";
@@ -299,7 +299,9 @@ export const KINDS: readonly Kind[] = [
 
 const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]));
 const BY_DECLARATION = new Map(KINDS.map((k) => [k.declaration, k]));
-const BY_TOKEN = new Map(KINDS.map((k) => [k.token, k]));
+// A program on the provider plugins records the same kinds under their package tokens (`payi:index:Limit`):
+// plans, drift and status read those resources as they read the dynamic ones.
+const BY_TOKEN = new Map(KINDS.flatMap((k) => [[k.token, k] as const, [pluginToken(k.provider), k] as const]));
 
 /** The entry of a kind. */
 export function kindOf(kind: ResourceKind): Kind {

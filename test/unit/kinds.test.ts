@@ -32,7 +32,7 @@ import {
   DEFINITION_REPLACING,
   DEFINITION_UPDATABLE,
 } from "../../provider/payi/use-case-providers.js";
-import { RESOURCE_TYPES, typeToken, type ProviderKind } from "../../provider/type-token.js";
+import { RESOURCE_TYPES, pluginToken, typeToken, type ProviderKind } from "../../provider/type-token.js";
 import { EVERY_FIELD_YAML } from "../support/every-field.js";
 
 /** What each provider's diff updates in place and replaces on (its own lists), per kind. */
@@ -55,6 +55,12 @@ describe("the table of resource kinds", () => {
     }
     expect(kindOf("limitryLimit").token).toBe("pulumi-nodejs:dynamic/limitry:Limit");
     expect(kindOfToken(typeToken("stackInstance"))).toBeUndefined();
+  });
+
+  test("resources of the provider plugins are the same kinds, under their package tokens", () => {
+    for (const k of KINDS) expect(kindOfToken(pluginToken(k.provider))).toBe(k);
+    expect(kindOfToken("payi:index:Limit")?.kind).toBe("limit");
+    expect(kindOfToken("limitry:index:Meter")?.kind).toBe("limitryMeter");
   });
 
   test("each kind's fields replace exactly where the provider's diff replaces, and update where it updates", () => {
