@@ -213,7 +213,13 @@ export function useCaseLimitConfigProvider(
         const d = await client().useCases.definitions.retrieve(id);
         const config = limitConfigFromApi(d);
         if (!config) return {};
-        const state = { ...props, ...config };
+        // An owner but no generation is an import (a plugin reads with the identity only): it may bring in a
+        // config nobody's record names, or this resource's, never another resource's or stack instance's.
+        const imported = props.owner && props.generation === undefined ? ownerRecordOf(d.limit_config?.properties) : undefined;
+        if (imported && props.owner && claimOf(imported, props.owner) !== "mine") {
+          throw userError(ownedElsewhere(`the limit config of use case '${id}'`, imported, props.owner, release(id)));
+        }
+        const state = { ...props, ...config, ...(imported ? { generation: imported.generation } : {}) };
         return { id, props: state, inputs: state };
       } catch (error) {
         if (isGone(error, GONE)) return {};
