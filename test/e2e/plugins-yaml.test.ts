@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Limitry } from "../../sdk/limitry/index.js";
 import { pluginHome } from "../support/plugins.js";
 import { tempBackend, type TempBackend } from "../support/pulumi.js";
 import { startService, TEST_API_KEY } from "../support/service.js";
@@ -53,8 +54,8 @@ function storedState(stackName: string): string {
 const outputs = (result: { outputs: automation.OutputMap }) =>
   Object.fromEntries(Object.entries(result.outputs).map(([key, { value }]) => [key, value]));
 
-describe("a Pulumi YAML program with the payi plugin (examples/yaml)", () => {
-  test("creates, updates max in place, replaces on threshold, imports a limit with every field, and destroys", async () => {
+describe("Pulumi YAML programs on the provider plugins", () => {
+  test("examples/yaml: creates, updates max in place, replaces on threshold, imports a limit with every field, and destroys", async () => {
     const { stack, edit } = await yamlStack("example");
     await stack.setConfig("payi:baseUrl", { value: service.url });
 
@@ -192,5 +193,49 @@ outputs:
     } finally {
       await second.stop();
     }
+  });
+
+  test("the limitry plugin: a meter and a limit, limitValue in place, period replaces, destroy", async () => {
+    const limitry = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${service.url}/v1`, maxRetries: 0 });
+    const program = (limitValue: number, period: string) => `name: limitry-yaml
+runtime: yaml
+resources:
+  tokens:
+    type: limitry:index:Meter
+    properties:
+      name: Tokens
+      aggregation: sum
+      field: values.tokens
+  daily-tokens:
+    type: limitry:index:Limit
+    properties:
+      name: Daily tokens
+      meterId: \${tokens.meterId}
+      limitValue: ${limitValue}
+      period: ${period}
+outputs:
+  limitId: \${daily-tokens.limitId}
+`;
+    const { stack, dir } = await yamlStack("limitry", program(100_000, "day"), { LIMITRY_API_KEY: TEST_API_KEY });
+    await stack.setConfig("limitry:baseUrl", { value: `${service.url}/v1` });
+    const up = await stack.up();
+    const limitId = String(outputs(up)["limitId"]);
+    expect(await limitry.limits.retrieve(limitId)).toMatchObject({ name: "Daily tokens", limitValue: 100_000, period: "day" });
+
+    writeFileSync(path.join(dir, "Pulumi.yaml"), program(250_000, "day"));
+    expect((await stack.up()).summary.resourceChanges).toEqual({ same: 2, update: 1 });
+    expect(await limitry.limits.retrieve(limitId)).toMatchObject({ limitValue: 250_000 });
+
+    writeFileSync(path.join(dir, "Pulumi.yaml"), program(250_000, "week"));
+    const replaced = await stack.up();
+    expect(replaced.summary.resourceChanges).toEqual({ same: 2, replace: 1 });
+    const newId = String(outputs(replaced)["limitId"]);
+    expect(newId).not.toBe(limitId);
+    await expect(limitry.limits.retrieve(limitId)).rejects.toMatchObject({ status: 404 });
+
+    await stack.destroy();
+    await expect(limitry.limits.retrieve(newId)).rejects.toMatchObject({ status: 404 });
+    expect((await limitry.meters.list()).data.map((m) => m.name)).not.toContain("Tokens");
+    await limitry.close();
   });
 });
