@@ -79,8 +79,25 @@ describe("Pulumi YAML programs on the provider plugins", () => {
     await stack.up();
     expect((await service.client.limits.retrieve(String(monthly?.limit_id))).limit.max).toBe(1500);
 
-    // threshold cannot change in Pay-i: a new limit replaces the old one, which is gone.
+    // threshold cannot change in Pay-i: a new limit replaces the old one, which is gone. Preview warns, on the
+    // resource, that the spend it tracked goes with it.
+    await service.client.ingest.units({
+      category: "system.openai",
+      resource: "gpt-4o",
+      units: { text: { input: 1000, output: 1000 } },
+      limit_ids: [String(dailyCapId)],
+    });
     edit("threshold: 0.9", "threshold: 0.95");
+    const warnings: { message: string; urn?: string }[] = [];
+    await stack.preview({
+      onEvent: ({ diagnosticEvent: d }) => d?.severity === "warning" && warnings.push({ message: d.message, urn: d.urn }),
+    });
+    expect(warnings).toEqual([
+      {
+        message: `replacing limit 'Daily Safety Cap' (${dailyCapId}) to change threshold discards its tracked spend of $0.01250; the new limit starts at $0\n`,
+        urn: expect.stringMatching(/::payi:index:Limit::daily-cap$/),
+      },
+    ]);
     const replaced = await stack.up();
     expect(replaced.summary.resourceChanges).toEqual({ same: 4, replace: 1 });
     const newId = String(outputs(replaced)["dailyCapId"]);
