@@ -142,6 +142,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
     async read(id, old: LimitOutputs) {
       try {
         const { limit } = await client().limits.retrieve(id);
+        const generation = importable(limit, old);
         const { limitId, properties: held, ...declared } = limitFromApi(limit);
         const properties = held ?? old.properties;
         const inputs = {
@@ -154,7 +155,7 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
           ...(old.instance !== undefined ? { instance: old.instance } : {}),
           ...(old.replaceOnChanges ? { replaceOnChanges: old.replaceOnChanges } : {}),
         };
-        return { id, props: toOutputs(inputs, limit, importable(limit, old), old.lastReset), inputs };
+        return { id, props: toOutputs(inputs, limit, generation, old.lastReset), inputs };
       } catch (error) {
         if (isGone(error, GONE)) return {};
         throw failure(`reading limit ${id}`, error);
@@ -252,6 +253,13 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
  */
 function importable(limit: ApiLimit, old: LimitOutputs): string | undefined {
   if (old.generation !== undefined || old.instance === undefined) return old.generation;
+  if (limit.properties == null) {
+    // Pay-i's Limit model has no properties: without them neither the owner record nor the limit's own
+    // properties and reset schedule can be read, and an update would write over both.
+    throw userError(
+      `limit '${limit.limit_name}' (${limit.limit_id}) cannot be imported: Pay-i did not return its properties, so pulumi-limits can read neither its owner record (another stack may manage it) nor its properties. If no other stack manages it, declare it with limitId: "${limit.limit_id}" and adopt: true instead, with the properties it has.`,
+    );
+  }
   const me = ownerFromSeed(old.idSeed, old.instance);
   const { claim, record } = claimIn(limit.properties, me);
   if ((claim === "foreign" || claim === "sibling") && record) {

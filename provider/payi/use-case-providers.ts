@@ -215,7 +215,13 @@ export function useCaseLimitConfigProvider(
         if (!config) return {};
         // An owner but no generation is an import (a plugin reads with the identity only): it may bring in a
         // config nobody's record names, or this resource's, never another resource's or stack instance's.
-        const imported = props.owner && props.generation === undefined ? ownerRecordOf(d.limit_config?.properties) : undefined;
+        const importing = props.owner !== undefined && props.generation === undefined;
+        if (importing && d.limit_config?.properties == null) {
+          throw userError(
+            `the limit config of use case '${id}' cannot be imported: Pay-i did not return its properties, so pulumi-limits cannot read its owner record (another stack may manage it). If no other stack manages it, declare it with adopt: true instead.`,
+          );
+        }
+        const imported = importing ? ownerRecordOf(d.limit_config?.properties) : undefined;
         if (imported && props.owner && claimOf(imported, props.owner) !== "mine") {
           throw userError(ownedElsewhere(`the limit config of use case '${id}'`, imported, props.owner, release(id)));
         }

@@ -1,9 +1,9 @@
 import { describe, expect } from "vitest";
-import { deterministicLimitId, limitProvider } from "../../provider/payi/limit-provider.js";
+import { deterministicLimitId, type LimitOutputs, limitProvider } from "../../provider/payi/limit-provider.js";
 import { checkInputs, LimitInputsObject, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/payi/use-case-providers.js";
 import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
-import { test } from "../support/service.js";
+import { startService, test } from "../support/service.js";
 
 // Provider methods called directly against the real local service (no engine).
 /** The owner `base` names: its id seed's stack and resource, and its stack instance. */
@@ -205,6 +205,56 @@ describe("diff, create, read, update, delete", () => {
     await p.delete(id, olds);
     expect(await p.read(id, olds)).toEqual({});
     await expect(p.delete(id, olds)).resolves.toBeUndefined();
+  });
+});
+
+describe("import: read with the identity only (a provider plugin's pulumi import)", () => {
+  const identity = { idSeed: base.idSeed, instance: owner.instance } as unknown as LimitOutputs;
+  const record = (instance: string, resource: string) =>
+    JSON.stringify({ stack: "org/p/s", instance, resource, generation: "g-1" });
+
+  test("brings in a limit nobody manages, or this resource's own record (keeping its generation)", async ({ service }) => {
+    const p = limitProvider(() => service.client);
+    const { limit: free } = await service.client.limits.create({ limit_name: "Free", max: 5, properties: { team: "ml" } });
+    const read = await p.read(free.limit_id, identity);
+    expect(read.inputs).toMatchObject({ limitName: "Free", max: 5, limitId: free.limit_id, properties: { team: "ml" } });
+    expect(read.props?.generation).toBeUndefined();
+    const { limit: mine } = await service.client.limits.create({
+      limit_name: "Mine",
+      max: 5,
+      properties: { "pulumi-limits.owner": record(owner.instance, "monthly") },
+    });
+    expect((await p.read(mine.limit_id, identity)).props?.generation).toBe("g-1");
+  });
+
+  test("refuses a limit another stack instance or another resource manages, saying whose", async ({ service }) => {
+    const p = limitProvider(() => service.client);
+    const { limit: theirs } = await service.client.limits.create({
+      limit_name: "Theirs",
+      max: 5,
+      properties: { "pulumi-limits.owner": record("instance-2", "their-cap") },
+    });
+    await expect(p.read(theirs.limit_id, identity)).rejects.toThrow(
+      /managed by resource 'their-cap' of another stack instance \(stack org\/p\/s, instance instance-2\)/,
+    );
+    const { limit: sibling } = await service.client.limits.create({
+      limit_name: "Sibling",
+      max: 5,
+      properties: { "pulumi-limits.owner": record(owner.instance, "other-cap") },
+    });
+    await expect(p.read(sibling.limit_id, identity)).rejects.toThrow(/managed by resource 'other-cap' of this stack/);
+  });
+
+  test("refuses where Pay-i returns no properties (strict profile): no owner record can be read", async () => {
+    const service = await startService({ profile: "strict" });
+    try {
+      const { limit } = await service.client.limits.create({ limit_name: "Unechoed", max: 5 });
+      await expect(limitProvider(() => service.client).read(limit.limit_id, identity)).rejects.toThrow(
+        `limit 'Unechoed' (${limit.limit_id}) cannot be imported: Pay-i did not return its properties`,
+      );
+    } finally {
+      await service.stop();
+    }
   });
 });
 
