@@ -26,6 +26,16 @@ export function pulumiCli(args: string[], options: { cwd: string; env: Record<st
   });
 }
 
+/**
+ * `pulumi import payi:index:Limit <name> <limitId>` into stack `test` of the project in `cwd`, writing the code
+ * the language host generates to `out` (relative to `cwd`). `--protect=false`: import protects what it imports
+ * by default, and the tests destroy it afterwards.
+ */
+export function importLimit(name: string, limitId: string, out: string, options: { cwd: string; env: Record<string, string> }) {
+  const args = ["import", "payi:index:Limit", name, limitId, "--stack", "test", "--yes", "--protect=false", "--out", out];
+  return pulumiCli(args, options);
+}
+
 /** Runs `command` in `cwd`, rejecting with its output when it fails. */
 function mustRun(command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -42,7 +52,11 @@ function mustRun(command: string, args: string[], cwd: string): Promise<void> {
  */
 export async function generatePayiSdk(language: "python" | "nodejs", into: string): Promise<string> {
   await mkdir(into, { recursive: true });
-  await mustRun("pulumi", ["package", "gen-sdk", path.join(packageRoot(), "schema", "payi.json"), "--language", language, "-o", into], into);
+  await mustRun(
+    "pulumi",
+    ["package", "gen-sdk", path.join(packageRoot(), "schema", "payi.json"), "--language", language, "-o", into],
+    into,
+  );
   return path.join(into, language);
 }
 
@@ -68,10 +82,7 @@ export async function buildNodeSdk(sdkDir: string): Promise<string> {
  */
 export async function pythonProject(dir: string, name: string, sdkDir: string, program: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(
-    path.join(dir, "Pulumi.yaml"),
-    `name: ${name}\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n`,
-  );
+  await writeFile(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: python\n  options:\n    virtualenv: venv\n`);
   await writeFile(path.join(dir, "requirements.txt"), `pulumi==3.259.0\n${sdkDir}\n`);
   await writeFile(path.join(dir, "__main__.py"), program);
   return dir;
@@ -148,7 +159,7 @@ interface StateResource {
   outputs?: Record<string, unknown>;
 }
 
-/** The resources of an exported deployment (`stack.exportStack()`). */
+/** The resources of an exported deployment (`pulumi stack export`). */
 export function stateResources(deployment: { deployment: { resources?: unknown[] } }): StateResource[] {
   return (deployment.deployment.resources ?? []) as StateResource[];
 }
