@@ -173,7 +173,7 @@ describe("a Python program using pulumi_payi", () => {
 
   test("the API key is in the state only encrypted", async () => {
     expect(await filesContaining(backend.dir, API_KEY)).toEqual([]);
-    // \`stack.exportStack()\` would not do: the Automation API exports with --show-secrets.
+    // Not stack.exportStack(): the Automation API exports with --show-secrets.
     const exported = await pulumiCli(["stack", "export", "--stack", "test"], { cwd: project, env: pluginEnv(backend, home()) });
     expect(exported.stdout).not.toContain(API_KEY);
     const provider = stateResources(JSON.parse(exported.stdout)).find((r) => r.type === "pulumi:providers:payi");
