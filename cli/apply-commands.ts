@@ -37,8 +37,8 @@ export async function previewCommand(args: string[], environment: CliEnvironment
 export async function upCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment, { ...CHECKPOINTS, ...POLICY_FLAGS });
   const policy = policyOptions(p.rest);
-  const budgets = await loadChecked(p, true);
-  const b = await budgetsStack(budgets, p.settings);
+  const budgets = p.program === undefined ? await loadChecked(p, true) : undefined;
+  const b = budgets ? await budgetsStack(budgets, p.settings) : await open(p);
   refuseKeyChanges(p.file, b.keyChanges);
   // The Automation API's up skips the engine's preview: with policy packs, the policy-checked preview runs
   // first even with --yes, so a mandatory violation stops the run before anything is applied.
@@ -51,7 +51,8 @@ export async function upCommand(args: string[], environment: CliEnvironment): Pr
     printPlan(p, b, plan, `Plan for stack '${p.settings.stack}'`);
     await confirm(`Apply these changes to stack '${p.settings.stack}'?`, p.yes);
   }
-  if (writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: p.refresh }, upKinds(b, budgets)))
+  // A program's own stack keeps Pulumi's checkpoints: which kinds it may create is its code's to say.
+  if (budgets && writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: p.refresh }, upKinds(b, budgets)))
     await writeStateOnceForUp(b.stack);
   // Read before the apply: it is about what the apply deletes.
   const notes = await b.useCaseNotes();
@@ -82,8 +83,8 @@ export async function refreshCommand(args: string[], environment: CliEnvironment
 export async function destroyCommand(args: string[], environment: CliEnvironment): Promise<number> {
   const p = parse(args, environment, CHECKPOINTS);
   // destroy deletes everything by definition: an empty file is fine here.
-  const budgets = await loadBudgets(p.file, { allowEmpty: true });
-  const b = await budgetsStack(budgets, p.settings);
+  const b =
+    p.program === undefined ? await budgetsStack(await loadBudgets(p.file, { allowEmpty: true }), p.settings) : await open(p);
   // The plan first, refreshed so that the spend it names is the service's now; then a confirmation.
   const preview = recording(p);
   await b.stack.previewDestroy({ ...preview.callbacks, refresh: p.refresh });
@@ -93,7 +94,8 @@ export async function destroyCommand(args: string[], environment: CliEnvironment
   if (plan.changes.length > 0) await confirm(`Delete every object above from the service (stack '${p.settings.stack}')?`, p.yes);
   const kinds = { create: [], delete: b.state.map((r) => kindOf(r.kind)) };
   // The destroy itself never refreshes: what it deletes is what the state holds.
-  if (writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: true }, kinds)) writeStateOnce(b.stack);
+  if (p.program === undefined && writesStateOnce({ checkpoints: p.rest["checkpoints"] === true, refresh: true }, kinds))
+    writeStateOnce(b.stack);
   const applied = recording(p);
   await b.stack.destroy(applied.callbacks);
   await report(p, { ...b, renames: [] }, applied.recorder.plan(notes), `Destroyed in stack '${p.settings.stack}'`);

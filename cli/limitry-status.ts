@@ -22,13 +22,17 @@ export interface LimitryStatusRow {
 
 /** The customers to report on: `--customer` (comma-separated) when given, else those the file names (managed or not). */
 export function limitryCustomers(section: LimitrySection, flag: string | undefined): string[] {
-  if (flag)
-    return flag
-      .split(",")
-      .map((c) => c.trim())
-      .filter(Boolean);
+  if (flag) return customerFlag(flag);
   const named = [...customerIds(section), ...section.limits.flatMap((l) => (l.customerId ? [l.customerId] : []))];
   return [...new Set(named)];
+}
+
+/** The customers `--customer` names (comma-separated). */
+export function customerFlag(flag: string): string[] {
+  return flag
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean);
 }
 
 /** What a command needing Limitry says without its key. */

@@ -38,8 +38,12 @@ Commands:
 
 Options of the stack commands:
   -f, --file FILE      budgets file (default budgets.yaml)
+      --program DIR    preview/up/refresh/destroy/drift/status: the stack of the Pulumi program in DIR instead
+                       (any language, on the dynamic provider or the payi/limitry plugins; its Pulumi.yaml,
+                       config and secrets; the stack must exist)
   -s, --stack NAME     stack (default dev)
-      --backend URL    Pulumi backend: file://DIR (default ./.pulumi-state), postgres://…, s3://…
+      --backend URL    Pulumi backend: file://DIR (default ./.pulumi-state; with --program, the one Pulumi
+                       uses there), postgres://…, s3://…
       --base-url URL   Pay-i API root (default PAYI_BASE_URL, else https://api.pay-i.com)
       --json           one JSON engine event per line
   -y, --yes            apply without a prompt (required when not interactive)

@@ -22,7 +22,7 @@ export async function report(p: Parsed, b: BudgetsStack, plan: Plan, title: stri
     await writeSummary(markdownSummary({ title, plan, status: [], renames: b.renames }), { file, stepSummary });
     return;
   }
-  const client = payiClient(p);
+  const client = payiClient(b);
   try {
     const status = await stackStatus(client, payi);
     await writeSummary(markdownSummary({ title, plan, status, renames: b.renames }), { file, stepSummary });

@@ -2,6 +2,7 @@
  * What a stack command is told: the flags every one takes, the budgets file and its stack, the Pay-i client its
  * settings name, and `--yes` or a confirmation before it changes anything.
  */
+import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { Payi } from "../sdk/index.js";
@@ -10,12 +11,13 @@ import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { limitryReferences } from "./limitry-references.js";
 import type { Output } from "./output.js";
-import { budgetsStack, type BudgetsStack, type StackSettings } from "./workspace.js";
+import { budgetsStack, programStack, type BudgetsStack, type StackSettings } from "./workspace.js";
 import { refuseKeyChanges } from "./key-changes.js";
 
 /** Flags every stack command takes. */
 const COMMON = {
-  file: { type: "string", short: "f", default: "budgets.yaml" },
+  file: { type: "string", short: "f" },
+  program: { type: "string" },
   stack: { type: "string", short: "s", default: "dev" },
   backend: { type: "string" },
   "base-url": { type: "string" },
@@ -29,6 +31,13 @@ const COMMON = {
 /** A stack command's flags, read. */
 export interface Parsed {
   file: string;
+  /**
+   * `--program DIR`: the stack of the Pulumi program in DIR (any language; the dynamic provider or the plugins)
+   * instead of a budgets file's. Absolute.
+   */
+  program: string | undefined;
+  /** What the plans compare the service with: the budgets file, or `the program in DIR`. */
+  source: string;
   /** Read every resource from the service before comparing, so changes made behind Pulumi's back are converged too. */
   refresh: boolean;
   /** Accept a file that declares nothing (and so deletes everything the stack manages). */
@@ -47,8 +56,16 @@ export function parse(
 ): Parsed {
   const { values } = parseArgs({ args, options: { ...COMMON, ...extra }, strict: true, allowPositionals: false });
   const json = values.json === true;
+  const program = typeof values.program === "string" ? path.resolve(values.program) : undefined;
+  if (program !== undefined && values.file !== undefined)
+    throw new CliError("--file and --program: a command reads a budgets file or a Pulumi program, not both", ExitCode.badInput);
+  if (program !== undefined && values["allow-empty"] === true)
+    throw new CliError("--allow-empty is for budgets files: a program's empty stack is its own choice", ExitCode.badInput);
+  const file = typeof values.file === "string" ? values.file : "budgets.yaml";
   return {
-    file: String(values.file),
+    file,
+    program,
+    source: program === undefined ? file : `the program in ${values.program}`,
     refresh: values["skip-refresh"] !== true,
     allowEmpty: values["allow-empty"] === true,
     yes: values.yes === true,
@@ -63,6 +80,14 @@ export function parse(
   };
 }
 
+/** The command that converges what this one compared: `pulumi-limits up`, with its `--program` if any. */
+export function upCommandLine(p: Parsed): string {
+  if (p.program === undefined) return "pulumi-limits up";
+  const relative = path.relative(process.cwd(), p.program) || ".";
+  const dir = relative.startsWith("..") ? p.program : relative;
+  return `pulumi-limits up --program ${/^[\w./-]+$/.test(dir) ? dir : `'${dir.replaceAll("'", "'\\''")}'`}`;
+}
+
 /** `--yes`, or an interactive confirmation; never a silent apply in CI. */
 export async function confirm(question: string, yes: boolean): Promise<void> {
   if (yes) return;
@@ -75,11 +100,12 @@ export async function confirm(question: string, yes: boolean): Promise<void> {
 }
 
 /**
- * Loads the file and opens its stack; the file must declare something unless `--allow-empty`. With `checked`
+ * Opens the stack of `--program`, else loads the file and opens its stack; the file must declare something unless `--allow-empty`. With `checked`
  * (commands that preview or apply it), what it names on the services must exist, and no key changed without
  * `previousKeys:` (see cli/key-changes.ts).
  */
 export async function open(p: Parsed, checked = true): Promise<BudgetsStack> {
+  if (p.program !== undefined) return programStack(p.program, p.settings);
   const b = await budgetsStack(await loadChecked(p, checked), p.settings);
   if (checked) refuseKeyChanges(p.file, b.keyChanges);
   return b;
@@ -91,7 +117,7 @@ export function loadChecked(p: Parsed, checked: boolean): Promise<BudgetsFile> {
   return loadBudgets(p.file, { allowEmpty: p.allowEmpty, ...(references ? { references } : {}) });
 }
 
-/** A Pay-i client for the command's settings (`--base-url`, PAYI_BASE_URL, the first PAYI_API_KEY). */
-export function payiClient(p: Parsed): Payi {
-  return new Payi({ apiKey: p.settings.environment.apiKeys[0], baseURL: p.settings.baseUrl ?? p.settings.environment.baseUrl });
+/** A Pay-i client for the stack (`--base-url`, PAYI_BASE_URL, the first PAYI_API_KEY; a program's config first). */
+export function payiClient(b: BudgetsStack): Payi {
+  return new Payi({ apiKey: b.environment.apiKeys[0], baseURL: b.environment.baseUrl });
 }

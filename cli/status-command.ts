@@ -2,9 +2,11 @@ import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
 import { loadBudgets } from "./budgets-file.js";
+import { customerFlag, limitryCustomers } from "./limitry-status.js";
+import type { StateResource } from "./resource-keys.js";
 import { parse } from "./stack-options.js";
-import { statusReport } from "./status-report.js";
-import { budgetsStack } from "./workspace.js";
+import { statusReport, type LimitryRequest } from "./status-report.js";
+import { budgetsStack, programStack, type BudgetsStack } from "./workspace.js";
 
 /**
  * Spend vs max, threshold and state of every limit, and the use cases with their instance limits, that
@@ -15,21 +17,51 @@ export async function statusCommand(args: string[], environment: CliEnvironment)
   const now = typeof p.rest["now"] === "string" ? new Date(p.rest["now"]) : new Date();
   if (Number.isNaN(now.getTime()))
     throw new CliError(`--now must be an ISO 8601 date-time, got '${String(p.rest["now"])}'`, ExitCode.badInput);
-  const budgets = await loadBudgets(p.file, { allowEmpty: true });
-  const { stack, state } = await budgetsStack(budgets, p.settings);
-  const limitryLimitIds = (budgets.limitry ? ((await stack.outputs())[LIMITRY_LIMIT_IDS_OUTPUT]?.value ?? {}) : {}) as Record<
-    string,
-    string
-  >;
+  const flag = typeof p.rest["customer"] === "string" ? p.rest["customer"] : undefined;
+  let opened: BudgetsStack;
+  let limitry: LimitryRequest | undefined;
+  if (p.program !== undefined) {
+    opened = await programStack(p.program, p.settings);
+    limitry = programLimitry(opened.state, flag);
+  } else {
+    const budgets = await loadBudgets(p.file, { allowEmpty: true });
+    opened = await budgetsStack(budgets, p.settings);
+    const section = budgets.limitry;
+    if (section) {
+      const limitIds = ((await opened.stack.outputs())[LIMITRY_LIMIT_IDS_OUTPUT]?.value ?? {}) as Record<string, string>;
+      const names = Object.fromEntries(section.limits.map((l) => [l.key, l.name]));
+      limitry = { limitIds, names, customers: limitryCustomers(section, flag) };
+    }
+  }
   return statusReport({
     stackName: p.settings.stack,
-    state,
-    limitryLimitIds,
-    budgets,
-    environment,
-    payiBaseUrl: p.settings.baseUrl ?? environment.baseUrl,
+    state: opened.state,
+    limitry,
+    environment: opened.environment,
     now,
-    customer: typeof p.rest["customer"] === "string" ? p.rest["customer"] : undefined,
     out: p.out,
   });
+}
+
+/**
+ * A program's Limitry limits, read from its state (resource name → id), and the customers to report on:
+ * `--customer`, else the customers the stack manages and those its limits are scoped to.
+ */
+function programLimitry(state: StateResource[], flag: string | undefined): LimitryRequest | undefined {
+  const limits = state.filter((r) => r.kind === "limitryLimit");
+  if (limits.length === 0) return undefined;
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? [value] : []);
+  const customers = flag
+    ? customerFlag(flag)
+    : [
+        ...new Set([
+          ...state.filter((r) => r.kind === "limitryCustomer").flatMap((r) => text(r.outputs["externalId"])),
+          ...limits.flatMap((r) => text(r.outputs["customerId"] ?? r.inputs["customerId"])),
+        ]),
+      ];
+  return {
+    limitIds: Object.fromEntries(limits.map((r) => [r.key, r.id])),
+    names: Object.fromEntries(limits.map((r) => [r.key, String(r.outputs["name"] ?? r.key)])),
+    customers,
+  };
 }

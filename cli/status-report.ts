@@ -1,11 +1,9 @@
 import { Payi } from "../sdk/index.js";
-import type { BudgetsFile } from "./budgets-file.js";
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
 import { kindOf } from "./kinds.js";
 import {
   limitryClient,
-  limitryCustomers,
   limitryFailure,
   limitryStatusRows,
   limitryStatusTable,
@@ -24,16 +22,22 @@ export interface StatusRequest {
   stackName: string;
   /** The resources of the stack's state. */
   state: StateResource[];
-  /** The stack's Limitry limits, key → id (its `limitryLimitIds` output). */
-  limitryLimitIds: Record<string, string>;
-  budgets: BudgetsFile;
+  /** What to report of Limitry, when the stack uses it (a `limitry:` section, or a program's Limitry resources). */
+  limitry: LimitryRequest | undefined;
+  /** How to reach the services: keys and API roots (`--base-url` applied; a program's config first). */
   environment: CliEnvironment;
-  /** Pay-i API root (`--base-url`, else PAYI_BASE_URL, else Pay-i's). */
-  payiBaseUrl: string | undefined;
   now: Date;
-  /** `--customer`: the Limitry customers to report on (comma-separated). */
-  customer: string | undefined;
   out: Output;
+}
+
+/** The Limitry part of a status request. */
+export interface LimitryRequest {
+  /** The stack's Limitry limits, key → id. */
+  limitIds: Record<string, string>;
+  /** Their names, key → name, for one deleted out of band. */
+  names: Record<string, string>;
+  /** The customers whose current windows are reported. */
+  customers: string[];
 }
 
 /**
@@ -43,7 +47,7 @@ export interface StatusRequest {
  */
 export async function statusReport(r: StatusRequest): Promise<number> {
   const usesPayi = r.state.some((resource) => kindOf(resource.kind).api === "payi");
-  const usesLimitry = r.budgets.limitry !== undefined;
+  const usesLimitry = r.limitry !== undefined;
   // One API only: a missing key is a usage error, as for every command.
   if (usesPayi && !usesLimitry && !r.environment.apiKeys[0]) throw new CliError(NO_PAYI_KEY, ExitCode.badInput);
   if (usesLimitry && !usesPayi && !r.environment.limitryApiKey) throw new CliError(NO_LIMITRY_KEY, ExitCode.badInput);
@@ -67,7 +71,7 @@ const NO_PAYI_KEY = "PAYI_API_KEY is not set (the stack manages Pay-i limits)";
 async function payiSection(r: StatusRequest): Promise<Section<StatusRow>> {
   const apiKey = r.environment.apiKeys[0];
   if (!apiKey) return { error: NO_PAYI_KEY };
-  const client = new Payi({ apiKey, baseURL: r.payiBaseUrl });
+  const client = new Payi({ apiKey, baseURL: r.environment.baseUrl });
   try {
     return { rows: await stackStatus(client, r.state, r.now) };
   } catch (error) {
@@ -78,8 +82,8 @@ async function payiSection(r: StatusRequest): Promise<Section<StatusRow>> {
 }
 
 async function limitrySection(r: StatusRequest): Promise<Section<LimitryStatus>> {
-  const section = r.budgets.limitry;
-  if (!section || Object.keys(r.limitryLimitIds).length === 0) return { rows: [] };
+  const request = r.limitry;
+  if (!request || Object.keys(request.limitIds).length === 0) return { rows: [] };
   let client: ReturnType<typeof limitryClient>;
   try {
     client = limitryClient(r.environment);
@@ -87,9 +91,7 @@ async function limitrySection(r: StatusRequest): Promise<Section<LimitryStatus>>
     return { error: limitryFailure(error, r.environment.limitryBaseUrl ?? "") };
   }
   try {
-    const names = Object.fromEntries(section.limits.map((l) => [l.key, l.name]));
-    const customers = limitryCustomers(section, r.customer);
-    return { rows: await limitryStatusRows(client, r.limitryLimitIds, customers, names) };
+    return { rows: await limitryStatusRows(client, request.limitIds, request.customers, request.names) };
   } catch (error) {
     return { error: limitryFailure(error, client.baseURL) };
   } finally {
@@ -99,7 +101,12 @@ async function limitrySection(r: StatusRequest): Promise<Section<LimitryStatus>>
 
 function reportText(r: StatusRequest, payi: Section<StatusRow>, limitry: Section<LimitryStatus> | undefined): string {
   const stack = `stack '${r.stackName}'`;
-  if ("rows" in payi && payi.rows.length === 0 && Object.keys(r.limitryLimitIds).length === 0 && !(limitry && "error" in limitry))
+  if (
+    "rows" in payi &&
+    payi.rows.length === 0 &&
+    Object.keys(r.limitry?.limitIds ?? {}).length === 0 &&
+    !(limitry && "error" in limitry)
+  )
     return `Stack '${r.stackName}' has no limits yet: run \`pulumi-limits up\`.\n`;
   const parts: string[] = [];
   let missing = 0;
@@ -112,7 +119,7 @@ function reportText(r: StatusRequest, payi: Section<StatusRow>, limitry: Section
     missing += payi.rows.filter((row) => row.state === "missing").length;
   }
   if (limitry && "error" in limitry) parts.push(`Limitry limits of ${stack}: not shown: ${limitry.error}`);
-  else if (limitry && Object.keys(r.limitryLimitIds).length > 0) {
+  else if (limitry && Object.keys(r.limitry?.limitIds ?? {}).length > 0) {
     parts.push(
       limitry.rows.length
         ? `Limitry limits of ${stack} (current window per customer):\n${limitryStatusTable(limitry.rows)}`

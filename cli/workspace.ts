@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 import type { BudgetsFile } from "./budgets-file.js";
@@ -10,7 +10,8 @@ import { droppedUseCaseNotes } from "./use-case-notes.js";
 import { keyChanges } from "./key-changes.js";
 import { budgetsDeclarations } from "./vocabulary.js";
 import { interruptible } from "./interrupt.js";
-import { removeTornSidecars } from "./file-backend.js";
+import { removeTornSidecars, withoutSidecars } from "./file-backend.js";
+import { redactCredentials } from "./backend-errors.js";
 
 /** Settings shared by the stack commands: flags, falling back to the environment read in main. */
 export interface StackSettings {
@@ -44,6 +45,12 @@ export interface BudgetsStack {
    * `everything`, as destroy deletes), read from the service before this run changes it; once per run.
    */
   useCaseNotes(everything?: boolean): Promise<string[]>;
+  /**
+   * How the CLI itself reaches the services for this stack (status, summaries): the environment, `--base-url`
+   * applied; for a program, its stack config (`payi:apiKey`, `payi:baseUrl`, `limitry:…`) first, as the
+   * provider reads it.
+   */
+  environment: CliEnvironment;
 }
 
 /**
@@ -106,7 +113,69 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   state = await stateResources(stack);
   resolved = resolveLimitKeys(budgets.limits, state);
   const changes = keyChanges(budgetsDeclarations(budgets, resolved.keys), state);
-  return { stack: interruptible(stack), state, renames: resolved.renames, keyChanges: changes, useCaseNotes: notes };
+  return {
+    stack: interruptible(stack),
+    state,
+    renames: resolved.renames,
+    keyChanges: changes,
+    useCaseNotes: notes,
+    environment: { ...environment, baseUrl: settings.baseUrl ?? environment.baseUrl },
+  };
+}
+
+/**
+ * The stack of the Pulumi program in `dir` (`--program`): any language, with the dynamic provider or the
+ * plugins. Pulumi runs it as \`pulumi\` would in that directory: its Pulumi.yaml, its stack config and secrets,
+ * the backend it is logged in to (or Pulumi.yaml's) unless \`--backend\`/PULUMI_BACKEND_URL names one. The stack
+ * must exist. What the CLI adds to its own stacks stays out: no key renames (the program names its
+ * resources), no notes of a budgets file (the provider warns at \`up\` before each delete).
+ */
+export async function programStack(dir: string, settings: StackSettings): Promise<BudgetsStack> {
+  if (!["Pulumi.yaml", "Pulumi.yml"].some((name) => existsSync(path.join(dir, name))))
+    throw new CliError(`--program ${dir}: no Pulumi.yaml there (the directory of a Pulumi program)`, ExitCode.badInput);
+  const backend = settings.backend ?? settings.environment.backend;
+  if (backend) removeTornSidecars(backend);
+  const baseUrl = settings.baseUrl ?? settings.environment.baseUrl;
+  const envVars: Record<string, string> = {
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    ...(backend ? { PULUMI_BACKEND_URL: withoutSidecars(backend) } : {}),
+    ...(baseUrl ? { PAYI_BASE_URL: baseUrl } : {}),
+  };
+  let stack: automation.Stack;
+  try {
+    stack = await automation.LocalWorkspace.selectStack(
+      { stackName: settings.stack, workDir: dir },
+      { envVars, pulumiCommand: await pulumiCommand() },
+    );
+  } catch (error) {
+    if (!(error instanceof automation.StackNotFoundError)) throw error;
+    throw new CliError(
+      `the program in ${dir} has no stack '${settings.stack}'${backend ? ` in ${redactCredentials(backend)}` : ""}: name one with --stack, or create it (\`pulumi stack init ${settings.stack}\` there)`,
+      ExitCode.badInput,
+    );
+  }
+  const state = await stateResources(stack);
+  const config = await stack.getAllConfig();
+  const set = (key: string) => {
+    const value = config[key]?.value;
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const { environment } = settings;
+  const payiKey = set("payi:apiKey");
+  return {
+    stack: interruptible(stack),
+    state,
+    renames: [],
+    keyChanges: [],
+    useCaseNotes: () => Promise.resolve([]),
+    environment: {
+      ...environment,
+      apiKeys: payiKey ? [payiKey] : environment.apiKeys,
+      baseUrl: set("payi:baseUrl") ?? baseUrl,
+      limitryApiKey: set("limitry:apiKey") ?? environment.limitryApiKey,
+      limitryBaseUrl: set("limitry:baseUrl") ?? environment.limitryBaseUrl,
+    },
+  };
 }
 
 /** The Pulumi CLI on PATH; a missing one is a clear error saying how to install it, not a spawn failure. */
