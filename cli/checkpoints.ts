@@ -1,9 +1,8 @@
 import type { Stack } from "@pulumi/pulumi/automation";
-import { STACK_INSTANCE_NAME, stackInstanceId } from "../provider/identity.js";
-import { typeToken } from "../provider/type-token.js";
+import { stackInstanceId } from "../provider/identity.js";
 import type { Kind } from "./kinds.js";
 import { STACK_INSTANCE_OUTPUT } from "./program.js";
-import { PROJECT } from "./workspace.js";
+import { stackInstanceUrn } from "./targets.js";
 
 /** `up` and `destroy` only: `--checkpoints` brings back the engine's per-step state writes. */
 export const CHECKPOINTS = { checkpoints: { type: "boolean", default: false } } as const;
@@ -27,11 +26,6 @@ export function writesStateOnce(
   return [...may.create].every((k) => k.createConverges) && [...may.delete].every((k) => k.deleteConverges);
 }
 
-/** URN of the stack's `StackInstance` (see provider/identity.ts). */
-function stackInstanceUrn(stack: Stack): string {
-  return `urn:pulumi:${stack.name}::${PROJECT}::${typeToken("stackInstance")}::${STACK_INSTANCE_NAME}`;
-}
-
 /**
  * Prepares `up` to write state once. The stack's `StackInstance` id, which every owner record names, must be
  * in the state before any object is created: were it lost with a killed run, the objects that run created
@@ -47,7 +41,7 @@ export async function writeStateOnceForUp(stack: Stack): Promise<void> {
   if (!recorded) {
     await stack.up({
       program: async () => ({ [STACK_INSTANCE_OUTPUT]: stackInstanceId() }),
-      target: [stackInstanceUrn(stack)],
+      target: [stackInstanceUrn(stack.name)],
       refresh: false,
     });
   }

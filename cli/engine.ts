@@ -8,6 +8,7 @@ import { PlanRecorder, type Plan } from "./plan.js";
 import { mandatory, policyBlocked, type PolicyOptions } from "./policy.js";
 import { report } from "./plan-report.js";
 import type { Parsed } from "./stack-options.js";
+import type { Targeting } from "./targets.js";
 import type { BudgetsStack } from "./workspace.js";
 
 /** True when the summary holds anything but unchanged resources. */
@@ -32,18 +33,18 @@ export function recording(p: Parsed): { recorder: PlanRecorder; callbacks: Retur
 }
 
 /**
- * A preview, checked by the policy packs when there are any. Mandatory violations fail the engine's preview:
+ * A preview (of the resources `options` picks, if it picks), checked by the policy packs when there are any. Mandatory violations fail the engine's preview:
  * the plan so far is reported with them (text, JSON and summary), and the command fails saying so.
  */
 export async function checkedPreview(
   p: Parsed,
   b: BudgetsStack,
-  policy: PolicyOptions,
+  options: PolicyOptions & Targeting,
   command: string,
 ): Promise<{ plan: Plan; changes: boolean }> {
   const { recorder, callbacks } = recording(p);
   try {
-    const preview = await b.stack.preview({ ...callbacks, ...policy, refresh: p.refresh });
+    const preview = await b.stack.preview({ ...callbacks, refresh: p.refresh, ...options });
     return { plan: recorder.plan(await b.useCaseNotes()), changes: hasChanges(preview.changeSummary) };
   } catch (error) {
     const plan = recorder.plan(await b.useCaseNotes().catch(() => []));

@@ -52,6 +52,11 @@ Options of the stack commands:
                        the run may create converges on a rerun, i.e. only limits; see README)
       --allow-empty    accept a file that declares nothing (it deletes everything the stack manages)
       --summary FILE   preview/up/drift/destroy: write the plan and budget status as Markdown (also to $GITHUB_STEP_SUMMARY)
+      --target NAME    preview/up/refresh/destroy: only this resource (repeatable): a limit's key or name, a use
+                       case's name, a Limitry entry's key, a resource name or a URN
+      --target-dependents  with --target: also what depends on the targets
+      --exclude NAME   preview/up/refresh/destroy: everything but this resource (repeatable)
+      --replace NAME   preview/up: replace this resource even if nothing requires it (repeatable)
       --policy-pack DIR          preview/up: run a Pulumi policy pack (repeatable); a mandatory violation stops
                                  the run, and up applies nothing (e.g. --policy-pack "$(pulumi-limits policy-pack)")
       --policy-pack-config FILE  preview/up: JSON config of the --policy-pack in the same position

@@ -152,6 +152,8 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 function replaceReason(kind: Kind, input: string): string {
+  // No input of any kind is named `id`: the engine names it for a replacement asked with --replace.
+  if (input === "id") return "a replacement was asked for (--replace)";
   return kind.replaceReason(kind.fields.find((f) => f.input === input)?.field ?? input);
 }
 

@@ -20,12 +20,14 @@ import {
   type ResetRecord,
   type ResetSchedule,
 } from "../rules/payi/reset.js";
+import { typeToken } from "../provider/type-token.js";
 import { Payi } from "../sdk/index.js";
 import type { BudgetsFile, LimitEntry } from "./budgets-file.js";
 import { commandErrorLine } from "./output.js";
 import { resolveLimitKeys, stateResources, type StateResource } from "./resource-keys.js";
 import { limitArgs, limitEntry, type LimitSettings } from "./vocabulary.js";
-import { PROJECT, budgetsStack, type StackSettings } from "./workspace.js";
+import { cliUrn } from "./targets.js";
+import { budgetsStack, type StackSettings } from "./workspace.js";
 
 /** What `reset --due` did with one limit that declares a schedule. */
 export interface ResetResult {
@@ -250,8 +252,7 @@ function result(
 
 /** URN of the `Limit` under resource key `key` (the stack's own name, without an org/project prefix). */
 function limitUrn(stack: Stack, key: string): string {
-  const name = stack.name.slice(stack.name.lastIndexOf("/") + 1);
-  return `urn:pulumi:${name}::${PROJECT}::pulumi-nodejs:dynamic/payi:Limit::${key}`;
+  return cliUrn(stack.name, typeToken("limit"), key);
 }
 
 /**

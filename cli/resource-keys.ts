@@ -8,6 +8,7 @@ import { limitArgs } from "./vocabulary.js";
 
 /** A resource the stack's state holds, as the CLI needs it to match file entries to it. */
 export interface StateResource {
+  urn: string;
   kind: ResourceKind;
   key: string;
   id: string;
@@ -41,6 +42,7 @@ export async function stateResources(stack: automation.Stack): Promise<StateReso
     const kind = kindOfToken(r.type);
     if (!kind || r.delete === true) continue;
     out.push({
+      urn: r.urn,
       kind: kind.kind,
       key: r.urn.slice(r.urn.lastIndexOf("::") + 2),
       id: r.id ?? "",

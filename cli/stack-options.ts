@@ -13,6 +13,7 @@ import { limitryReferences } from "./limitry-references.js";
 import type { Output } from "./output.js";
 import { budgetsStack, programStack, type BudgetsStack, type StackSettings } from "./workspace.js";
 import { refuseKeyChanges } from "./key-changes.js";
+import { targeting, type Targeting } from "./targets.js";
 
 /** Flags every stack command takes. */
 const COMMON = {
@@ -115,6 +116,17 @@ export async function open(p: Parsed, checked = true): Promise<BudgetsStack> {
 export function loadChecked(p: Parsed, checked: boolean): Promise<BudgetsFile> {
   const references = checked ? limitryReferences(p.settings.environment) : undefined;
   return loadBudgets(p.file, { allowEmpty: p.allowEmpty, ...(references ? { references } : {}) });
+}
+
+/** The engine options of the command's `--target`, `--exclude` and `--replace` flags (see cli/targets.ts). */
+export function picked(p: Parsed, b: BudgetsStack, withInstance = true): Targeting {
+  const options = targeting(p.rest, { stackName: p.settings.stack, state: b.state, declarations: b.declarations, withInstance });
+  // A new stack has nothing to refresh: no note then.
+  if (options.refresh === false && p.refresh && b.state.length > 0)
+    process.stderr.write(
+      "pulumi-limits: note: --target names an object the stack does not hold yet, and Pulumi refreshes before a run only when every target is in the stack: this run compares with the stack's state (as --skip-refresh does)\n",
+    );
+  return options;
 }
 
 /** A Pay-i client for the stack (`--base-url`, PAYI_BASE_URL, the first PAYI_API_KEY; a program's config first). */

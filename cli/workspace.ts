@@ -8,7 +8,7 @@ import { budgetsProgram } from "./program.js";
 import { resolveLimitKeys, stateResources, type ResolvedKeys, type StateResource } from "./resource-keys.js";
 import { droppedUseCaseNotes } from "./use-case-notes.js";
 import { keyChanges } from "./key-changes.js";
-import { budgetsDeclarations } from "./vocabulary.js";
+import { budgetsDeclarations, type Declaration } from "./vocabulary.js";
 import { interruptible } from "./interrupt.js";
 import { removeTornSidecars, withoutSidecars } from "./file-backend.js";
 import { redactCredentials } from "./backend-errors.js";
@@ -51,6 +51,8 @@ export interface BudgetsStack {
    * provider reads it.
    */
   environment: CliEnvironment;
+  /** What the file declares (resource names under today's keys); undefined for a program. */
+  declarations: Declaration[] | undefined;
 }
 
 /**
@@ -112,7 +114,8 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
   );
   state = await stateResources(stack);
   resolved = resolveLimitKeys(budgets.limits, state);
-  const changes = keyChanges(budgetsDeclarations(budgets, resolved.keys), state);
+  const declarations = budgetsDeclarations(budgets, resolved.keys);
+  const changes = keyChanges(declarations, state);
   return {
     stack: interruptible(stack),
     state,
@@ -120,6 +123,7 @@ export async function budgetsStack(budgets: BudgetsFile, settings: StackSettings
     keyChanges: changes,
     useCaseNotes: notes,
     environment: { ...environment, baseUrl: settings.baseUrl ?? environment.baseUrl },
+    declarations,
   };
 }
 
@@ -168,6 +172,7 @@ export async function programStack(dir: string, settings: StackSettings): Promis
     renames: [],
     keyChanges: [],
     useCaseNotes: () => Promise.resolve([]),
+    declarations: undefined,
     environment: {
       ...environment,
       apiKeys: payiKey ? [payiKey] : environment.apiKeys,

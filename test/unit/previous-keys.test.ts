@@ -9,6 +9,7 @@ import { resolveLimitKeys, type StateResource } from "../../cli/resource-keys.js
 import { aliasOptions, budgetsDeclarations } from "../../cli/vocabulary.js";
 
 const state = (kind: StateResource["kind"], key: string, inputs: Record<string, unknown>): StateResource => ({
+  urn: `urn:pulumi:dev::pulumi-limits::${kind}::${key}`,
   kind,
   key,
   id: `id-${key}`,

@@ -4,6 +4,7 @@ import { resolveLimitKeys, type StateResource } from "../../cli/resource-keys.js
 
 const entry = (fields: Record<string, unknown>) => LimitEntrySchema.parse(fields);
 const deployed = (key: string, inputs: Record<string, unknown>): StateResource => ({
+  urn: `urn:pulumi:dev::pulumi-limits::pulumi-nodejs:dynamic/payi:Limit::${key}`,
   kind: "limit",
   key,
   id: `pl-${key}`,
