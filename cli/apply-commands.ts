@@ -88,7 +88,9 @@ export async function destroyCommand(args: string[], environment: CliEnvironment
   const p = parse(args, environment, { ...CHECKPOINTS, ...TARGET_FLAGS });
   // destroy deletes everything by definition: an empty file is fine here.
   const b =
-    p.program === undefined ? await budgetsStack(await loadBudgets(p.file, { allowEmpty: true }), p.settings) : await open(p);
+    p.program === undefined
+      ? await budgetsStack(await loadBudgets(p.file, { allowEmpty: true, stack: p.settings.stack }), p.settings)
+      : await open(p);
   const targets = picked(p, b, false);
   // The plan first, refreshed so that the spend it names is the service's now; then a confirmation.
   const preview = recording(p);

@@ -11,6 +11,7 @@ import { must } from "./field-errors.js";
 import { LimitrySectionSchema, limitryObjectCount, limitrySectionProblems, limitryShapeAt } from "./limitry-file.js";
 import { FILE_FIELDS } from "./vocabulary.js";
 import { PreviousKeysSchema, previousKeyProblems } from "./previous-keys.js";
+import { VarsSchema, withStackValues } from "./stack-values.js";
 
 const LimitTypeSchema = z
   .enum(["allow", "block"], { error: must("type", "allow or block") })
@@ -111,6 +112,8 @@ export const BudgetsFileSchema = z.strictObject(
       .describe("Pay-i use cases."),
     /** Limitry meters, limits and customers, applied in the same stack (see cli/limitry-file.ts). */
     limitry: LimitrySectionSchema.optional(),
+    /** Values per stack, used as `${name}` in any field (see cli/stack-values.ts). */
+    vars: VarsSchema.optional(),
   },
   { error: must("the file", "a map of sections (limits, useCases)") },
 );
@@ -150,6 +153,7 @@ export function slug(name: string): string {
  */
 function parseBudgets(
   text: string,
+  stack: string | undefined,
 ):
   | { budgets: BudgetsFile; declaresNothing: boolean; at: (path: Array<string | number>, message: string) => FileProblem }
   | { problems: FileProblem[] } {
@@ -170,12 +174,15 @@ function parseBudgets(
     path: formatPath(path),
     message,
   });
-  const raw = withoutExtensions(doc.toJS() ?? {});
+  const values = withStackValues(withoutExtensions(doc.toJS() ?? {}), stack);
+  const raw = values.value;
   const parsed = BudgetsFileSchema.safeParse(raw);
-  const problems: FileProblem[] = [];
-  const flagged = new Set<string>();
+  const problems: FileProblem[] = values.problems.map((p) => at(p.path, p.message));
+  // A field whose reference did not resolve is reported once, for that, not again for its type.
+  const flagged = new Set<string>(values.problems.map((p) => formatPath(p.path)));
   for (const issue of parsed.success ? [] : parsed.error.issues.flatMap(fittingIssues)) {
     const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    if (flagged.has(formatPath(path))) continue;
     flagged.add(formatPath(path));
     if (issue.code === "unrecognized_keys") {
       const known = Object.keys(shapeAt(path));
@@ -319,7 +326,12 @@ export interface ReferenceProblem {
  */
 export async function loadBudgets(
   file: string,
-  options: { allowEmpty?: boolean; references?: (budgets: BudgetsFile) => Promise<ReferenceProblem[]> } = {},
+  options: {
+    allowEmpty?: boolean;
+    references?: (budgets: BudgetsFile) => Promise<ReferenceProblem[]>;
+    /** The stack the file is applied to: its values of `vars:` and `${stack}` (see cli/stack-values.ts). */
+    stack?: string;
+  } = {},
 ): Promise<BudgetsFile> {
   let text: string;
   try {
@@ -327,7 +339,7 @@ export async function loadBudgets(
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, ExitCode.badInput);
   }
-  const result = parseBudgets(text);
+  const result = parseBudgets(text, options.stack);
   if ("problems" in result) throw invalid(file, result.problems);
   if (result.declaresNothing && !options.allowEmpty) {
     throw new CliError(

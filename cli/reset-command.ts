@@ -33,7 +33,7 @@ export async function resetCommand(args: string[], environment: CliEnvironment):
     );
   }
   const now = clock(values.now);
-  const budgets = await loadBudgets(values.file, { allowEmpty: true });
+  const budgets = await loadBudgets(values.file, { allowEmpty: true, stack: values.stack });
   const results = budgets.limits.some((entry) => entry.reset !== undefined)
     ? await resetDueLimits(
         budgets,

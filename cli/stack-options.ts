@@ -115,7 +115,7 @@ export async function open(p: Parsed, checked = true): Promise<BudgetsStack> {
 /** Loads the file (see {@link open}) without opening its stack. */
 export function loadChecked(p: Parsed, checked: boolean): Promise<BudgetsFile> {
   const references = checked ? limitryReferences(p.settings.environment) : undefined;
-  return loadBudgets(p.file, { allowEmpty: p.allowEmpty, ...(references ? { references } : {}) });
+  return loadBudgets(p.file, { allowEmpty: p.allowEmpty, stack: p.settings.stack, ...(references ? { references } : {}) });
 }
 
 /** The engine options of the command's `--target`, `--exclude` and `--replace` flags (see cli/targets.ts). */

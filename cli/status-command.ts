@@ -24,7 +24,7 @@ export async function statusCommand(args: string[], environment: CliEnvironment)
     opened = await programStack(p.program, p.settings);
     limitry = programLimitry(opened.state, flag);
   } else {
-    const budgets = await loadBudgets(p.file, { allowEmpty: true });
+    const budgets = await loadBudgets(p.file, { allowEmpty: true, stack: p.settings.stack });
     opened = await budgetsStack(budgets, p.settings);
     const section = budgets.limitry;
     if (section) {

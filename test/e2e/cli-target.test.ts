@@ -87,3 +87,30 @@ describe("pulumi-limits --target / --exclude / --replace", () => {
     expect(await limits()).toEqual({});
   });
 });
+
+describe("one budgets.yaml for several stacks (vars:)", () => {
+  test("each stack applies its own values; ${stack} names its objects apart", async () => {
+    const file = path.join(dir, "stacks.yaml");
+    await writeFile(
+      file,
+      [
+        "vars:",
+        "  dailyMax: { default: 5, prod: 50 }",
+        "limits:",
+        '  - { name: "${stack} daily cap", max: "${dailyMax}", type: block, threshold: 0.9 }',
+        "",
+      ].join("\n"),
+    );
+    const cli = (stack: string, ...args: string[]) =>
+      runCli([...args, "-f", file, "--stack", stack, "--backend", `file://${dir}/stacks-state`], env, dir);
+    for (const stack of ["dev", "prod"]) {
+      const up = await cli(stack, "up", "--yes");
+      expect(up.code, up.stderr).toBe(0);
+    }
+    expect(await limits()).toEqual({ "dev daily cap": 5, "prod daily cap": 50 });
+    const preview = await cli("prod", "preview");
+    expect(preview.stdout).toContain("Plan for stack 'prod': no changes.");
+    for (const stack of ["dev", "prod"]) expect((await cli(stack, "destroy", "--yes")).code).toBe(0);
+    expect(await limits()).toEqual({});
+  });
+});
