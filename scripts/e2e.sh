@@ -16,14 +16,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Default-profile files run in the second stream, after the strict ones, to even the streams out when they run
 # at once. Both at once on 2 loaded cores (December 2026), before the plugin files: first 2,064 s, second
 # 2,122 s; the four plugins-*.test.ts files (first stream) took 376 s under about 1.5 times that load, so
-# limitry-customers-cli.test.ts (103 s) moved to the second. Every other file, new ones included, runs in the
-# first; .e2e-runs/report-*.json has each file's time to balance them again.
+# limitry-customers-cli.test.ts (103 s) moved to the second, and cli-target.test.ts (about 150 s loaded; the
+# first also took cli-program.test.ts, about 75 s). Every other file, new ones included, runs in the first;
+# .e2e-runs/report-*.json has each file's time to balance them again.
 SECOND=(
   test/e2e/cli-kinds.test.ts
   test/e2e/postgres-backend.test.ts
   test/e2e/state-upgrade.test.ts
   test/e2e/policy-pack.test.ts
   test/e2e/limitry-customers-cli.test.ts
+  test/e2e/cli-target.test.ts
 )
 first=()
 for file in test/e2e/*.test.ts; do
