@@ -11,6 +11,7 @@ import { customerProvider as limitryCustomerProvider } from "./limitry/customer-
 import { limitProvider as limitryLimitProvider, meterProvider as limitryMeterProvider } from "./limitry/providers.js";
 import { limitProvider } from "./payi/limit-provider.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "./payi/use-case-providers.js";
+import { userError } from "./errors.js";
 import { upgradeState, withStateVersion } from "./state-upgrade.js";
 import type { ProviderKind } from "./type-token.js";
 
@@ -59,7 +60,12 @@ function atTheEdge(kind: ProviderKind, methods: Methods): Methods {
       return { id, outs: outgoing(outs) };
     },
     async read(id, props) {
-      const { props: read, inputs, ...rest } = await methods.read(id, upgrade(props));
+      // A resource read with `get` holds no state yet: nothing to upgrade. A missing object is an error here: the
+      // dynamic host answers a read without an id with `__provider` for properties, which the engine takes for an
+      // object that exists, every output unset, instead of its "resource '<id>' does not exist".
+      const got = holdsNoState(props);
+      const { props: read, inputs, ...rest } = await methods.read(id, got ? props : upgrade(props));
+      if (got && !rest.id) throw userError(`${GET_OF[kind]}: ${MISSING[kind](id)}`);
       return {
         ...rest,
         ...(read ? { props: outgoing(read) } : {}),
@@ -73,6 +79,34 @@ function atTheEdge(kind: ProviderKind, methods: Methods): Methods {
     delete: (id, props) => methods.delete(id, upgrade(props)),
   };
 }
+
+/**
+ * Whether a read's props are a `get`'s: the resource class registers only its outputs, unset (provider/get.ts), and
+ * the dynamic host adds its `__provider`. A state always holds more, and a plugin reads an import with its identity.
+ */
+function holdsNoState(props: Record<string, unknown>): boolean {
+  return Object.keys(props).every((key) => key.startsWith("__"));
+}
+
+/** The `get` of each kind, and what its id names when there is no such object. */
+const GET_OF: Record<ProviderKind, string> = {
+  limit: "Limit.get",
+  useCaseDefinition: "UseCaseDefinition.get",
+  useCaseLimitConfig: "UseCaseLimitConfig.get",
+  limitryMeter: "limitry.Meter.get",
+  limitryLimit: "limitry.Limit.get",
+  limitryCustomer: "limitry.Customer.get",
+  stackInstance: "StackInstance",
+};
+const MISSING: Record<ProviderKind, (id: string) => string> = {
+  limit: (id) => `Pay-i has no limit with the id '${id}'`,
+  useCaseDefinition: (id) => `Pay-i has no use case named '${id}'`,
+  useCaseLimitConfig: (id) => `Pay-i has no use case named '${id}' with a limit config`,
+  limitryMeter: (id) => `Limitry has no meter with the id '${id}'`,
+  limitryLimit: (id) => `Limitry has no limit with the id '${id}'`,
+  limitryCustomer: (id) => `Limitry has no customer with the id '${id}'`,
+  stackInstance: (id) => `no stack instance '${id}'`,
+};
 
 function outgoing(outputs: Record<string, unknown>): Record<string, unknown> {
   return withStateVersion(encodable(outputs));

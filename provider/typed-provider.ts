@@ -27,7 +27,10 @@ export interface TypedProvider<Inputs, Outputs, Stored = Inputs> {
   ) => Promise<pulumi.dynamic.CheckResult<Inputs | Record<string, unknown>>>;
   diff: (id: string, olds: Outputs, news: Inputs) => Promise<pulumi.dynamic.DiffResult>;
   create: (inputs: Inputs) => Promise<{ id: string; outs: Outputs }>;
-  /** `props`: what the state holds (the host never reads a dynamic resource without a state). */
+  /**
+   * `props`: what the state holds; for a resource read with `get` (provider/get.ts), none of it, only the host's
+   * `__provider` (the host never reads a declared dynamic resource without a state).
+   */
   read: (id: string, props: Outputs) => Promise<ReadResult<Stored, Outputs>>;
   update: (id: string, olds: Outputs, news: Inputs) => Promise<{ outs: Outputs }>;
   delete: (id: string, props: Outputs) => Promise<void>;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { type GetOptions, unreadOutputs } from "../get.js";
 import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 // One stub for every customer, the exports of its own module: installed, it serializes as a require.
@@ -49,21 +50,45 @@ export class Customer extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
 
-  constructor(name: string, args: CustomerArgs, opts?: pulumi.CustomResourceOptions) {
+  /**
+   * The Limitry customer with this id (`cust_…`, its `customerId`), read into the program (see
+   * {@link Meter.get}): Pulumi never creates, updates or deletes it, and the read claims nothing.
+   */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Customer {
+    return new Customer(name, undefined, { ...opts, id });
+  }
+
+  /** A customer this program declares. */
+  constructor(name: string, args: CustomerArgs, opts?: pulumi.CustomResourceOptions);
+  /** The customer `opts.id` names, read as {@link Customer.get} reads it. */
+  constructor(name: string, args: undefined, opts: GetOptions);
+  constructor(name: string, args: CustomerArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     refuseImport(opts, `limitry.Customer '${name}'`, () => "Take the customer over with adopt: true instead.");
     super(
       CUSTOMER_PROVIDER,
       name,
-      {
-        ...args,
-        // What the create's idempotency key derives from, with the declaration (provider/limitry/create-once.ts).
-        idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        instance: stackInstanceId(),
-        customerId: undefined,
-        effectiveBillingCycleStart: undefined,
-        createdAt: undefined,
-        updatedAt: undefined,
-      },
+      args === undefined || opts?.id !== undefined
+        ? unreadOutputs<Customer>({
+            customerId: undefined,
+            externalId: undefined,
+            name: undefined,
+            timezone: undefined,
+            billingCycleStart: undefined,
+            effectiveBillingCycleStart: undefined,
+            metadata: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          })
+        : {
+            ...args,
+            // What the create's idempotency key derives from, with the declaration (provider/limitry/create-once.ts).
+            idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+            instance: stackInstanceId(),
+            customerId: undefined,
+            effectiveBillingCycleStart: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
       opts,
       RESOURCE_TYPES.limitryCustomer.module,
       RESOURCE_TYPES.limitryCustomer.type,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { type GetOptions, unreadOutputs } from "../get.js";
 import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 import type { Period as SdkPeriod } from "../../sdk/limitry/resources/limits.js";
@@ -57,20 +58,45 @@ export class Limit extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
 
-  constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
+  /**
+   * The Limitry limit with this id (`lmt_…`), read into the program (see {@link Meter.get}): Pulumi never creates,
+   * updates or deletes it, and the read claims nothing.
+   */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Limit {
+    return new Limit(name, undefined, { ...opts, id });
+  }
+
+  /** A limit this program declares. */
+  constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions);
+  /** The limit `opts.id` names, read as {@link Limit.get} reads it. */
+  constructor(name: string, args: undefined, opts: GetOptions);
+  constructor(name: string, args: LimitArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     refuseImport(opts, `limitry.Limit '${name}'`, (id) => `Take the limit over with adoptId: "${id}" instead.`);
     super(
       LIMIT_PROVIDER,
       name,
-      {
-        ...args,
-        // What the create's idempotency key derives from, with the definition (provider/limitry/create-once.ts).
-        idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        instance: stackInstanceId(),
-        limitId: undefined,
-        createdAt: undefined,
-        updatedAt: undefined,
-      },
+      args === undefined || opts?.id !== undefined
+        ? unreadOutputs<Limit>({
+            limitId: undefined,
+            name: undefined,
+            meterId: undefined,
+            limitValue: undefined,
+            period: undefined,
+            customerId: undefined,
+            dimensionFilters: undefined,
+            alertThresholds: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          })
+        : {
+            ...args,
+            // What the create's idempotency key derives from, with the definition (provider/limitry/create-once.ts).
+            idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+            instance: stackInstanceId(),
+            limitId: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
       opts,
       RESOURCE_TYPES.limitryLimit.module,
       RESOURCE_TYPES.limitryLimit.type,

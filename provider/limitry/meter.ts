@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { type GetOptions, unreadOutputs } from "../get.js";
 import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 import type { Aggregation as SdkAggregation } from "../../sdk/limitry/resources/meters.js";
@@ -59,20 +60,44 @@ export class Meter extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly updatedAt: pulumi.Output<string>;
 
-  constructor(name: string, args: MeterArgs, opts?: pulumi.CustomResourceOptions) {
+  /**
+   * The Limitry meter with this id (`mtr_…`), read into the program: its outputs are what Limitry holds at each
+   * `up`, `preview` and `refresh`. Pulumi never creates, updates or deletes a meter read this way (`destroy`
+   * leaves it), and the read claims nothing.
+   */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Meter {
+    return new Meter(name, undefined, { ...opts, id });
+  }
+
+  /** A meter this program declares. */
+  constructor(name: string, args: MeterArgs, opts?: pulumi.CustomResourceOptions);
+  /** The meter `opts.id` names, read as {@link Meter.get} reads it. */
+  constructor(name: string, args: undefined, opts: GetOptions);
+  constructor(name: string, args: MeterArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     refuseImport(opts, `limitry.Meter '${name}'`, (id) => `Take the meter over with adoptId: "${id}" instead.`);
     super(
       METER_PROVIDER,
       name,
-      {
-        ...args,
-        // What the create's idempotency key derives from, with the definition (provider/limitry/create-once.ts).
-        idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        instance: stackInstanceId(),
-        meterId: undefined,
-        createdAt: undefined,
-        updatedAt: undefined,
-      },
+      args === undefined || opts?.id !== undefined
+        ? unreadOutputs<Meter>({
+            meterId: undefined,
+            name: undefined,
+            aggregation: undefined,
+            field: undefined,
+            description: undefined,
+            eventFilter: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          })
+        : {
+            ...args,
+            // What the create's idempotency key derives from, with the definition (provider/limitry/create-once.ts).
+            idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+            instance: stackInstanceId(),
+            meterId: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+          },
       opts,
       RESOURCE_TYPES.limitryMeter.module,
       RESOURCE_TYPES.limitryMeter.type,

@@ -144,7 +144,8 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
         const { limit } = await client().limits.retrieve(id);
         const generation = importable(limit, old);
         const { limitId, properties: held, ...declared } = limitFromApi(limit);
-        const properties = held ?? old.properties;
+        // Neither echoed (Pay-i's Limit model has none) nor in a state: a limit read with `get`.
+        const properties = held ?? old.properties ?? {};
         const inputs = {
           ...declared,
           ...(isDeclaredId(old) ? { limitId } : {}),

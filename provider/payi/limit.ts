@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResetRecord, ResetRequestArgs } from "../../rules/payi/reset-record.js";
+import { type GetOptions, unreadOutputs } from "../get.js";
 import { stackInstanceId } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 
@@ -68,22 +69,55 @@ export class Limit extends pulumi.dynamic.Resource {
    */
   declare readonly lastReset: pulumi.Output<ResetRecord | undefined>;
 
-  constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions) {
+  /**
+   * The Pay-i limit with this limit id, read into the program: its outputs are what Pay-i holds at each `up`,
+   * `preview` and `refresh`. Pulumi never creates, updates or deletes a limit read this way (the state holds it
+   * as a read resource; `destroy` leaves it), and the read claims nothing, so another stack's limit can be read.
+   *
+   * ```ts
+   * const shared = Limit.get("shared", "pl-4f2a9c0d1e7b6a5f3c2d1e0f");
+   * export const sharedSpend = shared.spendUsd;
+   * ```
+   */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Limit {
+    return new Limit(name, undefined, { ...opts, id });
+  }
+
+  /** A limit this program declares. */
+  constructor(name: string, args: LimitArgs, opts?: pulumi.CustomResourceOptions);
+  /** The limit `opts.id` names, read as {@link Limit.get} reads it. */
+  constructor(name: string, args: undefined, opts: GetOptions);
+  constructor(name: string, args: LimitArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     refuseImport(opts, `Limit '${name}'`, (id) => `Take the limit over with limitId: "${id}" and adopt: true instead.`);
-    const props = {
-      ...args,
-      // Stable per stack and resource: the deterministic limit id is derived from it, and with the stack
-      // instance it names the limit's owner (provider/ownership.ts).
-      idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-      instance: stackInstanceId(),
-      ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
-      limitId: args.limitId,
-      spendUsd: undefined,
-      state: undefined,
-      createdAt: undefined,
-      updatedAt: undefined,
-      lastReset: undefined,
-    };
+    const props =
+      args === undefined || opts?.id !== undefined
+        ? unreadOutputs<Limit>({
+            limitId: undefined,
+            limitName: undefined,
+            max: undefined,
+            limitType: undefined,
+            threshold: undefined,
+            properties: undefined,
+            spendUsd: undefined,
+            state: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+            lastReset: undefined,
+          })
+        : {
+            ...args,
+            // Stable per stack and resource: the deterministic limit id is derived from it, and with the stack
+            // instance it names the limit's owner (provider/ownership.ts).
+            idSeed: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+            instance: stackInstanceId(),
+            ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
+            limitId: args.limitId,
+            spendUsd: undefined,
+            state: undefined,
+            createdAt: undefined,
+            updatedAt: undefined,
+            lastReset: undefined,
+          };
     super(LIMIT_PROVIDER, name, props, opts, RESOURCE_TYPES.limit.module, RESOURCE_TYPES.limit.type);
   }
 }

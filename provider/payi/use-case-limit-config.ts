@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { type GetOptions, unreadOutputs } from "../get.js";
 import { ownerOf } from "../identity.js";
 import { RESOURCE_TYPES } from "../type-token.js";
 
@@ -33,13 +34,34 @@ export class UseCaseLimitConfig extends pulumi.dynamic.Resource {
   declare readonly threshold: pulumi.Output<number | undefined>;
   declare readonly properties: pulumi.Output<Record<string, string>>;
 
-  constructor(name: string, args: UseCaseLimitConfigArgs, opts?: pulumi.CustomResourceOptions) {
+  /**
+   * The limit config of the Pay-i use case of this name, read into the program (see {@link Limit.get}): Pulumi
+   * never sets, changes or deletes it, and the read claims nothing, so another stack's config can be read.
+   */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): UseCaseLimitConfig {
+    return new UseCaseLimitConfig(name, undefined, { ...opts, id });
+  }
+
+  /** A limit config this program declares. */
+  constructor(name: string, args: UseCaseLimitConfigArgs, opts?: pulumi.CustomResourceOptions);
+  /** The limit config of the use case `opts.id` names, read as {@link UseCaseLimitConfig.get} reads it. */
+  constructor(name: string, args: undefined, opts: GetOptions);
+  constructor(name: string, args: UseCaseLimitConfigArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     refuseImport(opts, `UseCaseLimitConfig '${name}'`, () => "Take the limit config over with adopt: true instead.");
-    const props = {
-      ...args,
-      owner: ownerOf(name),
-      ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
-    };
+    const props =
+      args === undefined || opts?.id !== undefined
+        ? unreadOutputs<UseCaseLimitConfig>({
+            useCaseName: undefined,
+            max: undefined,
+            limitType: undefined,
+            threshold: undefined,
+            properties: undefined,
+          })
+        : {
+            ...args,
+            owner: ownerOf(name),
+            ...(opts?.replaceOnChanges ? { replaceOnChanges: opts.replaceOnChanges } : {}),
+          };
     const { module, type } = RESOURCE_TYPES.useCaseLimitConfig;
     super(LIMIT_CONFIG_PROVIDER, name, props, opts, module, type);
   }
