@@ -17,6 +17,7 @@ const BOTH_PROFILES = [
   "test/e2e/examples.test.ts",
   "test/e2e/reset-due.test.ts",
   "test/e2e/kill-crash.test.ts",
+  "test/e2e/resource-get.test.ts",
 ];
 
 // Real local service + real Pulumi engine: one file at a time, generous timeouts for engine start-up. Services
