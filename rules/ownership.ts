@@ -1,5 +1,5 @@
 /**
- * Who may create, adopt, update and delete a remote object (a Pay-i limit, a use case's limit config, a
+ * Who may create, adopt, import, update and delete a remote object (a Pay-i limit, a use case's limit config, a
  * Limitry meter or limit): one decision table for every provider.
  *
  * Two kinds of evidence say whose an object is:
@@ -70,6 +70,18 @@ export type DeleteDecision =
   /** Leave it, warning: it was released or another resource took it over. */
   | "leave";
 
+/**
+ * What an import does with the object it names: a read with the resource's identity only (a provider plugin's
+ * `pulumi import`), which then manages the object.
+ */
+export type ImportDecision =
+  /** Nobody's record, or this resource's own: manage it from now on. */
+  | "import"
+  /** Another resource (of this or another stack instance) manages it. */
+  | "refuse-owned-elsewhere"
+  /** No readable record: importing could take another stack's object; adopt it by its id instead. */
+  | "refuse-unverifiable";
+
 /** One row of {@link OWNERSHIP_TABLE}: when it applies (`*` for any value) and what it decides. */
 export type OwnershipRow =
   | {
@@ -81,6 +93,7 @@ export type OwnershipRow =
       why: string;
     }
   | { action: "update"; claim: Claim | "*"; decision: UpdateDecision; why: string }
+  | { action: "import"; claim: Claim | "*"; decision: ImportDecision; why: string }
   | {
       action: "delete";
       claim: Claim | "*";
@@ -114,6 +127,11 @@ export const OWNERSHIP_TABLE: readonly OwnershipRow[] = [
   { action: "update", claim: "foreign", decision: "refuse-owned-elsewhere", why: "another stack instance took it over" },
   { action: "update", claim: "*", decision: "update", why: "the state holds it, and no record names anyone else" },
 
+  { action: "import", claim: "sibling", decision: "refuse-owned-elsewhere", why: "another resource of this stack manages it: rename with aliases instead" },
+  { action: "import", claim: "foreign", decision: "refuse-owned-elsewhere", why: "another stack instance manages it" },
+  { action: "import", claim: "unreadable", decision: "refuse-unverifiable", why: "whose it is cannot be read: importing could take another stack's object" },
+  { action: "import", claim: "*", decision: "import", why: "no record names anyone, or its record names this resource" },
+
   { action: "delete", claim: "mine", sameGeneration: false, takenByReplacement: "*", decision: "skip", why: "a replacement of this resource landed on it and holds it now" },
   { action: "delete", claim: "mine", sameGeneration: "*", takenByReplacement: "*", decision: "delete", why: "its record names this resource" },
   { action: "delete", claim: "unreadable", sameGeneration: "*", takenByReplacement: true, decision: "skip", why: "a replacement of this resource converged on it in this run" },
@@ -125,6 +143,7 @@ export const OWNERSHIP_TABLE: readonly OwnershipRow[] = [
 export type OwnershipFacts =
   | { action: "create"; claim: Claim; found: Found; adopt: boolean }
   | { action: "update"; claim: Claim }
+  | { action: "import"; claim: Claim }
   | {
       action: "delete";
       claim: Claim;
@@ -159,6 +178,12 @@ export function createDecision(facts: { claim: Claim; found: Found; adopt: boole
 export function updateDecision(facts: { claim: Claim }): UpdateDecision {
   const row = ownershipRow({ action: "update", ...facts });
   return row?.action === "update" ? row.decision : "refuse-owned-elsewhere";
+}
+
+/** What an import of an object does (see {@link ImportDecision}). */
+export function importDecision(facts: { claim: Claim }): ImportDecision {
+  const row = ownershipRow({ action: "import", ...facts });
+  return row?.action === "import" ? row.decision : "refuse-unverifiable";
 }
 
 /** What a delete of an object the state holds does. */

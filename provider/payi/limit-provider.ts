@@ -5,7 +5,7 @@ import { definedProperties, propertyPatch } from "../../rules/payi/properties.js
 import { resetStep, scheduleOf, withoutResetMarker, type ResetRecord, type ResetRequest } from "../../rules/payi/reset.js";
 import { spendState } from "../../rules/payi/spend-state.js";
 import { toUnits } from "../../rules/payi/money.js";
-import { createDecision, deleteDecision, updateDecision, type Found } from "../../rules/ownership.js";
+import { createDecision, deleteDecision, importDecision, updateDecision, type Found } from "../../rules/ownership.js";
 import {
   claimIn,
   formatOwnerRecord,
@@ -254,16 +254,17 @@ export function limitProvider(client: () => Payi): TypedProvider<LimitInputs, Li
  */
 function importable(limit: ApiLimit, old: LimitOutputs): string | undefined {
   if (old.generation !== undefined || old.instance === undefined) return old.generation;
-  if (limit.properties == null) {
+  const me = ownerFromSeed(old.idSeed, old.instance);
+  const { claim, record } = claimIn(limit.properties, me);
+  const decision = importDecision({ claim });
+  if (decision === "refuse-unverifiable") {
     // Pay-i's Limit model has no properties: without them neither the owner record nor the limit's own
     // properties and reset schedule can be read, and an update would write over both.
     throw userError(
       `limit '${limit.limit_name}' (${limit.limit_id}) cannot be imported: Pay-i did not return its properties, so pulumi-limits can read neither its owner record (another stack may manage it) nor its properties. If no other stack manages it, declare it with limitId: "${limit.limit_id}" and adopt: true instead, with the properties it has.`,
     );
   }
-  const me = ownerFromSeed(old.idSeed, old.instance);
-  const { claim, record } = claimIn(limit.properties, me);
-  if ((claim === "foreign" || claim === "sibling") && record) {
+  if (decision === "refuse-owned-elsewhere" && record) {
     throw userError(ownedElsewhere(`limit '${limit.limit_name}' (${limit.limit_id})`, record, me, release(limit.limit_id)));
   }
   return record?.generation;

@@ -1,6 +1,6 @@
 import type { Payi } from "../../sdk/payi/index.js";
 import type { UseCaseDefinition as ApiDefinition } from "../../sdk/payi/resources/use-cases.js";
-import { claimOf, createDecision, deleteDecision, updateDecision } from "../../rules/ownership.js";
+import { claimOf, createDecision, deleteDecision, importDecision, updateDecision } from "../../rules/ownership.js";
 import {
   claimIn,
   formatOwnerRecord,
@@ -215,17 +215,19 @@ export function useCaseLimitConfigProvider(
         if (!config) return {};
         // An owner but no generation is an import (a plugin reads with the identity only): it may bring in a
         // config nobody's record names, or this resource's, never another resource's or stack instance's.
-        const importing = props.owner !== undefined && props.generation === undefined;
-        if (importing && d.limit_config?.properties == null) {
+        const importer = props.generation === undefined ? props.owner : undefined;
+        const imported = importer ? claimIn(d.limit_config?.properties, importer) : undefined;
+        const decision = imported ? importDecision(imported) : "import";
+        if (decision === "refuse-unverifiable") {
           throw userError(
             `the limit config of use case '${id}' cannot be imported: Pay-i did not return its properties, so pulumi-limits cannot read its owner record (another stack may manage it). If no other stack manages it, declare it with adopt: true instead.`,
           );
         }
-        const imported = importing ? ownerRecordOf(d.limit_config?.properties) : undefined;
-        if (imported && props.owner && claimOf(imported, props.owner) !== "mine") {
-          throw userError(ownedElsewhere(`the limit config of use case '${id}'`, imported, props.owner, release(id)));
+        if (decision === "refuse-owned-elsewhere" && importer && imported?.record) {
+          throw userError(ownedElsewhere(`the limit config of use case '${id}'`, imported.record, importer, release(id)));
         }
-        const state = { ...props, ...config, ...(imported ? { generation: imported.generation } : {}) };
+        const generation = imported?.record?.generation;
+        const state = { ...props, ...config, ...(generation ? { generation } : {}) };
         return { id, props: state, inputs: state };
       } catch (error) {
         if (isGone(error, GONE)) return {};

@@ -4,6 +4,7 @@ import {
   claimOf,
   createDecision,
   deleteDecision,
+  importDecision,
   ownershipRow,
   updateDecision,
   type OwnershipFacts,
@@ -52,6 +53,10 @@ const cases: Array<[string, OwnershipFacts, string]> = [
   ["update: another resource of this stack took it", { action: "update", claim: "sibling" }, "refuse-owned-elsewhere"],
   ["update: another stack took it", { action: "update", claim: "foreign" }, "refuse-owned-elsewhere"],
   ["update: the state holds it (no record names anyone else)", { action: "update", claim: "unreadable" }, "update"],
+  ["import: another resource of this stack manages it", { action: "import", claim: "sibling" }, "refuse-owned-elsewhere"],
+  ["import: another stack manages it", { action: "import", claim: "foreign" }, "refuse-owned-elsewhere"],
+  ["import: no record readable (Pay-i's Limit model)", { action: "import", claim: "unreadable" }, "refuse-unverifiable"],
+  ["import: nobody's record", { action: "import", claim: "unowned" }, "import"],
   [
     "delete: a replacement's generation holds it",
     { action: "delete", claim: "mine", sameGeneration: false, takenByReplacement: false },
@@ -84,7 +89,9 @@ describe("the ownership table", () => {
         ? createDecision(facts)
         : facts.action === "update"
           ? updateDecision(facts)
-          : deleteDecision(facts);
+          : facts.action === "import"
+            ? importDecision(facts)
+            : deleteDecision(facts);
     expect(decision).toBe(expected);
   });
 
@@ -96,6 +103,7 @@ describe("the ownership table", () => {
   test("other cases fall to the row that covers them", () => {
     expect(updateDecision({ claim: "mine" })).toBe("update");
     expect(updateDecision({ claim: "unowned" })).toBe("update");
+    expect(importDecision({ claim: "mine" })).toBe("import");
     expect(deleteDecision({ claim: "foreign", sameGeneration: false, takenByReplacement: false })).toBe("leave");
     expect(deleteDecision({ claim: "mine", takenByReplacement: true })).toBe("delete");
     expect(createDecision({ claim: "unreadable", found: "declared-id", adopt: false })).toBe("refuse-needs-adopt");

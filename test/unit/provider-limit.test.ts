@@ -3,7 +3,7 @@ import { deterministicLimitId, type LimitOutputs, limitProvider } from "../../pr
 import { checkInputs, LimitInputsObject, LimitInputsSchema, type LimitInputs } from "../../provider/payi/inputs.js";
 import { useCaseDefinitionProvider, useCaseLimitConfigProvider } from "../../provider/payi/use-case-providers.js";
 import { ownerRecordOf, withoutOwner } from "../../provider/ownership.js";
-import { startService, test } from "../support/service.js";
+import { startService, test, type ServiceFixture } from "../support/service.js";
 
 // Provider methods called directly against the real local service (no engine).
 /** The owner `base` names: its id seed's stack and resource, and its stack instance. */
@@ -255,6 +255,45 @@ describe("import: read with the identity only (a provider plugin's pulumi import
     } finally {
       await service.stop();
     }
+  });
+});
+
+describe("import of a use case's limit config: read with the owner only", () => {
+  const importer = { owner: { ...owner, resource: "bot-limit" } } as unknown as Parameters<
+    ReturnType<typeof useCaseLimitConfigProvider>["read"]
+  >[1];
+  const record = (instance: string, resource: string) =>
+    JSON.stringify({ stack: "org/p/s", instance, resource, generation: "g-7" });
+  const define = (service: ServiceFixture, name: string, properties: Record<string, string>) =>
+    service.client.useCases.definitions.create({ name, description: name, limit_config: { max: 0.05, properties } });
+
+  test("brings in a config nobody manages, or this resource's own (keeping its generation)", async ({ service }) => {
+    const configs = useCaseLimitConfigProvider(() => service.client);
+    await define(service, "free_bot", { tier: "free" });
+    const free = await configs.read("free_bot", importer);
+    expect(free.props).toMatchObject({ useCaseName: "free_bot", max: 0.05 });
+    expect(free.props?.generation).toBeUndefined();
+    await define(service, "own_bot", { "pulumi-limits.owner": record(owner.instance, "bot-limit") });
+    expect((await configs.read("own_bot", importer)).props?.generation).toBe("g-7");
+  });
+
+  test("refuses a config another stack instance or another resource manages, saying whose", async ({ service }) => {
+    const configs = useCaseLimitConfigProvider(() => service.client);
+    await define(service, "their_bot", { "pulumi-limits.owner": record("instance-2", "their-limit") });
+    await expect(configs.read("their_bot", importer)).rejects.toThrow(
+      /managed by resource 'their-limit' of another stack instance \(stack org\/p\/s, instance instance-2\)/,
+    );
+    await define(service, "sibling_bot", { "pulumi-limits.owner": record(owner.instance, "other-limit") });
+    await expect(configs.read("sibling_bot", importer)).rejects.toThrow(/managed by resource 'other-limit' of this stack/);
+  });
+  test("refuses a config whose properties Pay-i returns as null (its model allows it): no owner record can be read", async ({
+    service,
+  }) => {
+    await service.client.useCases.definitions.create({ name: "quiet_bot", description: "quiet", limit_config: { max: 0.05 } });
+    expect((await service.client.useCases.definitions.retrieve("quiet_bot")).limit_config?.properties ?? null).toBeNull();
+    await expect(useCaseLimitConfigProvider(() => service.client).read("quiet_bot", importer)).rejects.toThrow(
+      "the limit config of use case 'quiet_bot' cannot be imported: Pay-i did not return its properties",
+    );
   });
 });
 
