@@ -1,6 +1,6 @@
 import type { CliEnvironment } from "./environment.js";
 import { CliError, ExitCode } from "./exit-codes.js";
-import { LIMITRY_LIMIT_IDS_OUTPUT } from "./limitry-program.js";
+import { fileKeyOf } from "./kinds.js";
 import { loadBudgets } from "./budgets-file.js";
 import { customerFlag, limitryCustomers } from "./limitry-status.js";
 import type { StateResource } from "./resource-keys.js";
@@ -26,12 +26,7 @@ export async function statusCommand(args: string[], environment: CliEnvironment)
   } else {
     const budgets = await loadBudgets(p.file, { allowEmpty: true, stack: p.settings.stack });
     opened = await budgetsStack(budgets, p.settings);
-    const section = budgets.limitry;
-    if (section) {
-      const limitIds = ((await opened.stack.outputs())[LIMITRY_LIMIT_IDS_OUTPUT]?.value ?? {}) as Record<string, string>;
-      const names = Object.fromEntries(section.limits.map((l) => [l.key, l.name]));
-      limitry = { limitIds, names, customers: limitryCustomers(section, flag) };
-    }
+    if (budgets.limitry) limitry = { ...limitryLimitsOf(opened.state), customers: limitryCustomers(budgets.limitry, flag) };
   }
   return statusReport({
     stackName: p.settings.stack,
@@ -43,9 +38,19 @@ export async function statusCommand(args: string[], environment: CliEnvironment)
   });
 }
 
+/** The Limitry limits the stack's state holds, by the key a file gives them (a program's resource name). */
+function limitryLimitsOf(state: StateResource[]): Pick<LimitryRequest, "limitIds" | "names"> {
+  const limits = state.filter((r) => r.kind === "limitryLimit");
+  const key = (r: StateResource) => fileKeyOf(r.kind, r.key);
+  return {
+    limitIds: Object.fromEntries(limits.map((r) => [key(r), r.id])),
+    names: Object.fromEntries(limits.map((r) => [key(r), String(r.outputs["name"] ?? key(r))])),
+  };
+}
+
 /**
- * A program's Limitry limits, read from its state (resource name → id), and the customers to report on:
- * `--customer`, else the customers the stack manages and those its limits are scoped to.
+ * A program's Limitry limits and the customers to report on: `--customer`, else the customers the stack manages
+ * and those its limits are scoped to.
  */
 function programLimitry(state: StateResource[], flag: string | undefined): LimitryRequest | undefined {
   const limits = state.filter((r) => r.kind === "limitryLimit");
@@ -59,9 +64,5 @@ function programLimitry(state: StateResource[], flag: string | undefined): Limit
           ...limits.flatMap((r) => text(r.outputs["customerId"] ?? r.inputs["customerId"])),
         ]),
       ];
-  return {
-    limitIds: Object.fromEntries(limits.map((r) => [r.key, r.id])),
-    names: Object.fromEntries(limits.map((r) => [r.key, String(r.outputs["name"] ?? r.key)])),
-    customers,
-  };
+  return { ...limitryLimitsOf(state), customers };
 }
