@@ -9,13 +9,15 @@ import {
   buildNodeSdk,
   filesContaining,
   generatePayiSdk,
+  expectMaxUpdatedInPlace,
+  expectThresholdReplaces,
   importLimit,
   nodeProject,
   pluginEnv,
   pulumiCli,
   SECRET_IN_STATE,
   stateResources,
-  stepRecorder,
+  teamLimitId,
   usePluginHome,
 } from "../support/sdk.js";
 import { startService, type ServiceFixture } from "../support/service.js";
@@ -96,10 +98,6 @@ function env(): Record<string, string> {
   return pluginEnv(backend, home());
 }
 
-async function teamLimitId(): Promise<string> {
-  return String((await stack.outputs())["teamLimitId"]?.value);
-}
-
 async function limitNames(s: Service): Promise<string[]> {
   return (await s.client.limits.list()).items.map((l) => l.limit_name).sort();
 }
@@ -107,7 +105,7 @@ async function limitNames(s: Service): Promise<string[]> {
 describe("a TypeScript program using @pulumi-limits/payi", () => {
   test("creates the limit, the use case and its limit config with the declared fields", async () => {
     await stack.up();
-    const { limit } = await service.client.limits.retrieve(await teamLimitId());
+    const { limit } = await service.client.limits.retrieve(await teamLimitId(stack));
     expect(limit).toMatchObject({ limit_name: "Search team", max: 100, threshold: 0.8, limit_type: "block" });
     expect(limit.properties?.["team"]).toBe("search");
     expect(await service.client.useCases.definitions.retrieve("support_bot")).toMatchObject({
@@ -124,35 +122,12 @@ describe("a TypeScript program using @pulumi-limits/payi", () => {
   });
 
   test("a new max previews as an update and is applied in place, keeping the limit id", async () => {
-    const before = await teamLimitId();
-    await stack.setConfig("max", { value: "150" });
-    const planned = stepRecorder();
-    const preview = await stack.preview({ onEvent: planned.onEvent });
     // The stack, five objects and the two explicit providers (the default one is not counted).
-    expect(preview.changeSummary).toEqual({ same: 7, update: 1 });
-    expect(planned.of("team")).toEqual(["update"]);
-    await stack.up();
-    expect(await teamLimitId()).toBe(before);
-    expect((await service.client.limits.retrieve(before)).limit).toMatchObject({ max: 150, threshold: 0.8 });
+    await expectMaxUpdatedInPlace({ stack, service, same: 7 });
   });
 
   test("a new threshold replaces the limit: a new id, and the old limit is gone", async () => {
-    const before = await teamLimitId();
-    await stack.setConfig("threshold", { value: "0.9" });
-    const planned = stepRecorder();
-    const preview = await stack.preview({ onEvent: planned.onEvent });
-    expect(preview.changeSummary).toEqual({ same: 7, replace: 1 });
-    // The replacement keeps the limit's name, which Pay-i keeps unique: the old limit goes first.
-    expect(planned.of("team")).toEqual(["delete-replaced", "replace", "create-replacement"]);
-    await stack.up();
-    const after = await teamLimitId();
-    expect(after).not.toBe(before);
-    expect((await service.client.limits.retrieve(after)).limit).toMatchObject({
-      limit_name: "Search team",
-      max: 150,
-      threshold: 0.9,
-    });
-    await expect(service.client.limits.retrieve(before)).rejects.toMatchObject({ status: 404 });
+    await expectThresholdReplaces({ stack, service, same: 7 });
   });
 
   test("pulumi import of a limit made through the API writes TypeScript that, added to the program, previews no changes", async () => {

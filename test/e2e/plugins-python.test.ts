@@ -8,13 +8,15 @@ import { tempBackend, type TempBackend } from "../support/pulumi.js";
 import {
   generatePayiSdk,
   filesContaining,
+  expectMaxUpdatedInPlace,
+  expectThresholdReplaces,
   importLimit,
   pluginEnv,
   pulumiCli,
   pythonProject,
   SECRET_IN_STATE,
   stateResources,
-  stepRecorder,
+  teamLimitId,
   usePluginHome,
 } from "../support/sdk.js";
 import { startService, type ServiceFixture } from "../support/service.js";
@@ -86,15 +88,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function teamLimitId(): Promise<string> {
-  return String((await stack.outputs())["teamLimitId"]?.value);
-}
-
 describe("a Python program using pulumi_payi", () => {
   test("creates the limit, the use case and its limit config with the declared fields", async () => {
     const up = await stack.up();
     expect(up.summary.resourceChanges).toEqual({ create: 4 }); // the stack and three objects (the default provider is not counted)
-    const { limit } = await service.client.limits.retrieve(await teamLimitId());
+    const { limit } = await service.client.limits.retrieve(await teamLimitId(stack));
     expect(limit).toMatchObject({ limit_name: "Search team", max: 100, threshold: 0.8, limit_type: "block" });
     expect(limit.properties?.["team"]).toBe("search");
     const definition = await service.client.useCases.definitions.retrieve("support_bot");
@@ -106,35 +104,12 @@ describe("a Python program using pulumi_payi", () => {
   });
 
   test("a new max previews as an update and is applied in place, keeping the limit id", async () => {
-    const before = await teamLimitId();
-    await stack.setConfig("max", { value: "150" });
-    const planned = stepRecorder();
-    const preview = await stack.preview({ onEvent: planned.onEvent });
     // The stack and three objects: the engine counts no default provider in a summary.
-    expect(preview.changeSummary).toEqual({ same: 3, update: 1 });
-    expect(planned.of("team")).toEqual(["update"]);
-    await stack.up();
-    expect(await teamLimitId()).toBe(before);
-    expect((await service.client.limits.retrieve(before)).limit).toMatchObject({ max: 150, threshold: 0.8 });
+    await expectMaxUpdatedInPlace({ stack, service, same: 3 });
   });
 
   test("a new threshold replaces the limit: a new id, and the old limit is gone", async () => {
-    const before = await teamLimitId();
-    await stack.setConfig("threshold", { value: "0.9" });
-    const planned = stepRecorder();
-    const preview = await stack.preview({ onEvent: planned.onEvent });
-    expect(preview.changeSummary).toEqual({ same: 3, replace: 1 });
-    // The replacement keeps the limit's name, which Pay-i keeps unique: the old limit goes first.
-    expect(planned.of("team")).toEqual(["delete-replaced", "replace", "create-replacement"]);
-    await stack.up();
-    const after = await teamLimitId();
-    expect(after).not.toBe(before);
-    expect((await service.client.limits.retrieve(after)).limit).toMatchObject({
-      limit_name: "Search team",
-      max: 150,
-      threshold: 0.9,
-    });
-    await expect(service.client.limits.retrieve(before)).rejects.toMatchObject({ status: 404 });
+    await expectThresholdReplaces({ stack, service, same: 3 });
   });
 
   test("pulumi import of a limit made through the API writes Python code that, added to the program, previews no changes", async () => {

@@ -1,8 +1,10 @@
 import { execFile } from "node:child_process";
 import { copyFile, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { expect } from "vitest";
 import { afterAll, beforeAll } from "vitest";
+import type { ServiceFixture } from "./service.js";
 import { packageRoot } from "../../cli/node-path.js";
 import type { CliResult } from "./cli.js";
 import { pluginHome } from "./plugins.js";
@@ -176,4 +178,56 @@ export async function filesContaining(dir: string, text: string): Promise<string
     if ((await readFile(file, "utf8")).includes(text)) found.push(path.relative(dir, file));
   }
   return found;
+}
+
+/**
+ * The program of an SDK test (one per language): a limit `team` named "Search team", its max and threshold read
+ * from stack config, its id exported as `teamLimitId`; `same` is how many other resources the previews count.
+ */
+export interface TeamLimitProgram {
+  stack: Stack;
+  service: ServiceFixture;
+  same: number;
+}
+
+/** The id of the program's `team` limit (its `teamLimitId` output). */
+export async function teamLimitId(stack: Stack): Promise<string> {
+  return String((await stack.outputs())["teamLimitId"]?.value);
+}
+
+/** A new max (150) previews as an update of `team` only, and is applied in place: the same limit id. */
+export async function expectMaxUpdatedInPlace(program: TeamLimitProgram): Promise<void> {
+  const { stack, service, same } = program;
+  const before = await teamLimitId(stack);
+  await stack.setConfig("max", { value: "150" });
+  const planned = stepRecorder();
+  const preview = await stack.preview({ onEvent: planned.onEvent });
+  expect(preview.changeSummary).toEqual({ same, update: 1 });
+  expect(planned.of("team")).toEqual(["update"]);
+  await stack.up();
+  expect(await teamLimitId(stack)).toBe(before);
+  expect((await service.client.limits.retrieve(before)).limit).toMatchObject({ max: 150, threshold: 0.8 });
+}
+
+/**
+ * A new threshold (0.9) replaces `team`: the old limit goes first (the replacement keeps its name, which Pay-i
+ * keeps unique), the new one has a new id and the declared settings, and the old one is gone.
+ */
+export async function expectThresholdReplaces(program: TeamLimitProgram): Promise<void> {
+  const { stack, service, same } = program;
+  const before = await teamLimitId(stack);
+  await stack.setConfig("threshold", { value: "0.9" });
+  const planned = stepRecorder();
+  const preview = await stack.preview({ onEvent: planned.onEvent });
+  expect(preview.changeSummary).toEqual({ same, replace: 1 });
+  expect(planned.of("team")).toEqual(["delete-replaced", "replace", "create-replacement"]);
+  await stack.up();
+  const after = await teamLimitId(stack);
+  expect(after).not.toBe(before);
+  expect((await service.client.limits.retrieve(after)).limit).toMatchObject({
+    limit_name: "Search team",
+    max: 150,
+    threshold: 0.9,
+  });
+  await expect(service.client.limits.retrieve(before)).rejects.toMatchObject({ status: 404 });
 }
