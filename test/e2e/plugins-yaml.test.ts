@@ -212,6 +212,53 @@ outputs:
     }
   });
 
+  test("against the strict profile (Pay-i echoes no limit properties): in place, replace, a refused import, destroy", async () => {
+    const strict = await startService({ profile: "strict" });
+    try {
+      const program = (max: number, threshold: number) => `name: strict-yaml
+runtime: yaml
+resources:
+  cap:
+    type: payi:index:Limit
+    properties:
+      limitName: Strict Cap
+      max: ${max}
+      limitType: block
+      threshold: ${threshold}
+outputs:
+  capId: \${cap.limitId}
+`;
+      const { stack, dir } = await yamlStack("strict", program(30, 0.9));
+      await stack.setConfig("payi:baseUrl", { value: strict.url });
+      const write = (max: number, threshold: number) => writeFileSync(path.join(dir, "Pulumi.yaml"), program(max, threshold));
+      const first = String(outputs(await stack.up())["capId"]);
+      expect((await strict.client.limits.retrieve(first)).limit).toMatchObject({ limit_name: "Strict Cap", max: 30 });
+
+      write(40, 0.9);
+      expect((await stack.up()).summary.resourceChanges).toEqual({ same: 1, update: 1 });
+      expect((await strict.client.limits.retrieve(first)).limit.max).toBe(40);
+      write(40, 0.95);
+      const replaced = await stack.up();
+      expect(replaced.summary.resourceChanges).toEqual({ same: 1, replace: 1 });
+      const second = String(outputs(replaced)["capId"]);
+      expect(second).not.toBe(first);
+      expect((await strict.client.limits.retrieve(second)).limit).toMatchObject({ max: 40, threshold: 0.95 });
+      await expect(strict.client.limits.retrieve(first)).rejects.toMatchObject({ status: 400 });
+      expect((await stack.preview()).changeSummary).toEqual({ same: 2 });
+
+      // No owner record can be read: the import is refused, naming the route that takes the limit over.
+      const { limit: legacy } = await strict.client.limits.create({ limit_name: "Strict Legacy", max: 5 });
+      await expect(
+        stack.import({ resources: [{ type: "payi:index:Limit", name: "legacy", id: legacy.limit_id }], protect: false }),
+      ).rejects.toThrow(`limit 'Strict Legacy' (${legacy.limit_id}) cannot be imported: Pay-i did not return its properties`);
+
+      await stack.destroy();
+      expect((await strict.client.limits.list()).items.map((l) => l.limit_name)).toEqual(["Strict Legacy"]);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   test("the limitry plugin: a meter and a limit, limitValue in place, period replaces, destroy", async () => {
     const limitry = new Limitry({ apiKey: TEST_API_KEY, baseURL: `${service.url}/v1`, maxRetries: 0 });
     const program = (limitValue: number, period: string) => `name: limitry-yaml
