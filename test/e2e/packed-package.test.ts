@@ -103,6 +103,33 @@ describe("the packed package installed in a program", () => {
     expect(await limitNames(p)).toEqual([]);
   });
 
+  test("Limit.get reads a limit the stack does not manage: its outputs, and nothing changes or goes on destroy", async () => {
+    const p = packedProgram(
+      "packed-get",
+      `const { Limit } = require("pulumi-limits");
+const shared = Limit.get("shared", process.env.SHARED_LIMIT_ID);
+exports.max = shared.max;
+exports.limitName = shared.limitName;
+`,
+      pack.tarball,
+    );
+    programs.push(p);
+    const { limit } = await env.service().client.limits.create({ limit_name: `${prefixOf(p)} shared`, max: 42, threshold: 0.8 });
+    const stack = await stackOf(p, 0, { SHARED_LIMIT_ID: limit.limit_id });
+    const up = await stack.up();
+    expect({ max: up.outputs["max"]?.value, limitName: up.outputs["limitName"]?.value }).toEqual({
+      max: 42,
+      limitName: `${prefixOf(p)} shared`,
+    });
+    const [read] = await dynamicResources(stack);
+    expect(String(read?.inputs?.["__provider"] ?? "")).toContain('require("pulumi-limits/provider/payi/limit")');
+    // The stack only: a read is no change (and the program registers no StackInstance for it).
+    expect((await stack.preview()).changeSummary).toEqual({ same: 1 });
+    await stack.destroy();
+    expect((await env.service().client.limits.retrieve(limit.limit_id)).limit).toMatchObject({ max: 42, threshold: 0.8 });
+    await env.service().client.limits.delete(limit.limit_id);
+  });
+
   test("after upgrading the package, refresh and destroy of existing resources run the new version's code", async () => {
     // Both versions record which installed copy of the provider runtime the provider host loaded.
     const log = path.join(env.backend().dir, "runtime-versions.log");
